@@ -1,0 +1,4 @@
+//! Interactive islands: the only parts of a page that ship WebAssembly.
+//! Each renders meaningful HTML on the server, so the page works without JavaScript.
+
+pub mod countdown;

@@ -1,0 +1,50 @@
+//! Rendering a whole page to an HTML string on the server.
+
+use crate::i18n::Lang;
+use crate::layout::Shell;
+use crate::view_data::UserBadge;
+use hydration_context::SsrSharedContext;
+use leptos::config::LeptosOptions;
+use leptos::nonce::Nonce;
+use leptos::prelude::*;
+use std::sync::Arc;
+
+/// Everything the layout needs about the request.
+#[derive(Clone, Debug)]
+pub struct PageCtx {
+    pub lang: Lang,
+    pub user: Option<UserBadge>,
+    /// Token every state-changing form must send back (double-submit cookie).
+    pub csrf: String,
+    /// Path of the current page, so the language switch can come back to it.
+    pub path: String,
+    /// Per-response nonce that the Content-Security-Policy allows for scripts.
+    pub nonce: String,
+    pub leptos: LeptosOptions,
+}
+
+impl PageCtx {
+    pub fn t(&self, key: &str) -> String {
+        crate::i18n::t(self.lang, key)
+    }
+}
+
+/// Renders `body` inside the portal's layout as a complete HTML document.
+/// The page ships no JavaScript or WebAssembly at all.
+pub fn render(ctx: &PageCtx, title: &str, body: AnyView) -> String {
+    render_document(ctx, title, body, false)
+}
+
+/// Like [`render`], for a page whose body contains islands: adds the hydration script.
+pub fn render_with_islands(ctx: &PageCtx, title: &str, body: AnyView) -> String {
+    render_document(ctx, title, body, true)
+}
+
+fn render_document(ctx: &PageCtx, title: &str, body: AnyView, islands: bool) -> String {
+    let owner = Owner::new_root(Some(Arc::new(SsrSharedContext::new())));
+    let html = owner.with(|| {
+        provide_context(Nonce::from_value(ctx.nonce.clone()));
+        view! { <Shell ctx=ctx.clone() title=title.to_string() body=body islands=islands /> }.to_html()
+    });
+    format!("<!DOCTYPE html>{html}")
+}

@@ -1,0 +1,123 @@
+//! Plain data the server hands to the pages. No behaviour beyond formatting helpers.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Role {
+    Proponent,
+    Investor,
+    Staff,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Proponent, Role::Investor, Role::Staff, Role::Admin];
+
+    /// The value stored in the database and used in forms.
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Proponent => "proponent",
+            Role::Investor => "investor",
+            Role::Staff => "staff",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    /// Translation key of the role's name.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Role::Proponent => "account.role_proponent",
+            Role::Investor => "account.role_investor",
+            Role::Staff => "account.role_staff",
+            Role::Admin => "account.role_admin",
+        }
+    }
+}
+
+/// The logged-in user as the header shows them.
+#[derive(Clone, Debug)]
+pub struct UserBadge {
+    pub email: String,
+    pub role: Role,
+}
+
+/// A calendar instant already converted to Europe/Rome by the server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RomeDateTime {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+    pub hour: u32,
+    pub minute: u32,
+    pub second: u32,
+}
+
+/// What was typed into a form and what is wrong with it, so a rejected form
+/// comes back with the user's input intact and each error beside its field.
+#[derive(Clone, Debug, Default)]
+pub struct FormState {
+    pub values: BTreeMap<String, String>,
+    /// (field name, translation key of the message), in the order of the form.
+    pub errors: Vec<(String, &'static str)>,
+}
+
+impl FormState {
+    pub fn with_values<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let values = pairs.into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        FormState { values, errors: Vec::new() }
+    }
+
+    pub fn value(&self, name: &str) -> String {
+        self.values.get(name).cloned().unwrap_or_default()
+    }
+
+    pub fn error(&self, name: &str) -> Option<&'static str> {
+        self.errors.iter().find(|(field, _)| field == name).map(|(_, key)| *key)
+    }
+
+    /// Records an error; only the first error of a field is kept, the one to fix first.
+    pub fn add_error(&mut self, name: &str, key: &'static str) {
+        if self.error(name).is_none() {
+            self.errors.push((name.to_string(), key));
+        }
+    }
+
+    pub fn is_valid(&self) -> bool {
+        self.errors.is_empty()
+    }
+}
+
+/// The submission deadline as the home page shows it.
+#[derive(Clone, Debug)]
+pub struct DeadlineView {
+    pub closes_at: RomeDateTime,
+    pub closes_at_epoch_ms: i64,
+    pub now_epoch_ms: i64,
+}
+
+impl DeadlineView {
+    pub fn is_open(&self) -> bool {
+        self.now_epoch_ms <= self.closes_at_epoch_ms
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct AccountView {
+    pub email: String,
+    pub role: Role,
+    pub registered_on: RomeDateTime,
+}
+
+#[derive(Clone, Debug)]
+pub struct FailedEmailView {
+    pub to: String,
+    pub subject: String,
+    pub attempts: i32,
+    pub last_error: String,
+    pub created: RomeDateTime,
+}

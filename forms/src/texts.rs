@@ -1,0 +1,116 @@
+//! Texts kept as Markdown files under `forms/texts/`, one file per language.
+//! They are embedded at build time so a running server never misses one.
+
+use crate::markdown::to_html;
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum TextError {
+    #[error("no text named {0:?} in language {1:?}")]
+    Unknown(String, String),
+    #[error("email text {0:?} must start with a 'Subject:' line")]
+    NoSubject(String),
+}
+
+macro_rules! texts {
+    ($dir:literal: $($name:literal),+ $(,)?) => {
+        &[$(
+            ($name, "it", include_str!(concat!("../texts/", $dir, "/", $name, ".it.md"))),
+            ($name, "en", include_str!(concat!("../texts/", $dir, "/", $name, ".en.md"))),
+        )+]
+    };
+}
+
+const PAGES: &[(&str, &str, &str)] = texts!("pages": "privacy", "accessibility", "credits");
+const EMAILS: &[(&str, &str, &str)] =
+    texts!("emails": "verify_email", "already_registered", "password_reset", "password_changed");
+
+fn lookup(table: &[(&str, &str, &'static str)], name: &str, lang: &str) -> Result<&'static str, TextError> {
+    table
+        .iter()
+        .find(|(n, l, _)| *n == name && *l == lang)
+        .map(|(_, _, text)| *text)
+        .ok_or_else(|| TextError::Unknown(name.to_string(), lang.to_string()))
+}
+
+/// An information page: its title (the first heading) and its body as HTML.
+#[derive(Debug, Clone)]
+pub struct PageText {
+    pub title: String,
+    pub html: String,
+}
+
+pub fn page(name: &str, lang: &str) -> Result<PageText, TextError> {
+    let source = lookup(PAGES, name, lang)?;
+    let title = source
+        .lines()
+        .find_map(|line| line.strip_prefix("# "))
+        .unwrap_or(name)
+        .trim()
+        .to_string();
+    Ok(PageText { title, html: to_html(source) })
+}
+
+/// An email ready to send: subject, plain-text body and HTML body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmailText {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// Renders email `name` in `lang`, replacing `{var}` placeholders.
+pub fn email(name: &str, lang: &str, vars: &[(&str, &str)]) -> Result<EmailText, TextError> {
+    let source = lookup(EMAILS, name, lang)?;
+    let filled = vars
+        .iter()
+        .fold(source.to_string(), |text, (k, v)| text.replace(&format!("{{{k}}}"), v));
+    let (first, rest) = filled.split_once('\n').unwrap_or((&filled, ""));
+    let subject = first
+        .strip_prefix("Subject:")
+        .ok_or_else(|| TextError::NoSubject(name.to_string()))?
+        .trim()
+        .to_string();
+    let body = rest.trim_start_matches('\n');
+    Ok(EmailText {
+        subject,
+        text: body.to_string(),
+        html: format!("<!DOCTYPE html><html><body>{}</body></html>", to_html(body)),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_text_exists_in_both_languages_and_renders() {
+        for (name, _, _) in PAGES {
+            for lang in ["it", "en"] {
+                let p = page(name, lang).unwrap();
+                assert!(!p.title.is_empty() && p.html.contains("<h1>"), "{name}.{lang}");
+            }
+        }
+        for (name, _, _) in EMAILS {
+            for lang in ["it", "en"] {
+                let e = email(name, lang, &[("link", "https://x.test/a?b=1")]).unwrap();
+                assert!(!e.subject.is_empty(), "{name}.{lang}");
+                assert!(e.text.contains("https://x.test/a?b=1"), "{name}.{lang} has no link");
+                assert!(!e.text.contains('{'), "{name}.{lang} has an unfilled placeholder");
+            }
+        }
+    }
+
+    #[test]
+    fn credits_carry_the_istat_attribution() {
+        for lang in ["it", "en"] {
+            let p = page("credits", lang).unwrap();
+            assert!(p.html.contains("ISTAT") && p.html.contains("CC BY 4.0"));
+        }
+    }
+
+    #[test]
+    fn unknown_text_is_an_error() {
+        assert!(matches!(page("nope", "it"), Err(TextError::Unknown(..))));
+        assert!(matches!(email("verify_email", "fr", &[]), Err(TextError::Unknown(..))));
+    }
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Load test on loopback: the portal's home page against a bare axum "hello" handler,
+# both release builds, measured in the same run with wrk (50 connections, 20 s each).
+# Prints requests/s and p99 latency for each, and their ratio. Bounded: two 20 s runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
+T="${CARGO_TARGET_DIR:?}/release"
+DURATION="${BENCH_SECONDS:-20}"
+cargo build --release -p server --bin portal-server --example hello_baseline
+
+data=$(mktemp -d)
+PORTAL_ADDR=127.0.0.1:3901 PORTAL_DATA_DIR="$data" PORTAL_OUTBOX_WORKER=false RUST_LOG=warn \
+  "$T/portal-server" serve >/dev/null &
+portal=$!
+PORTAL_ADDR=127.0.0.1:3902 "$T/examples/hello_baseline" &
+hello=$!
+trap 'kill $portal $hello 2>/dev/null; rm -rf "$data"' EXIT
+for url in http://127.0.0.1:3901/healthz http://127.0.0.1:3902/; do
+  for _ in $(seq 100); do curl -fs "$url" >/dev/null && break; sleep 0.1; done
+done
+
+measure() { # prints "requests/s p99"
+  wrk -t2 -c50 -d"${DURATION}s" --latency "$1" | awk '
+    /Requests\/sec/ { rps = $2 }
+    /^ +99%/ { p99 = $2 }
+    /Non-2xx/ { print "non-2xx responses: " $0 > "/dev/stderr" }
+    END { print rps, p99 }'
+}
+read -r home_rps home_p99 < <(measure http://127.0.0.1:3901/)
+read -r hello_rps hello_p99 < <(measure http://127.0.0.1:3902/)
+bytes=$(curl -s http://127.0.0.1:3901/ | wc -c)
+printf '%-22s %12s %10s\n' "" "requests/s" "p99"
+printf '%-22s %12s %10s\n' "home page (${bytes} B)" "$home_rps" "$home_p99"
+printf '%-22s %12s %10s\n' "bare axum hello" "$hello_rps" "$hello_p99"
+awk -v a="$home_rps" -v b="$hello_rps" 'BEGIN { printf "home / hello throughput ratio: %.3f\n", a / b }'

@@ -1,0 +1,355 @@
+//! Account operations: register, verify the email, log in, reset and change the
+//! password. Each multi-step change, its emails included, is one transaction.
+
+use super::{password, session, throttle, tokens};
+use crate::db::entities::{auth_token, user};
+use crate::email::outbox;
+use crate::error::AppResult;
+use crate::state::AppState;
+use app::view_data::{FormState, Role};
+use app::Lang;
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
+};
+
+const VERIFY: &str = "verify";
+const RESET: &str = "reset";
+const VERIFY_HOURS: i64 = 48;
+const RESET_MINUTES: i64 = 60;
+/// Emails a single address or client may trigger per hour (registration, resend, reset).
+const EMAILS_PER_HOUR: u64 = 5;
+const REQUESTS_PER_IP_PER_HOUR: u64 = 30;
+
+/// Trims and lower-cases an address; `Err` carries the translation key of the problem.
+pub fn normalise_email(raw: &str) -> Result<String, &'static str> {
+    let email = raw.trim().to_lowercase();
+    if email.is_empty() {
+        return Err("error.email_required");
+    }
+    let valid = email.len() <= 254
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !email.chars().any(|c| c.is_whitespace() || c == '<' || c == '>' || c == ',')
+                && email.matches('@').count() == 1
+        });
+    valid.then_some(email).ok_or("error.email_invalid")
+}
+
+/// Checks a new password and its confirmation, recording errors on `form`.
+pub fn check_new_password(form: &mut FormState, password: &str, confirm: &str) {
+    let length = password.chars().count();
+    if length == 0 {
+        form.add_error("password", "error.password_required");
+    } else if length < password::MIN_LEN {
+        form.add_error("password", "error.password_short");
+    } else if length > password::MAX_LEN {
+        form.add_error("password", "error.password_long");
+    } else if password != confirm {
+        form.add_error("password_confirm", "error.password_mismatch");
+    }
+}
+
+pub async fn find_by_email(db: &impl ConnectionTrait, email: &str) -> AppResult<Option<user::Model>> {
+    Ok(user::Entity::find().filter(user::Column::Email.eq(email)).one(db).await?)
+}
+
+/// Creates an account directly (CLI and demo data). Returns `None` if the email is taken.
+pub async fn create_user(
+    db: &impl ConnectionTrait,
+    email: &str,
+    password_plain: &str,
+    role: Role,
+    lang: Lang,
+    verified: bool,
+    now: DateTime<Utc>,
+) -> AppResult<Option<user::Model>> {
+    if find_by_email(db, email).await?.is_some() {
+        return Ok(None);
+    }
+    let created = user::ActiveModel {
+        email: Set(email.to_string()),
+        password_hash: Set(password::hash(password_plain)),
+        role: Set(role.code().to_string()),
+        lang: Set(lang.code().to_string()),
+        email_verified_at: Set(verified.then_some(now)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(Some(created))
+}
+
+async fn issue_token(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    purpose: &str,
+    valid_for: Duration,
+    now: DateTime<Utc>,
+) -> AppResult<String> {
+    let secret = tokens::random_token();
+    auth_token::ActiveModel {
+        token_hash: Set(tokens::sha256_hex(&secret)),
+        user_id: Set(user_id),
+        purpose: Set(purpose.to_string()),
+        created_at: Set(now),
+        expires_at: Set(now + valid_for),
+        used_at: Set(None),
+    }
+    .insert(db)
+    .await?;
+    Ok(secret)
+}
+
+/// Marks a live token used and returns its user; `None` if unknown, used, expired or for another purpose.
+async fn redeem_token(db: &impl ConnectionTrait, secret: &str, purpose: &str, now: DateTime<Utc>) -> AppResult<Option<i64>> {
+    let hash = tokens::sha256_hex(secret);
+    // The conditional update is the single-use guarantee, even with two clicks at once.
+    let result = auth_token::Entity::update_many()
+        .col_expr(auth_token::Column::UsedAt, sea_orm::sea_query::Expr::value(now))
+        .filter(auth_token::Column::TokenHash.eq(hash.clone()))
+        .filter(auth_token::Column::Purpose.eq(purpose))
+        .filter(auth_token::Column::UsedAt.is_null())
+        .filter(auth_token::Column::ExpiresAt.gt(now))
+        .exec(db)
+        .await?;
+    if result.rows_affected != 1 {
+        return Ok(None);
+    }
+    Ok(auth_token::Entity::find_by_id(hash).one(db).await?.map(|t| t.user_id))
+}
+
+/// Whether a live token exists, without using it (to show the reset form only for good links).
+pub async fn token_is_live(state: &AppState, secret: &str, purpose_reset: bool) -> AppResult<bool> {
+    let purpose = if purpose_reset { RESET } else { VERIFY };
+    let now = state.clock.now();
+    Ok(auth_token::Entity::find_by_id(tokens::sha256_hex(secret))
+        .one(&state.db)
+        .await?
+        .is_some_and(|t| t.purpose == purpose && t.used_at.is_none() && t.expires_at > now))
+}
+
+/// Counts one email-sending request for the address and the client; `false` when over the hourly limit.
+async fn allow_email_request(state: &AppState, email: &str, ip: &str) -> AppResult<bool> {
+    let now = state.clock.now();
+    let hour = Duration::hours(1);
+    let email_key = format!("mail:{email}");
+    let ip_key = format!("mail-ip:{ip}");
+    if throttle::is_limited(&state.db, &email_key, EMAILS_PER_HOUR, hour, now).await?
+        || throttle::is_limited(&state.db, &ip_key, REQUESTS_PER_IP_PER_HOUR, hour, now).await?
+    {
+        tracing::info!(%ip, "email request throttled");
+        return Ok(false);
+    }
+    throttle::record(&state.db, &email_key, now).await?;
+    throttle::record(&state.db, &ip_key, now).await?;
+    Ok(true)
+}
+
+/// Registers an account and queues the verification email. If the address is
+/// already registered, its owner gets a notice instead: the visitor sees the same
+/// answer either way, so the form does not reveal who has an account.
+pub async fn register(state: &AppState, email: &str, password_plain: &str, role: Role, lang: Lang, ip: &str) -> AppResult<()> {
+    if !allow_email_request(state, email, ip).await? {
+        return Ok(());
+    }
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    match find_by_email(&txn, email).await? {
+        Some(existing) => {
+            let link = state.link("/password/forgot");
+            outbox::enqueue(&txn, email, "already_registered", lang_of(&existing), &[("link", &link)], now).await?;
+        }
+        None => {
+            let created = create_user(&txn, email, password_plain, role, lang, false, now)
+                .await?
+                .expect("checked absent in this transaction");
+            let secret = issue_token(&txn, created.id, VERIFY, Duration::hours(VERIFY_HOURS), now).await?;
+            let link = state.link(&format!("/verify?token={secret}"));
+            outbox::enqueue(&txn, email, "verify_email", lang, &[("link", &link)], now).await?;
+        }
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Confirms the email of the token's account. `false` for a bad or used link.
+pub async fn verify_email(state: &AppState, secret: &str) -> AppResult<bool> {
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let Some(user_id) = redeem_token(&txn, secret, VERIFY, now).await? else {
+        return Ok(false);
+    };
+    user::ActiveModel { id: Set(user_id), email_verified_at: Set(Some(now)), updated_at: Set(now), ..Default::default() }
+        .update(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(true)
+}
+
+/// Sends a fresh verification link to an unverified account; silent otherwise.
+pub async fn resend_verification(state: &AppState, email: &str, ip: &str) -> AppResult<()> {
+    if !allow_email_request(state, email, ip).await? {
+        return Ok(());
+    }
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    if let Some(account) = find_by_email(&txn, email).await?.filter(|u| u.email_verified_at.is_none()) {
+        let secret = issue_token(&txn, account.id, VERIFY, Duration::hours(VERIFY_HOURS), now).await?;
+        let link = state.link(&format!("/verify?token={secret}"));
+        outbox::enqueue(&txn, email, "verify_email", lang_of(&account), &[("link", &link)], now).await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+pub enum LoginOutcome {
+    /// Logged in: the session secret for the cookie.
+    Success { secret: String },
+    /// Right password, email not confirmed yet.
+    Unverified,
+    Failed,
+    Throttled,
+}
+
+pub async fn login(state: &AppState, email: &str, password_plain: &str, ip: &str) -> AppResult<LoginOutcome> {
+    let now = state.clock.now();
+    let limits = &state.config.throttle;
+    let window = Duration::minutes(limits.window_minutes);
+    let (account_key, ip_key) = (throttle::account_key(email), throttle::ip_key(ip));
+    if throttle::is_limited(&state.db, &account_key, limits.per_account, window, now).await?
+        || throttle::is_limited(&state.db, &ip_key, limits.per_ip, window, now).await?
+    {
+        tracing::info!(%ip, "login throttled");
+        return Ok(LoginOutcome::Throttled);
+    }
+    let account = find_by_email(&state.db, email).await?;
+    let matches = match &account {
+        Some(u) => password::verify(&u.password_hash, password_plain),
+        None => {
+            password::verify_dummy(password_plain);
+            false
+        }
+    };
+    let Some(account) = account.filter(|_| matches) else {
+        throttle::record(&state.db, &account_key, now).await?;
+        throttle::record(&state.db, &ip_key, now).await?;
+        return Ok(LoginOutcome::Failed);
+    };
+    throttle::clear(&state.db, &account_key).await?;
+    if account.email_verified_at.is_none() {
+        return Ok(LoginOutcome::Unverified);
+    }
+    let secret = session::create(&state.db, account.id, now).await?;
+    Ok(LoginOutcome::Success { secret })
+}
+
+/// Queues a reset link if the address has an account; silent otherwise.
+pub async fn request_reset(state: &AppState, email: &str, ip: &str) -> AppResult<()> {
+    if !allow_email_request(state, email, ip).await? {
+        return Ok(());
+    }
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    if let Some(account) = find_by_email(&txn, email).await? {
+        let secret = issue_token(&txn, account.id, RESET, Duration::minutes(RESET_MINUTES), now).await?;
+        let link = state.link(&format!("/password/reset?token={secret}"));
+        outbox::enqueue(&txn, email, "password_reset", lang_of(&account), &[("link", &link)], now).await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Sets a new password from a reset link and ends every session. `false` for a bad link.
+pub async fn reset_password(state: &AppState, secret: &str, new_password: &str) -> AppResult<bool> {
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let Some(user_id) = redeem_token(&txn, secret, RESET, now).await? else {
+        return Ok(false);
+    };
+    let Some(account) = user::Entity::find_by_id(user_id).one(&txn).await? else {
+        return Ok(false);
+    };
+    // Following the emailed link proves the address, so it also counts as verification.
+    let verified = account.email_verified_at.or(Some(now));
+    set_password(&txn, state, &account, new_password, verified, None).await?;
+    txn.commit().await?;
+    Ok(true)
+}
+
+/// Changes the password of a logged-in user; `Err` is the key of the message for the field.
+pub async fn change_password(
+    state: &AppState,
+    account: &user::Model,
+    current: &str,
+    new_password: &str,
+    keep_session: &str,
+) -> AppResult<Result<(), &'static str>> {
+    if !password::verify(&account.password_hash, current) {
+        return Ok(Err("error.password_wrong"));
+    }
+    let txn = state.db.begin().await?;
+    set_password(&txn, state, account, new_password, account.email_verified_at, Some(keep_session)).await?;
+    txn.commit().await?;
+    Ok(Ok(()))
+}
+
+async fn set_password(
+    txn: &impl ConnectionTrait,
+    state: &AppState,
+    account: &user::Model,
+    new_password: &str,
+    verified: Option<DateTime<Utc>>,
+    keep_session: Option<&str>,
+) -> AppResult<()> {
+    let now = state.clock.now();
+    user::ActiveModel {
+        id: Set(account.id),
+        password_hash: Set(password::hash(new_password)),
+        email_verified_at: Set(verified),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(txn)
+    .await?;
+    session::delete_all_for(txn, account.id, keep_session).await?;
+    let link = state.link("/password/forgot");
+    outbox::enqueue(txn, &account.email, "password_changed", lang_of(account), &[("link", &link)], now).await
+}
+
+pub fn lang_of(account: &user::Model) -> Lang {
+    Lang::from_code(&account.lang).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_normalised_and_checked() {
+        assert_eq!(normalise_email("  Mario.Rossi@Example.IT "), Ok("mario.rossi@example.it".into()));
+        assert_eq!(normalise_email(""), Err("error.email_required"));
+        for bad in ["mario", "mario@", "@example.it", "a@b", "a b@c.it", "a@@b.it", "a@b.it,c@d.it", "a@.it"] {
+            assert_eq!(normalise_email(bad), Err("error.email_invalid"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn new_passwords_are_checked() {
+        let check = |p: &str, c: &str| {
+            let mut form = FormState::default();
+            check_new_password(&mut form, p, c);
+            form.errors.first().map(|(_, k)| *k)
+        };
+        assert_eq!(check("", ""), Some("error.password_required"));
+        assert_eq!(check("short", "short"), Some("error.password_short"));
+        assert_eq!(check("long enough pass", "long enough pasS"), Some("error.password_mismatch"));
+        assert_eq!(check("long enough pass", "long enough pass"), None);
+        assert_eq!(check(&"x".repeat(129), &"x".repeat(129)), Some("error.password_long"));
+    }
+}

@@ -1,0 +1,50 @@
+//! Counting recent events per key (an account, a client address) in the database,
+//! so limits hold across every server instance.
+
+use crate::db::entities::login_failure;
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, Set};
+
+pub fn account_key(email: &str) -> String {
+    format!("acct:{}", email.trim().to_lowercase())
+}
+
+pub fn ip_key(ip: &str) -> String {
+    format!("ip:{ip}")
+}
+
+/// Whether `key` has reached `limit` events within `window` before `now`.
+pub async fn is_limited(
+    db: &impl ConnectionTrait,
+    key: &str,
+    limit: u64,
+    window: Duration,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let recent = login_failure::Entity::find()
+        .filter(login_failure::Column::Key.eq(key))
+        .filter(login_failure::Column::At.gt(now - window))
+        .count(db)
+        .await?;
+    Ok(recent >= limit)
+}
+
+pub async fn record(db: &impl ConnectionTrait, key: &str, now: DateTime<Utc>) -> Result<(), DbErr> {
+    login_failure::ActiveModel { key: Set(key.to_string()), at: Set(now), ..Default::default() }
+        .insert(db)
+        .await
+        .map(|_| ())
+}
+
+pub async fn clear(db: &impl ConnectionTrait, key: &str) -> Result<(), DbErr> {
+    login_failure::Entity::delete_many().filter(login_failure::Column::Key.eq(key)).exec(db).await.map(|_| ())
+}
+
+/// Drops events older than a day; no limit looks further back.
+pub async fn purge_old(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64, DbErr> {
+    Ok(login_failure::Entity::delete_many()
+        .filter(login_failure::Column::At.lt(now - Duration::days(1)))
+        .exec(db)
+        .await?
+        .rows_affected)
+}

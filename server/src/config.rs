@@ -1,0 +1,184 @@
+//! Typed configuration from `PORTAL_*` environment variables, with defaults that
+//! work on a laptop. Every value is checked at start-up with a clear message.
+
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Europe::Rome;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Address to listen on (`PORTAL_ADDR`, default 127.0.0.1:3000).
+    pub addr: SocketAddr,
+    /// Base URL used in emailed links (`PORTAL_PUBLIC_URL`).
+    pub public_url: String,
+    /// `DATABASE_URL`: `sqlite://…` (default `sqlite://data/portal.db?mode=rwc`) or `postgres://…`.
+    pub database_url: String,
+    /// Where uploads, the SQLite file and development mail live (`PORTAL_DATA_DIR`, default `data`).
+    pub data_dir: PathBuf,
+    /// Built static site: WASM bundle and assets (`PORTAL_SITE_DIR`, default `.build/site`).
+    pub site_dir: PathBuf,
+    pub mail: MailConfig,
+    /// Set the Secure flag on cookies (`PORTAL_SECURE_COOKIES=true`, required behind HTTPS).
+    pub secure_cookies: bool,
+    /// Take the client address from X-Forwarded-For (`PORTAL_TRUST_PROXY=true` behind a load balancer).
+    pub trust_proxy: bool,
+    /// `PORTAL_SUBMISSION_DEADLINE`, Europe/Rome local time, default 2028-06-30T23:59:59.
+    pub submission_deadline: DateTime<Utc>,
+    /// `PORTAL_NOW`: freezes the clock at this RFC 3339 instant (tests and demos only).
+    pub fixed_now: Option<DateTime<Utc>>,
+    pub outbox: OutboxConfig,
+    pub throttle: ThrottleConfig,
+    /// `PORTAL_PRODUCTION=true` refuses development-only settings such as file mail.
+    pub production: bool,
+}
+
+#[derive(Clone, Debug)]
+pub enum MailTransport {
+    /// `.eml` files under `data/mail/` (development default).
+    File(PathBuf),
+    /// `PORTAL_SMTP_URL`, e.g. `smtp://host:25`, `smtps://user:pass@host:465`,
+    /// `smtp://user:pass@host:587?tls=required` (STARTTLS).
+    Smtp(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct MailConfig {
+    pub transport: MailTransport,
+    /// `PORTAL_MAIL_FROM`.
+    pub from: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct OutboxConfig {
+    /// `PORTAL_OUTBOX_POLL_MS`, default 1000.
+    pub poll_ms: u64,
+    /// `PORTAL_OUTBOX_MAX_ATTEMPTS`, default 10; then the message is marked failed for admins to see.
+    pub max_attempts: i32,
+    /// `PORTAL_OUTBOX_BACKOFF_MS`: first retry delay, doubled each time (capped at one hour). Default 5000.
+    pub backoff_ms: u64,
+    /// `PORTAL_OUTBOX_WORKER=false` runs a web-only instance.
+    pub run_worker: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct ThrottleConfig {
+    /// Failed logins allowed per account in the window (`PORTAL_LOGIN_MAX_PER_ACCOUNT`, default 5).
+    pub per_account: u64,
+    /// Failed logins allowed per client address in the window (`PORTAL_LOGIN_MAX_PER_IP`, default 20).
+    pub per_ip: u64,
+    /// `PORTAL_LOGIN_WINDOW_MINUTES`, default 15.
+    pub window_minutes: i64,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("configuration error: {name}: {message}")]
+pub struct ConfigError {
+    name: &'static str,
+    message: String,
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn parsed<T: std::str::FromStr>(name: &'static str, default: T) -> Result<T, ConfigError>
+where
+    T::Err: std::fmt::Display,
+{
+    match var(name) {
+        None => Ok(default),
+        Some(raw) => raw.trim().parse().map_err(|e| ConfigError { name, message: format!("{raw:?}: {e}") }),
+    }
+}
+
+/// Parses a Europe/Rome wall-clock time such as `2028-06-30T23:59:59`.
+pub fn rome_local(name: &'static str, raw: &str) -> Result<DateTime<Utc>, ConfigError> {
+    let naive = NaiveDateTime::parse_from_str(raw.trim(), "%Y-%m-%dT%H:%M:%S").map_err(|e| ConfigError {
+        name,
+        message: format!("{raw:?} is not YYYY-MM-DDTHH:MM:SS ({e})"),
+    })?;
+    Rome.from_local_datetime(&naive)
+        .single()
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(|| ConfigError { name, message: format!("{raw:?} does not exist or is ambiguous in Europe/Rome") })
+}
+
+impl Config {
+    pub fn from_env() -> Result<Config, ConfigError> {
+        let addr: SocketAddr = parsed("PORTAL_ADDR", "127.0.0.1:3000".parse().unwrap())?;
+        let data_dir = PathBuf::from(var("PORTAL_DATA_DIR").unwrap_or_else(|| "data".into()));
+        let production = parsed("PORTAL_PRODUCTION", false)?;
+        let transport = match var("PORTAL_SMTP_URL") {
+            Some(url) => MailTransport::Smtp(url),
+            None if production => {
+                return Err(ConfigError { name: "PORTAL_SMTP_URL", message: "required in production".into() })
+            }
+            None => MailTransport::File(data_dir.join("mail")),
+        };
+        let deadline_raw = var("PORTAL_SUBMISSION_DEADLINE").unwrap_or_else(|| "2028-06-30T23:59:59".into());
+        let fixed_now = match var("PORTAL_NOW") {
+            None => None,
+            Some(raw) => Some(DateTime::parse_from_rfc3339(&raw).map(|t| t.with_timezone(&Utc)).map_err(|e| {
+                ConfigError { name: "PORTAL_NOW", message: format!("{raw:?} is not RFC 3339: {e}") }
+            })?),
+        };
+        let public_url = var("PORTAL_PUBLIC_URL").unwrap_or_else(|| format!("http://{addr}"));
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(ConfigError { name: "PORTAL_PUBLIC_URL", message: format!("{public_url:?} must start with http(s)://") });
+        }
+        Ok(Config {
+            addr,
+            public_url: public_url.trim_end_matches('/').to_string(),
+            database_url: var("DATABASE_URL")
+                .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", data_dir.join("portal.db").display())),
+            site_dir: PathBuf::from(var("PORTAL_SITE_DIR").unwrap_or_else(|| ".build/site".into())),
+            data_dir,
+            mail: MailConfig {
+                transport,
+                from: var("PORTAL_MAIL_FROM")
+                    .unwrap_or_else(|| "Opportunity Lombardy <noreply@opportunity-lombardy.invalid>".into()),
+            },
+            secure_cookies: parsed("PORTAL_SECURE_COOKIES", false)?,
+            trust_proxy: parsed("PORTAL_TRUST_PROXY", false)?,
+            submission_deadline: rome_local("PORTAL_SUBMISSION_DEADLINE", &deadline_raw)?,
+            fixed_now,
+            outbox: OutboxConfig {
+                poll_ms: parsed("PORTAL_OUTBOX_POLL_MS", 1000)?,
+                max_attempts: parsed("PORTAL_OUTBOX_MAX_ATTEMPTS", 10)?,
+                backoff_ms: parsed("PORTAL_OUTBOX_BACKOFF_MS", 5000)?,
+                run_worker: parsed("PORTAL_OUTBOX_WORKER", true)?,
+            },
+            throttle: ThrottleConfig {
+                per_account: parsed("PORTAL_LOGIN_MAX_PER_ACCOUNT", 5)?,
+                per_ip: parsed("PORTAL_LOGIN_MAX_PER_IP", 20)?,
+                window_minutes: parsed("PORTAL_LOGIN_WINDOW_MINUTES", 15)?,
+            },
+            production,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deadline_is_read_as_rome_time_in_summer() {
+        // 30 June is in summer time (UTC+2): 23:59:59 in Rome is 21:59:59 UTC.
+        let t = rome_local("X", "2028-06-30T23:59:59").unwrap();
+        assert_eq!(t.to_rfc3339(), "2028-06-30T21:59:59+00:00");
+        // The previous deadline, 1 Oct 2025 at 10:00, was also summer time.
+        assert_eq!(rome_local("X", "2025-10-01T10:00:00").unwrap().to_rfc3339(), "2025-10-01T08:00:00+00:00");
+        // A winter instant is UTC+1.
+        assert_eq!(rome_local("X", "2028-01-15T12:00:00").unwrap().to_rfc3339(), "2028-01-15T11:00:00+00:00");
+    }
+
+    #[test]
+    fn impossible_local_times_are_refused() {
+        // 26 March 2028, 02:30 does not exist in Rome (clocks jump from 02:00 to 03:00).
+        let err = rome_local("X", "2028-03-26T02:30:00").unwrap_err();
+        assert!(err.to_string().contains("does not exist"), "{err}");
+        assert!(rome_local("X", "30/06/2028").is_err());
+    }
+}

@@ -1,0 +1,187 @@
+//! Schema migrations, shared by SQLite and PostgreSQL. Append new migrations; never edit a released one.
+
+use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::*;
+
+pub struct Migrator;
+
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(Accounts)]
+    }
+}
+
+#[derive(DeriveIden)]
+enum Users {
+    Table,
+    Id,
+    Email,
+    PasswordHash,
+    Role,
+    Lang,
+    EmailVerifiedAt,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(DeriveIden)]
+enum Sessions {
+    Table,
+    Id,
+    UserId,
+    CreatedAt,
+    ExpiresAt,
+}
+
+#[derive(DeriveIden)]
+enum AuthTokens {
+    Table,
+    TokenHash,
+    UserId,
+    Purpose,
+    CreatedAt,
+    ExpiresAt,
+    UsedAt,
+}
+
+#[derive(DeriveIden)]
+enum LoginFailures {
+    Table,
+    Id,
+    Key,
+    At,
+}
+
+#[derive(DeriveIden)]
+enum Outbox {
+    Table,
+    Id,
+    ToAddr,
+    Subject,
+    BodyText,
+    BodyHtml,
+    Status,
+    Attempts,
+    NextAttemptAt,
+    LockedUntil,
+    LockedBy,
+    LastError,
+    CreatedAt,
+    SentAt,
+}
+
+#[derive(DeriveMigrationName)]
+struct Accounts;
+
+#[async_trait::async_trait]
+impl MigrationTrait for Accounts {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(Users::Table)
+                .col(big_pk_auto(Users::Id))
+                .col(string_len_uniq(Users::Email, 254))
+                .col(string_len(Users::PasswordHash, 200))
+                .col(string_len(Users::Role, 20))
+                .col(string_len(Users::Lang, 5))
+                .col(timestamp_with_time_zone_null(Users::EmailVerifiedAt))
+                .col(timestamp_with_time_zone(Users::CreatedAt))
+                .col(timestamp_with_time_zone(Users::UpdatedAt))
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(Sessions::Table)
+                .col(string_len(Sessions::Id, 64).primary_key())
+                .col(big_integer(Sessions::UserId))
+                .col(timestamp_with_time_zone(Sessions::CreatedAt))
+                .col(timestamp_with_time_zone(Sessions::ExpiresAt))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(Sessions::Table, Sessions::UserId)
+                        .to(Users::Table, Users::Id)
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(AuthTokens::Table)
+                .col(string_len(AuthTokens::TokenHash, 64).primary_key())
+                .col(big_integer(AuthTokens::UserId))
+                .col(string_len(AuthTokens::Purpose, 20))
+                .col(timestamp_with_time_zone(AuthTokens::CreatedAt))
+                .col(timestamp_with_time_zone(AuthTokens::ExpiresAt))
+                .col(timestamp_with_time_zone_null(AuthTokens::UsedAt))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(AuthTokens::Table, AuthTokens::UserId)
+                        .to(Users::Table, Users::Id)
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(LoginFailures::Table)
+                .col(big_pk_auto(LoginFailures::Id))
+                .col(string_len(LoginFailures::Key, 300))
+                .col(timestamp_with_time_zone(LoginFailures::At))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("idx_login_failures_key_at")
+                .table(LoginFailures::Table)
+                .col(LoginFailures::Key)
+                .col(LoginFailures::At)
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(Outbox::Table)
+                .col(big_pk_auto(Outbox::Id))
+                .col(string_len(Outbox::ToAddr, 254))
+                .col(string_len(Outbox::Subject, 300))
+                .col(text(Outbox::BodyText))
+                .col(text(Outbox::BodyHtml))
+                .col(string_len(Outbox::Status, 10))
+                .col(integer(Outbox::Attempts))
+                .col(timestamp_with_time_zone(Outbox::NextAttemptAt))
+                .col(timestamp_with_time_zone_null(Outbox::LockedUntil))
+                .col(string_len_null(Outbox::LockedBy, 64))
+                .col(text_null(Outbox::LastError))
+                .col(timestamp_with_time_zone(Outbox::CreatedAt))
+                .col(timestamp_with_time_zone_null(Outbox::SentAt))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("idx_outbox_due")
+                .table(Outbox::Table)
+                .col(Outbox::Status)
+                .col(Outbox::NextAttemptAt)
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for table in [
+            Outbox::Table.into_iden(),
+            LoginFailures::Table.into_iden(),
+            AuthTokens::Table.into_iden(),
+            Sessions::Table.into_iden(),
+            Users::Table.into_iden(),
+        ] {
+            m.drop_table(Table::drop().table(table).to_owned()).await?;
+        }
+        Ok(())
+    }
+}

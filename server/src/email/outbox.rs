@@ -1,0 +1,48 @@
+//! Queueing emails, and the admin's view of the ones that could not be delivered.
+
+use crate::db::entities::outbox;
+use crate::error::{AppError, AppResult};
+use app::Lang;
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+
+pub const PENDING: &str = "pending";
+pub const SENT: &str = "sent";
+pub const FAILED: &str = "failed";
+
+/// Renders the email `template` (a Markdown file in `forms/texts/emails/`) in the
+/// recipient's language and queues it. Call it with the transaction of the change
+/// that causes the email, so both happen or neither.
+pub async fn enqueue(
+    db: &impl ConnectionTrait,
+    to: &str,
+    template: &str,
+    lang: Lang,
+    vars: &[(&str, &str)],
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let text = forms::email(template, lang.code(), vars).map_err(|e| AppError::Internal(e.to_string()))?;
+    outbox::ActiveModel {
+        to_addr: Set(to.to_string()),
+        subject: Set(text.subject),
+        body_text: Set(text.text),
+        body_html: Set(text.html),
+        status: Set(PENDING.to_string()),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Messages given up on, newest first, for the admin page.
+pub async fn failed(db: &impl ConnectionTrait) -> AppResult<Vec<outbox::Model>> {
+    Ok(outbox::Entity::find()
+        .filter(outbox::Column::Status.eq(FAILED))
+        .order_by_desc(outbox::Column::CreatedAt)
+        .all(db)
+        .await?)
+}

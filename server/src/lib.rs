@@ -1,0 +1,39 @@
+//! The Opportunity Lombardy portal server: wires the `app` pages and the `forms`
+//! texts to HTTP, the database and email.
+
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod email;
+pub mod error;
+pub mod state;
+pub mod web;
+
+use clock::Clock;
+use config::Config;
+use state::AppState;
+
+/// Connects to the database (running migrations) and builds the shared state.
+pub async fn build_state(config: Config) -> Result<AppState, String> {
+    let db = db::connect(&config.database_url, None)
+        .await
+        .map_err(|e| format!("cannot open the database {}: {e}", redact(&config.database_url)))?;
+    let clock = match config.fixed_now {
+        Some(at) => Clock::fixed(at),
+        None => Clock::system(),
+    };
+    Ok(AppState::new(db, config, clock))
+}
+
+/// A database URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_string(),
+    }
+}

@@ -1,0 +1,118 @@
+//! `portal-server`: serve the portal, run migrations, manage staff accounts.
+
+use app::view_data::Role;
+use app::Lang;
+use clap::{Parser, Subcommand};
+use server::config::Config;
+use server::email::{transport::Mailer, worker::Worker};
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "portal-server", about = "Opportunity Lombardy portal server")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the portal (configuration from PORTAL_* variables; see README).
+    Serve {
+        /// Create the demo accounts if missing and print them.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Bring the database schema up to date and exit.
+    Migrate,
+    /// Create an account (staff and admin accounts are created only this way).
+    /// The password is read from the PORTAL_NEW_PASSWORD variable or from standard input.
+    CreateUser {
+        #[arg(long)]
+        email: String,
+        /// proponent, investor, staff or admin
+        #[arg(long)]
+        role: String,
+        #[arg(long, default_value = "it")]
+        lang: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    match run(cli.command).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command) -> Result<(), String> {
+    let config = Config::from_env().map_err(|e| e.to_string())?;
+    let state = server::build_state(config).await?;
+    match command {
+        Command::Migrate => {
+            println!("database is up to date");
+            Ok(())
+        }
+        Command::CreateUser { email, role, lang } => create_user(&state, &email, &role, &lang).await,
+        Command::Serve { demo } => serve(state, demo).await,
+    }
+}
+
+async fn create_user(state: &server::state::AppState, email: &str, role: &str, lang: &str) -> Result<(), String> {
+    let role = Role::from_code(role).ok_or_else(|| format!("unknown role {role:?}: use proponent, investor, staff or admin"))?;
+    let lang = Lang::from_code(lang).ok_or_else(|| format!("unknown language {lang:?}: use it or en"))?;
+    let email = server::auth::accounts::normalise_email(email).map_err(|_| format!("{email:?} is not a valid email"))?;
+    let password = match std::env::var("PORTAL_NEW_PASSWORD") {
+        Ok(p) => p,
+        Err(_) => {
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line).map_err(|e| e.to_string())?;
+            line.trim_end_matches(['\r', '\n']).to_string()
+        }
+    };
+    let mut check = app::view_data::FormState::default();
+    server::auth::accounts::check_new_password(&mut check, &password, &password);
+    if !check.is_valid() {
+        return Err(format!("password refused: {}", app::i18n::t(Lang::En, check.errors[0].1)));
+    }
+    let now = state.clock.now();
+    match server::auth::accounts::create_user(&state.db, &email, &password, role, lang, true, now).await {
+        Ok(Some(_)) => {
+            println!("created {} account {email}", role.code());
+            Ok(())
+        }
+        Ok(None) => Err(format!("an account with {email} already exists")),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+async fn serve(state: server::state::AppState, demo: bool) -> Result<(), String> {
+    if demo {
+        server::demo::seed(&state).await.map_err(|e| e.to_string())?;
+        println!("{}", server::demo::describe());
+    }
+    if state.config.outbox.run_worker {
+        let mailer = Mailer::new(&state.config.mail)?;
+        tokio::spawn(Worker::new(mailer).run(state.clone()));
+    }
+    let addr = state.config.addr;
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    println!("Opportunity Lombardy portal on {}", state.config.public_url);
+    let app = server::web::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| e.to_string())
+}

@@ -1,0 +1,31 @@
+//! What every request handler and background job shares.
+
+use crate::clock::Clock;
+use crate::config::Config;
+use leptos::config::LeptosOptions;
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub config: Arc<Config>,
+    pub clock: Clock,
+    pub leptos: LeptosOptions,
+}
+
+impl AppState {
+    pub fn new(db: DatabaseConnection, config: Config, clock: Clock) -> AppState {
+        let leptos = LeptosOptions::builder()
+            .output_name("app")
+            .site_root(config.site_dir.display().to_string())
+            .site_pkg_dir("pkg")
+            .build();
+        AppState { db, config: Arc::new(config), clock, leptos }
+    }
+
+    /// Absolute URL of a page, for emails.
+    pub fn link(&self, path_and_query: &str) -> String {
+        format!("{}{path_and_query}", self.config.public_url)
+    }
+}

@@ -1,0 +1,211 @@
+//! Per-request context, set up by one middleware for every route:
+//! language, logged-in user, CSRF token (checked on every state-changing request),
+//! CSP nonce; and on the way out the cookies and security headers.
+
+use crate::auth::{session, tokens};
+use crate::db::entities::user;
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::web::{errors, security};
+use app::page::PageCtx;
+use app::view_data::{Role, UserBadge};
+use app::Lang;
+use axum::body::{to_bytes, Body};
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::{header, request::Parts, HeaderMap, HeaderValue, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use std::net::SocketAddr;
+
+pub const CSRF_COOKIE: &str = "ol_csrf";
+pub const LANG_COOKIE: &str = "ol_lang";
+pub const CSRF_FIELD: &str = "_csrf";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+/// Largest url-encoded form body accepted (file uploads are multipart and have their own limits).
+pub const FORM_LIMIT: usize = 256 * 1024;
+
+/// The request's context, available to handlers as an extractor.
+#[derive(Clone)]
+pub struct Ctx {
+    pub lang: Lang,
+    pub user: Option<user::Model>,
+    pub session_secret: Option<String>,
+    pub csrf: String,
+    pub nonce: String,
+    pub path: String,
+    pub ip: String,
+    pub state: AppState,
+}
+
+impl Ctx {
+    pub fn page(&self) -> PageCtx {
+        PageCtx {
+            lang: self.lang,
+            user: self.user.as_ref().map(|u| UserBadge {
+                email: u.email.clone(),
+                role: Role::from_code(&u.role).unwrap_or(Role::Proponent),
+            }),
+            csrf: self.csrf.clone(),
+            path: self.path.clone(),
+            nonce: self.nonce.clone(),
+            leptos: self.state.leptos.clone(),
+        }
+    }
+
+    /// The logged-in user, or 401.
+    pub fn user(&self) -> Result<&user::Model, AppError> {
+        self.user.as_ref().ok_or(AppError::Unauthorized)
+    }
+
+    /// The logged-in user if they hold one of `roles`; 401 if anonymous, 403 otherwise.
+    pub fn user_with_role(&self, roles: &[Role]) -> Result<&user::Model, AppError> {
+        let account = self.user()?;
+        match Role::from_code(&account.role) {
+            Some(role) if roles.contains(&role) => Ok(account),
+            _ => Err(AppError::Forbidden),
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Ctx>()
+            .cloned()
+            .ok_or_else(|| AppError::Internal("request context middleware missing".into()))
+    }
+}
+
+pub async fn middleware(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let jar = CookieJar::from_headers(request.headers());
+    let existing_csrf = jar.get(CSRF_COOKIE).map(|c| c.value().to_string()).filter(|v| v.len() >= 32);
+    let csrf = existing_csrf.clone().unwrap_or_else(tokens::random_token);
+    let nonce = tokens::random_token();
+    let lang = pick_lang(&jar, request.headers());
+    let ip = client_ip(&request, state.config.trust_proxy);
+    let path = request.uri().path().to_string();
+    let session_secret = jar.get(session::COOKIE).map(|c| c.value().to_string());
+
+    let user = match &session_secret {
+        Some(secret) => session::user_for(&state.db, secret, state.clock.now()).await.unwrap_or_else(|e| {
+            tracing::error!(error = %e, "session lookup failed");
+            None
+        }),
+        None => None,
+    };
+    let ctx = Ctx { lang, user, session_secret, csrf: csrf.clone(), nonce: nonce.clone(), path, ip, state: state.clone() };
+
+    let response = match check_csrf(request, existing_csrf.as_deref()).await {
+        Ok(mut request) => {
+            request.extensions_mut().insert(ctx.clone());
+            next.run(request).await
+        }
+        Err(rejection) => rejection.into_response(),
+    };
+    let mut response = errors::render_error_page(&ctx, response);
+    if existing_csrf.is_none() {
+        set_cookie(&mut response, &state, Cookie::new(CSRF_COOKIE, csrf), None);
+    }
+    security::apply_headers(&mut response, &nonce);
+    response
+}
+
+/// Safe methods pass. Others must come from this site and carry the CSRF token
+/// equal to the cookie: in the `_csrf` form field, the `x-csrf-token` header or,
+/// for multipart uploads (whose body is streamed), the `_csrf` query parameter.
+async fn check_csrf(request: Request, cookie: Option<&str>) -> Result<Request, AppError> {
+    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return Ok(request);
+    }
+    if cross_site(request.headers()) {
+        return Err(AppError::Csrf);
+    }
+    let cookie = cookie.ok_or(AppError::Csrf)?;
+    let header_token = request.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let content_type = request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let (request, token) = if header_token.is_some() {
+        (request, header_token)
+    } else if content_type.starts_with("application/x-www-form-urlencoded") {
+        let (parts, body) = request.into_parts();
+        let bytes = to_bytes(body, FORM_LIMIT).await.map_err(|_| AppError::BadRequest)?;
+        let token = form_field(&bytes, CSRF_FIELD);
+        (Request::from_parts(parts, Body::from(bytes)), token)
+    } else if content_type.starts_with("multipart/form-data") {
+        let token = request.uri().query().and_then(|q| form_field(q.as_bytes(), CSRF_FIELD));
+        (request, token)
+    } else {
+        (request, None)
+    };
+    match token {
+        Some(token) if tokens::same_secret(&token, cookie) => Ok(request),
+        _ => Err(AppError::Csrf),
+    }
+}
+
+/// A browser says where a request comes from; refuse what another site started.
+fn cross_site(headers: &HeaderMap) -> bool {
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    if matches!(fetch_site, Some("cross-site") | Some("same-site")) {
+        return true;
+    }
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    match (headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()), host) {
+        (Some("null"), _) => true,
+        (Some(origin), Some(host)) => url::Url::parse(origin)
+            .ok()
+            .map(|u| match u.port() {
+                Some(port) => format!("{}:{port}", u.host_str().unwrap_or_default()),
+                None => u.host_str().unwrap_or_default().to_string(),
+            })
+            .is_none_or(|origin_host| origin_host != host),
+        _ => false,
+    }
+}
+
+fn form_field(body: &[u8], name: &str) -> Option<String> {
+    url::form_urlencoded::parse(body).find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+}
+
+fn pick_lang(jar: &CookieJar, headers: &HeaderMap) -> Lang {
+    if let Some(lang) = jar.get(LANG_COOKIE).and_then(|c| Lang::from_code(c.value())) {
+        return lang;
+    }
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').find_map(|part| Lang::from_code(part.split(';').next().unwrap_or(""))))
+        .unwrap_or_default()
+}
+
+fn client_ip(request: &Request, trust_proxy: bool) -> String {
+    if trust_proxy {
+        let forwarded = request.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok());
+        if let Some(first) = forwarded.and_then(|v| v.split(',').next()).map(str::trim).filter(|v| !v.is_empty()) {
+            return first.to_string();
+        }
+    }
+    request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// Adds a cookie with the portal's flags: HttpOnly, SameSite=Lax, Path=/, Secure when configured.
+/// `max_age_seconds` of `Some(0)` deletes it; `None` makes a browser-session cookie.
+pub fn set_cookie(response: &mut Response, state: &AppState, mut cookie: Cookie<'static>, max_age_seconds: Option<i64>) {
+    cookie.set_http_only(true);
+    cookie.set_same_site(SameSite::Lax);
+    cookie.set_path("/");
+    cookie.set_secure(state.config.secure_cookies);
+    if let Some(seconds) = max_age_seconds {
+        cookie.set_max_age(cookie::time::Duration::seconds(seconds));
+    }
+    if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+}

@@ -1,0 +1,38 @@
+//! Turns a bare error status (from `AppError` or a rejected extractor) into a
+//! full error page in the visitor's language.
+
+use crate::error::ErrorPage;
+use crate::web::context::Ctx;
+use axum::body::Body;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::Response;
+
+pub fn render_error_page(ctx: &Ctx, response: Response) -> Response {
+    let status = response.status();
+    let page = match response.extensions().get::<ErrorPage>() {
+        Some(ErrorPage(kind)) => *kind,
+        // Rejections from axum's own extractors carry a plain-text body: replace it too.
+        None if is_plain_rejection(&response) => match status {
+            StatusCode::NOT_FOUND => "404",
+            StatusCode::PAYLOAD_TOO_LARGE => "413",
+            s if s.is_server_error() => "500",
+            _ => "400",
+        },
+        None => return response,
+    };
+    let html = app::pages::info::error(&ctx.page(), page);
+    let (mut parts, _) = response.into_parts();
+    parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(html))
+}
+
+fn is_plain_rejection(response: &Response) -> bool {
+    let status = response.status();
+    let plain = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|ct| ct.starts_with("text/plain"));
+    (status.is_client_error() || status.is_server_error()) && plain
+}

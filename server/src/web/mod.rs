@@ -1,0 +1,103 @@
+//! HTTP routes. Each page family has its module; `context` wraps every request.
+
+pub mod account;
+pub mod auth;
+pub mod context;
+pub mod errors;
+pub mod pages;
+pub mod security;
+
+use crate::state::AppState;
+use app::view_data::RomeDateTime;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use chrono::{DateTime, Datelike, Timelike, Utc};
+use chrono_tz::Europe::Rome;
+use tower_http::compression::CompressionLayer;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub fn router(state: AppState) -> Router {
+    let site = &state.config.site_dir;
+    let static_files = Router::new()
+        .nest_service("/pkg", ServeDir::new(site.join("pkg")).precompressed_br().precompressed_gzip())
+        .nest_service("/assets", ServeDir::new(site.join("assets")).precompressed_br().precompressed_gzip())
+        .route_service("/favicon.svg", ServeFile::new(site.join("favicon.svg")))
+        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")));
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/info/{name}", get(pages::info))
+        .route("/lang/{code}", get(pages::switch_lang))
+        .route("/healthz", get(pages::health))
+        .route("/register", get(auth::register_form).post(auth::register))
+        .route("/register/sent", get(auth::register_sent))
+        .route("/verify", get(auth::verify))
+        .route("/verify/resend", post(auth::resend))
+        .route("/login", get(auth::login_form).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/password/forgot", get(auth::forgot_form).post(auth::forgot))
+        .route("/password/reset", get(auth::reset_form).post(auth::reset))
+        .route("/account", get(account::show))
+        .route("/account/password", post(account::change_password))
+        .route("/admin/outbox", get(account::failed_emails))
+        .merge(static_files)
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), context::middleware))
+        .layer(CompressionLayer::new())
+        .with_state(state)
+}
+
+/// A server-rendered page with its status.
+pub fn page(status: StatusCode, html: String) -> Response {
+    (status, Html(html)).into_response()
+}
+
+/// Post/redirect/get: after a successful form, go to a page that can be reloaded safely.
+pub fn see_other(path: &str) -> Response {
+    Redirect::to(path).into_response()
+}
+
+/// An instant in Europe/Rome wall-clock terms, for display.
+pub fn rome(at: DateTime<Utc>) -> RomeDateTime {
+    let local = at.with_timezone(&Rome);
+    RomeDateTime {
+        year: local.year(),
+        month: local.month(),
+        day: local.day(),
+        hour: local.hour(),
+        minute: local.minute(),
+        second: local.second(),
+    }
+}
+
+/// Only local paths are accepted as redirect targets, never another site.
+pub fn local_path(next: Option<&str>) -> String {
+    match next {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rome_time_follows_summer_time() {
+        let summer = DateTime::parse_from_rfc3339("2028-06-30T21:59:59Z").unwrap().with_timezone(&Utc);
+        assert_eq!((rome(summer).hour, rome(summer).day), (23, 30));
+        let winter = DateTime::parse_from_rfc3339("2028-01-01T00:30:00Z").unwrap().with_timezone(&Utc);
+        assert_eq!((rome(winter).hour, rome(winter).minute), (1, 30));
+    }
+
+    #[test]
+    fn redirects_stay_local() {
+        assert_eq!(local_path(Some("/account")), "/account");
+        assert_eq!(local_path(Some("//evil.example")), "/");
+        assert_eq!(local_path(Some("https://evil.example")), "/");
+        assert_eq!(local_path(Some("/\\evil.example")), "/");
+        assert_eq!(local_path(None), "/");
+    }
+}

@@ -1,0 +1,230 @@
+//! Test harness: a real portal (router, database, clock) per test.
+//! Database: a SQLite file in a temporary folder, or, when PORTAL_TEST_DATABASE_URL
+//! is set, a fresh schema in that PostgreSQL database, dropped at the end.
+#![allow(dead_code)]
+
+pub mod smtp;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, EntityTrait};
+use server::clock::Clock;
+use server::config::{Config, MailConfig, MailTransport, OutboxConfig, ThrottleConfig};
+use server::db::entities::outbox;
+use server::state::AppState;
+use std::collections::HashMap;
+use tower::ServiceExt;
+
+pub const START: &str = "2026-11-22T10:00:00Z";
+pub const PASSWORD: &str = "a long enough passphrase";
+
+pub fn at(rfc3339: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(rfc3339).unwrap().with_timezone(&Utc)
+}
+
+pub struct TestApp {
+    pub state: AppState,
+    pub router: Router,
+    pub dir: tempfile::TempDir,
+    pg_schema: Option<(String, String)>,
+}
+
+pub fn test_config(dir: &std::path::Path, database_url: String) -> Config {
+    Config {
+        addr: "127.0.0.1:0".parse().unwrap(),
+        public_url: "http://portal.test".into(),
+        database_url,
+        data_dir: dir.to_path_buf(),
+        site_dir: dir.join("site"),
+        mail: MailConfig { transport: MailTransport::File(dir.join("mail")), from: "Portal <noreply@portal.test>".into() },
+        secure_cookies: false,
+        trust_proxy: true,
+        submission_deadline: at("2028-06-30T21:59:59Z"),
+        fixed_now: None,
+        outbox: OutboxConfig { poll_ms: 50, max_attempts: 3, backoff_ms: 1000, run_worker: false },
+        throttle: ThrottleConfig { per_account: 5, per_ip: 20, window_minutes: 15 },
+        production: false,
+    }
+}
+
+impl TestApp {
+    pub async fn new() -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let (url, schema) = match std::env::var("PORTAL_TEST_DATABASE_URL") {
+            Ok(base) if !base.is_empty() => {
+                let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+                let admin = sea_orm::Database::connect(&base).await.expect("PostgreSQL at PORTAL_TEST_DATABASE_URL");
+                admin.execute_unprepared(&format!("CREATE SCHEMA {schema}")).await.unwrap();
+                (base, Some(schema))
+            }
+            _ => (format!("sqlite://{}?mode=rwc", dir.path().join("portal.db").display()), None),
+        };
+        let config = test_config(dir.path(), url.clone());
+        let db = server::db::connect(&url, schema.as_deref()).await.expect("database connects and migrates");
+        let state = AppState::new(db, config, Clock::fixed(at(START)));
+        let router = server::web::router(state.clone());
+        TestApp { state, router, dir, pg_schema: schema.map(|s| (url, s)) }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.pg_schema.is_some()
+    }
+
+    /// A second server process's view: its own connection pool and clock, the same database.
+    pub async fn second_instance(&self) -> (AppState, Router) {
+        let url = self.state.config.database_url.clone();
+        let schema = self.pg_schema.as_ref().map(|(_, s)| s.clone());
+        let db = server::db::connect(&url, schema.as_deref()).await.expect("second connection");
+        let config = test_config(self.dir.path(), url);
+        let state = AppState::new(db, config, Clock::fixed(self.state.clock.now()));
+        let router = server::web::router(state.clone());
+        (state, router)
+    }
+
+    pub fn client_of(&self, router: &Router, ip: &str) -> Client {
+        Client { router: router.clone(), cookies: HashMap::new(), ip: ip.to_string() }
+    }
+
+    /// A browser with its own cookies, coming from `ip`.
+    pub fn client(&self, ip: &str) -> Client {
+        Client { router: self.router.clone(), cookies: HashMap::new(), ip: ip.to_string() }
+    }
+
+    pub async fn outbox(&self) -> Vec<outbox::Model> {
+        outbox::Entity::find().all(&self.state.db).await.unwrap()
+    }
+
+    /// The local path and query of the last link emailed to `to`.
+    pub async fn last_link_to(&self, to: &str) -> String {
+        let mail = self.outbox().await.into_iter().filter(|m| m.to_addr == to).last().expect("an email to the address");
+        let start = mail.body_text.find("http://portal.test").expect("a link in the email");
+        let link: String = mail.body_text[start..].chars().take_while(|c| !c.is_whitespace() && *c != ')' && *c != ']').collect();
+        link.trim_start_matches("http://portal.test").to_string()
+    }
+
+    /// Registers, verifies and returns a logged-in client.
+    pub async fn user(&self, email: &str, role: &str, ip: &str) -> Client {
+        let mut client = self.client(ip);
+        let r = client.register(email, role).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let link = self.last_link_to(email).await;
+        assert_eq!(client.get(&link).await.status, StatusCode::OK);
+        let r = client.login(email, PASSWORD).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        client
+    }
+
+    /// Staff and admin accounts exist only through the CLI path, which this mirrors.
+    pub async fn privileged_user(&self, email: &str, role: app::view_data::Role, ip: &str) -> Client {
+        server::auth::accounts::create_user(&self.state.db, email, PASSWORD, role, app::Lang::It, true, self.state.clock.now())
+            .await
+            .unwrap()
+            .unwrap();
+        let mut client = self.client(ip);
+        assert_eq!(client.login(email, PASSWORD).await.status, StatusCode::SEE_OTHER);
+        client
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some((url, schema)) = self.pg_schema.take() {
+            // Runs on its own thread: Drop cannot await, and the test's runtime may be gone.
+            let _ = std::thread::spawn(move || {
+                tokio::runtime::Runtime::new().unwrap().block_on(async {
+                    if let Ok(db) = sea_orm::Database::connect(&url).await {
+                        let _ = db.execute_unprepared(&format!("DROP SCHEMA {schema} CASCADE")).await;
+                    }
+                })
+            })
+            .join();
+        }
+    }
+}
+
+pub struct Client {
+    router: Router,
+    pub cookies: HashMap<String, String>,
+    pub ip: String,
+}
+
+#[derive(Debug)]
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl TestResponse {
+    pub fn location(&self) -> &str {
+        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+}
+
+impl Client {
+    pub fn csrf(&self) -> String {
+        self.cookies.get("ol_csrf").cloned().unwrap_or_default()
+    }
+
+    pub async fn send(&mut self, request: Request<Body>) -> TestResponse {
+        let mut request = request;
+        let cookie_header = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
+        let headers = request.headers_mut();
+        if !cookie_header.is_empty() {
+            headers.insert(header::COOKIE, cookie_header.parse().unwrap());
+        }
+        headers.insert("x-forwarded-for", self.ip.parse().unwrap());
+        headers.insert(header::HOST, "portal.test".parse().unwrap());
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        for value in response.headers().get_all(header::SET_COOKIE) {
+            let cookie = cookie::Cookie::parse(value.to_str().unwrap().to_string()).unwrap();
+            let expired = cookie.max_age().is_some_and(|age| age.is_zero()) || cookie.value().is_empty();
+            if expired {
+                self.cookies.remove(cookie.name());
+            } else {
+                self.cookies.insert(cookie.name().to_string(), cookie.value().to_string());
+            }
+        }
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = http_body_util::BodyExt::collect(response.into_body()).await.unwrap().to_bytes();
+        TestResponse { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    pub async fn get(&mut self, path: &str) -> TestResponse {
+        self.send(Request::get(path).body(Body::empty()).unwrap()).await
+    }
+
+    /// Posts a form as a browser would, with this client's CSRF token (fetched first if needed).
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> TestResponse {
+        if self.csrf().is_empty() {
+            self.get("/").await;
+        }
+        let csrf = self.csrf();
+        let mut all = vec![("_csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post_raw(path, &serde_urlencoded::to_string(&all).unwrap(), &[]).await
+    }
+
+    pub async fn post_raw(&mut self, path: &str, body: &str, headers: &[(&str, &str)]) -> TestResponse {
+        let mut builder = Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        self.send(builder.body(Body::from(body.to_string())).unwrap()).await
+    }
+
+    pub async fn register(&mut self, email: &str, role: &str) -> TestResponse {
+        self.post(
+            "/register",
+            &[("email", email), ("password", PASSWORD), ("password_confirm", PASSWORD), ("role", role), ("privacy", "yes")],
+        )
+        .await
+    }
+
+    pub async fn login(&mut self, email: &str, password: &str) -> TestResponse {
+        self.post("/login", &[("email", email), ("password", password)]).await
+    }
+}

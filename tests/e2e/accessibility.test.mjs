@@ -1,0 +1,45 @@
+// axe-core on every page a visitor can reach so far, in both languages and with form errors shown.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { AxeBuilder } from "@axe-core/playwright";
+import { browserMissing, useStack } from "./harness.mjs";
+
+const skip = browserMissing();
+const stack = useStack(skip);
+
+const pages = ["/", "/register", "/login", "/password/forgot", "/info/privacy", "/info/accessibility", "/info/credits", "/register/sent", "/no-such-page"];
+
+async function audit(page, label) {
+  const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  const summary = result.violations.map((v) => `${label}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  assert.deepEqual(summary, [], summary.join("\n"));
+  return result.passes.length;
+}
+
+for (const locale of ["it-IT", "en-GB"]) {
+  test(`axe: no violations on public pages (${locale})`, { skip, timeout: 90000 }, async () => {
+    const context = await stack.browser.newContext({ locale });
+    const page = await context.newPage();
+    for (const path of pages) {
+      await page.goto(stack.portal.base + path);
+      await audit(page, `${locale} ${path}`);
+    }
+    await context.close();
+  });
+}
+
+test("axe: no violations on forms showing errors", { skip, timeout: 90000 }, async () => {
+  // axe runs as a script in the page, so this context keeps JavaScript on; the error
+  // pages are rendered by the server and are the same with JavaScript off.
+  const context = await stack.browser.newContext();
+  const page = await context.newPage();
+  await page.goto(stack.portal.base + "/register");
+  await page.locator("form[action='/register'] button[type=submit]").click();
+  await page.locator("#error-summary").waitFor();
+  await audit(page, "register with errors");
+  await page.goto(stack.portal.base + "/login");
+  await page.locator("form[action='/login'] button[type=submit]").click();
+  await page.locator("#error-summary").waitFor();
+  await audit(page, "login with errors");
+  await context.close();
+});

@@ -1,0 +1,169 @@
+// Starts what an end-to-end test needs, all on loopback: an SMTP server that keeps
+// what it receives, the portal binary with a fresh data folder, and headless Chromium.
+import { spawn } from "node:child_process";
+import { mkdtempSync, existsSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createServer } from "node:net";
+import { SMTPServer } from "smtp-server";
+import { chromium } from "playwright-core";
+import { before, after } from "node:test";
+
+export const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+
+/** In CI a missing browser fails the run; elsewhere the test is skipped, saying why. */
+export function browserMissing() {
+  if (existsSync(CHROMIUM)) return false;
+  if (process.env.CI === "true") throw new Error(`Chromium not found at ${CHROMIUM}: CI requires it`);
+  console.warn(`skipping: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
+  return true;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
+}
+
+export async function startSmtpSink() {
+  const messages = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["STARTTLS", "AUTH"],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks = [];
+      stream.on("data", (c) => chunks.push(c));
+      stream.on("end", () => {
+        messages.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString("utf8") });
+        callback();
+      });
+    },
+  });
+  const port = await freePort();
+  await new Promise((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return { port, messages, close: () => new Promise((r) => server.close(r)) };
+}
+
+/** Undoes quoted-printable encoding of an email body. */
+export function decodeQuotedPrintable(text) {
+  return text.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+/** Waits for an email to `to` and returns the first portal link in it matching `pathPrefix`. */
+export async function waitForLink(sink, to, pathPrefix, timeoutMs = 15000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const message of [...sink.messages].reverse()) {
+      if (!message.to.includes(to)) continue;
+      const body = decodeQuotedPrintable(message.raw);
+      const match = body.match(new RegExp(`https?://[^\\s)\\]"<]+${pathPrefix.replace(/[?]/g, "\\?")}[^\\s)\\]"<]*`));
+      if (match) return { url: match[0], message: { ...message, body } };
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no email to ${to} with a ${pathPrefix} link within ${timeoutMs} ms`);
+}
+
+export async function startPortal(smtpPort) {
+  const bin = process.env.PORTAL_SERVER_BIN;
+  if (!bin || !existsSync(bin)) throw new Error("PORTAL_SERVER_BIN must name the built portal-server (run through ./portal test)");
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), "portal-e2e-"));
+  const base = `http://127.0.0.1:${port}`;
+  const child = spawn(bin, ["serve"], {
+    env: {
+      ...process.env,
+      PORTAL_ADDR: `127.0.0.1:${port}`,
+      PORTAL_PUBLIC_URL: base,
+      PORTAL_DATA_DIR: dataDir,
+      DATABASE_URL: "",
+      PORTAL_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      PORTAL_OUTBOX_POLL_MS: "200",
+      RUST_LOG: "warn",
+    },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  const deadline = Date.now() + 30000;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) break;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    base,
+    stop: async () => {
+      child.kill("SIGINT");
+      await new Promise((r) => child.once("exit", r));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+/**
+ * Collects what should fail a test: console errors (CSP violations included), script
+ * errors, and any asset that does not load. A page's own status (a 422 for a form with
+ * errors, a 401 for a page that needs login) is deliberate, so Chromium's report of it is not.
+ */
+export function watchConsole(page, { scriptsOff = false } = {}) {
+  const problems = [];
+  page.on("console", (m) => {
+    if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) problems.push(m.text());
+  });
+  page.on("pageerror", (e) => problems.push(String(e)));
+  page.on("response", (r) => {
+    if (r.request().resourceType() !== "document" && r.status() >= 400) problems.push(`${r.status()} ${r.url()}`);
+  });
+  // With JavaScript off, Chromium cancels the preload of the islands' script: expected.
+  // Chromium fetches the favicon after the load event and cancels it when the test
+  // navigates on at once: that abort is the browser's doing, not a missing asset.
+  page.on("requestfailed", (r) => {
+    const aborted = r.failure()?.errorText === "net::ERR_ABORTED";
+    if (scriptsOff && r.url().includes("/pkg/")) return;
+    if (aborted && new URL(r.url()).pathname === "/favicon.svg") return;
+    problems.push(`failed ${r.url()} (${r.failure()?.errorText})`);
+  });
+  return problems;
+}
+
+/**
+ * Registers before/after hooks that start the SMTP sink, the portal and the browser
+ * for a test file, and returns the live handles (filled in once `before` has run).
+ */
+export function useStack(skip) {
+  const stack = {};
+  before(async () => {
+    if (skip) return;
+    stack.sink = await startSmtpSink();
+    stack.portal = await startPortal(stack.sink.port);
+    stack.browser = await launchBrowser();
+  });
+  after(async () => {
+    await stack.browser?.close();
+    await stack.portal?.stop();
+    await stack.sink?.close();
+  });
+  return stack;
+}
