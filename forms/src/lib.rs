@@ -1,7 +1,19 @@
-//! The Opportunity Lombardy call as data. For now: the Markdown texts of the
-//! information pages and of the emails. Knows nothing of HTTP or databases.
+//! The Opportunity Lombardy call as data and its engine: the field catalogue
+//! (`call/opportunity-lombardy.toml`), the reference lists, the Excel template
+//! writer and reader, the validator and the Markdown texts.
+//! Knows nothing of HTTP or databases.
 
+pub mod call;
 pub mod markdown;
+pub mod reference;
+pub mod report;
+pub mod template;
 pub mod texts;
+pub mod validate;
+pub mod value;
 
+pub use call::{Call, Kind, Lang, Localized};
+pub use report::{Problem, Severity};
 pub use texts::{email, page, EmailText, PageText, TextError};
+pub use validate::{check_file, Report};
+pub use value::{Cell, Value};

@@ -21,10 +21,15 @@ macro_rules! texts {
 }
 
 const PAGES: &[(&str, &str, &str)] = texts!("pages": "privacy", "accessibility", "credits");
+const TEMPLATE: &[(&str, &str, &str)] = texts!("template": "instructions");
 const EMAILS: &[(&str, &str, &str)] =
     texts!("emails": "verify_email", "already_registered", "password_reset", "password_changed");
 
-fn lookup(table: &[(&str, &str, &'static str)], name: &str, lang: &str) -> Result<&'static str, TextError> {
+fn lookup(
+    table: &[(&str, &str, &'static str)],
+    name: &str,
+    lang: &str,
+) -> Result<&'static str, TextError> {
     table
         .iter()
         .find(|(n, l, _)| *n == name && *l == lang)
@@ -47,7 +52,15 @@ pub fn page(name: &str, lang: &str) -> Result<PageText, TextError> {
         .unwrap_or(name)
         .trim()
         .to_string();
-    Ok(PageText { title, html: to_html(source) })
+    Ok(PageText {
+        title,
+        html: to_html(source),
+    })
+}
+
+/// The instructions sheet of the Excel template, as Markdown paragraphs.
+pub fn template_instructions(lang: &str) -> Result<&'static str, TextError> {
+    lookup(TEMPLATE, "instructions", lang)
 }
 
 /// An email ready to send: subject, plain-text body and HTML body.
@@ -61,9 +74,9 @@ pub struct EmailText {
 /// Renders email `name` in `lang`, replacing `{var}` placeholders.
 pub fn email(name: &str, lang: &str, vars: &[(&str, &str)]) -> Result<EmailText, TextError> {
     let source = lookup(EMAILS, name, lang)?;
-    let filled = vars
-        .iter()
-        .fold(source.to_string(), |text, (k, v)| text.replace(&format!("{{{k}}}"), v));
+    let filled = vars.iter().fold(source.to_string(), |text, (k, v)| {
+        text.replace(&format!("{{{k}}}"), v)
+    });
     let (first, rest) = filled.split_once('\n').unwrap_or((&filled, ""));
     let subject = first
         .strip_prefix("Subject:")
@@ -87,15 +100,24 @@ mod tests {
         for (name, _, _) in PAGES {
             for lang in ["it", "en"] {
                 let p = page(name, lang).unwrap();
-                assert!(!p.title.is_empty() && p.html.contains("<h1>"), "{name}.{lang}");
+                assert!(
+                    !p.title.is_empty() && p.html.contains("<h1>"),
+                    "{name}.{lang}"
+                );
             }
         }
         for (name, _, _) in EMAILS {
             for lang in ["it", "en"] {
                 let e = email(name, lang, &[("link", "https://x.test/a?b=1")]).unwrap();
                 assert!(!e.subject.is_empty(), "{name}.{lang}");
-                assert!(e.text.contains("https://x.test/a?b=1"), "{name}.{lang} has no link");
-                assert!(!e.text.contains('{'), "{name}.{lang} has an unfilled placeholder");
+                assert!(
+                    e.text.contains("https://x.test/a?b=1"),
+                    "{name}.{lang} has no link"
+                );
+                assert!(
+                    !e.text.contains('{'),
+                    "{name}.{lang} has an unfilled placeholder"
+                );
             }
         }
     }
@@ -111,6 +133,9 @@ mod tests {
     #[test]
     fn unknown_text_is_an_error() {
         assert!(matches!(page("nope", "it"), Err(TextError::Unknown(..))));
-        assert!(matches!(email("verify_email", "fr", &[]), Err(TextError::Unknown(..))));
+        assert!(matches!(
+            email("verify_email", "fr", &[]),
+            Err(TextError::Unknown(..))
+        ));
     }
 }
