@@ -181,6 +181,10 @@ fn check_biff_extent(data: &[u8]) -> Result<(), Message> {
         let kind = u16::from_le_bytes([data[pos], data[pos + 1]]);
         let len = u16::from_le_bytes([data[pos + 2], data[pos + 3]]) as usize;
         let body = &data[(pos + 4).min(data.len())..(pos + 4 + len).min(data.len())];
+        // FILEPASS: the workbook is encrypted, and so are the record bodies that follow.
+        if kind == 0x002F {
+            return Err(Message::new("encrypted"));
+        }
         if CELL_RECORDS.contains(&kind) && body.len() >= 4 {
             let row = u32::from(u16::from_le_bytes([body[0], body[1]]));
             let mut col = u32::from(u16::from_le_bytes([body[2], body[3]]));
