@@ -18,7 +18,11 @@ pub fn CsrfField(token: String) -> impl IntoView {
 }
 
 #[component]
-pub fn ErrorSummary(lang: Lang, form: FormState, labels: Vec<(&'static str, &'static str)>) -> impl IntoView {
+pub fn ErrorSummary(
+    lang: Lang,
+    form: FormState,
+    labels: Vec<(&'static str, &'static str)>,
+) -> impl IntoView {
     (!form.is_valid()).then(|| {
         let items = form
             .errors
@@ -58,12 +62,19 @@ pub fn Field(
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
     let error = form.error(name);
-    let value = if kind == "password" { String::new() } else { form.value(name) };
-    let described = [hint.map(|_| hint_id.clone()), error.map(|_| error_id.clone())]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let value = if kind == "password" {
+        String::new()
+    } else {
+        form.value(name)
+    };
+    let described = [
+        hint.map(|_| hint_id.clone()),
+        error.map(|_| error_id.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
     view! {
         <div class="form-group portal-field">
             <label for=id.clone() class="active">
@@ -89,6 +100,9 @@ pub fn Field(
 
 /// A success or information message.
 #[component]
-pub fn Notice(text: String, #[prop(default = "alert-success")] kind: &'static str) -> impl IntoView {
+pub fn Notice(
+    text: String,
+    #[prop(default = "alert-success")] kind: &'static str,
+) -> impl IntoView {
     view! { <div class=format!("alert {kind}") role="status">{text}</div> }
 }

@@ -87,7 +87,10 @@ mod tables {
     /// The translation of `key`. A missing key shows as the key itself so a gap is
     /// visible on the page instead of crashing it; a unit test keeps the tables complete.
     pub fn t(lang: Lang, key: &str) -> String {
-        table(lang).get(key).cloned().unwrap_or_else(|| key.to_string())
+        table(lang)
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| key.to_string())
     }
 
     /// `t` with `{name}` placeholders replaced.
@@ -117,7 +120,11 @@ mod tests {
     fn no_translation_is_empty() {
         for lang in Lang::ALL {
             for (key, value) in tables::table(lang) {
-                assert!(!value.trim().is_empty(), "{key} is empty in {}", lang.code());
+                assert!(
+                    !value.trim().is_empty(),
+                    "{key} is empty in {}",
+                    lang.code()
+                );
             }
         }
     }

@@ -44,7 +44,8 @@ fn render_document(ctx: &PageCtx, title: &str, body: AnyView, islands: bool) -> 
     let owner = Owner::new_root(Some(Arc::new(SsrSharedContext::new())));
     let html = owner.with(|| {
         provide_context(Nonce::from_value(ctx.nonce.clone()));
-        view! { <Shell ctx=ctx.clone() title=title.to_string() body=body islands=islands /> }.to_html()
+        view! { <Shell ctx=ctx.clone() title=title.to_string() body=body islands=islands /> }
+            .to_html()
     });
     format!("<!DOCTYPE html>{html}")
 }

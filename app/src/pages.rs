@@ -34,8 +34,21 @@ mod tests {
 
     #[test]
     fn dates_read_naturally_in_both_languages() {
-        let at = RomeDateTime { year: 2028, month: 6, day: 30, hour: 23, minute: 59, second: 59 };
-        assert_eq!(format_datetime(Lang::It, &at), "30 giugno 2028, ore 23:59:59 (ora italiana)");
-        assert_eq!(format_datetime(Lang::En, &at), "30 June 2028 at 23:59:59 (Italian time)");
+        let at = RomeDateTime {
+            year: 2028,
+            month: 6,
+            day: 30,
+            hour: 23,
+            minute: 59,
+            second: 59,
+        };
+        assert_eq!(
+            format_datetime(Lang::It, &at),
+            "30 giugno 2028, ore 23:59:59 (ora italiana)"
+        );
+        assert_eq!(
+            format_datetime(Lang::En, &at),
+            "30 June 2028 at 23:59:59 (Italian time)"
+        );
     }
 }

@@ -68,8 +68,14 @@ pub struct FormState {
 
 impl FormState {
     pub fn with_values<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
-        let values = pairs.into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        FormState { values, errors: Vec::new() }
+        let values = pairs
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        FormState {
+            values,
+            errors: Vec::new(),
+        }
     }
 
     pub fn value(&self, name: &str) -> String {
@@ -77,7 +83,10 @@ impl FormState {
     }
 
     pub fn error(&self, name: &str) -> Option<&'static str> {
-        self.errors.iter().find(|(field, _)| field == name).map(|(_, key)| *key)
+        self.errors
+            .iter()
+            .find(|(field, _)| field == name)
+            .map(|(_, key)| *key)
     }
 
     /// Records an error; only the first error of a field is kept, the one to fix first.

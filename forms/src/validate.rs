@@ -36,6 +36,42 @@ impl Report {
             .filter(|p| p.severity == Severity::Error)
     }
 
+    /// The report as text for people: a header, one line per problem, a verdict.
+    pub fn to_text(&self, call: &Call, lang: Lang) -> String {
+        let mut out = String::new();
+        if let (Some(format), Some(meta), Some(kind), Some(sheet)) =
+            (self.format, &self.meta, self.kind, &self.sheet)
+        {
+            let header = Message::new("report_header")
+                .with("format", format.extension())
+                .with("version", meta.version as f64)
+                .with("kind", call.kind_label(kind, lang))
+                .with("sheet", sheet.as_str());
+            out.push_str(&header.text(lang));
+            out.push('\n');
+        }
+        for p in &self.problems {
+            let severity = match p.severity {
+                Severity::Error => "severity_error",
+                Severity::Warning => "severity_warning",
+                Severity::Info => "severity_info",
+            };
+            out.push_str(&format!(
+                "{} {}\n",
+                Message::new(severity).text(lang),
+                p.line(lang)
+            ));
+        }
+        let verdict = if self.is_accepted() {
+            Message::new("report_accepted").with("count", self.values.len() as f64)
+        } else {
+            Message::new("report_refused").with("count", self.errors().count() as f64)
+        };
+        out.push_str(&verdict.text(lang));
+        out.push('\n');
+        out
+    }
+
     fn refused(message: Message) -> Report {
         Report {
             problems: vec![Problem::file(message)],

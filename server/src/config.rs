@@ -88,20 +88,28 @@ where
 {
     match var(name) {
         None => Ok(default),
-        Some(raw) => raw.trim().parse().map_err(|e| ConfigError { name, message: format!("{raw:?}: {e}") }),
+        Some(raw) => raw.trim().parse().map_err(|e| ConfigError {
+            name,
+            message: format!("{raw:?}: {e}"),
+        }),
     }
 }
 
 /// Parses a Europe/Rome wall-clock time such as `2028-06-30T23:59:59`.
 pub fn rome_local(name: &'static str, raw: &str) -> Result<DateTime<Utc>, ConfigError> {
-    let naive = NaiveDateTime::parse_from_str(raw.trim(), "%Y-%m-%dT%H:%M:%S").map_err(|e| ConfigError {
-        name,
-        message: format!("{raw:?} is not YYYY-MM-DDTHH:MM:SS ({e})"),
+    let naive = NaiveDateTime::parse_from_str(raw.trim(), "%Y-%m-%dT%H:%M:%S").map_err(|e| {
+        ConfigError {
+            name,
+            message: format!("{raw:?} is not YYYY-MM-DDTHH:MM:SS ({e})"),
+        }
     })?;
     Rome.from_local_datetime(&naive)
         .single()
         .map(|t| t.with_timezone(&Utc))
-        .ok_or_else(|| ConfigError { name, message: format!("{raw:?} does not exist or is ambiguous in Europe/Rome") })
+        .ok_or_else(|| ConfigError {
+            name,
+            message: format!("{raw:?} does not exist or is ambiguous in Europe/Rome"),
+        })
 }
 
 impl Config {
@@ -112,32 +120,46 @@ impl Config {
         let transport = match var("PORTAL_SMTP_URL") {
             Some(url) => MailTransport::Smtp(url),
             None if production => {
-                return Err(ConfigError { name: "PORTAL_SMTP_URL", message: "required in production".into() })
+                return Err(ConfigError {
+                    name: "PORTAL_SMTP_URL",
+                    message: "required in production".into(),
+                })
             }
             None => MailTransport::File(data_dir.join("mail")),
         };
-        let deadline_raw = var("PORTAL_SUBMISSION_DEADLINE").unwrap_or_else(|| "2028-06-30T23:59:59".into());
+        let deadline_raw =
+            var("PORTAL_SUBMISSION_DEADLINE").unwrap_or_else(|| "2028-06-30T23:59:59".into());
         let fixed_now = match var("PORTAL_NOW") {
             None => None,
-            Some(raw) => Some(DateTime::parse_from_rfc3339(&raw).map(|t| t.with_timezone(&Utc)).map_err(|e| {
-                ConfigError { name: "PORTAL_NOW", message: format!("{raw:?} is not RFC 3339: {e}") }
-            })?),
+            Some(raw) => Some(
+                DateTime::parse_from_rfc3339(&raw)
+                    .map(|t| t.with_timezone(&Utc))
+                    .map_err(|e| ConfigError {
+                        name: "PORTAL_NOW",
+                        message: format!("{raw:?} is not RFC 3339: {e}"),
+                    })?,
+            ),
         };
         let public_url = var("PORTAL_PUBLIC_URL").unwrap_or_else(|| format!("http://{addr}"));
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
-            return Err(ConfigError { name: "PORTAL_PUBLIC_URL", message: format!("{public_url:?} must start with http(s)://") });
+            return Err(ConfigError {
+                name: "PORTAL_PUBLIC_URL",
+                message: format!("{public_url:?} must start with http(s)://"),
+            });
         }
         Ok(Config {
             addr,
             public_url: public_url.trim_end_matches('/').to_string(),
-            database_url: var("DATABASE_URL")
-                .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", data_dir.join("portal.db").display())),
+            database_url: var("DATABASE_URL").unwrap_or_else(|| {
+                format!("sqlite://{}?mode=rwc", data_dir.join("portal.db").display())
+            }),
             site_dir: PathBuf::from(var("PORTAL_SITE_DIR").unwrap_or_else(|| ".build/site".into())),
             data_dir,
             mail: MailConfig {
                 transport,
-                from: var("PORTAL_MAIL_FROM")
-                    .unwrap_or_else(|| "Opportunity Lombardy <noreply@opportunity-lombardy.invalid>".into()),
+                from: var("PORTAL_MAIL_FROM").unwrap_or_else(|| {
+                    "Opportunity Lombardy <noreply@opportunity-lombardy.invalid>".into()
+                }),
             },
             secure_cookies: parsed("PORTAL_SECURE_COOKIES", false)?,
             trust_proxy: parsed("PORTAL_TRUST_PROXY", false)?,
@@ -169,9 +191,15 @@ mod tests {
         let t = rome_local("X", "2028-06-30T23:59:59").unwrap();
         assert_eq!(t.to_rfc3339(), "2028-06-30T21:59:59+00:00");
         // The previous deadline, 1 Oct 2025 at 10:00, was also summer time.
-        assert_eq!(rome_local("X", "2025-10-01T10:00:00").unwrap().to_rfc3339(), "2025-10-01T08:00:00+00:00");
+        assert_eq!(
+            rome_local("X", "2025-10-01T10:00:00").unwrap().to_rfc3339(),
+            "2025-10-01T08:00:00+00:00"
+        );
         // A winter instant is UTC+1.
-        assert_eq!(rome_local("X", "2028-01-15T12:00:00").unwrap().to_rfc3339(), "2028-01-15T11:00:00+00:00");
+        assert_eq!(
+            rome_local("X", "2028-01-15T12:00:00").unwrap().to_rfc3339(),
+            "2028-01-15T11:00:00+00:00"
+        );
     }
 
     #[test]

@@ -20,7 +20,10 @@ pub async fn seed(state: &AppState) -> AppResult<usize> {
     let mut created = 0;
     for (email, role) in ACCOUNTS {
         let now = state.clock.now();
-        if create_user(&state.db, email, PASSWORD, role, Lang::It, true, now).await?.is_some() {
+        if create_user(&state.db, email, PASSWORD, role, Lang::It, true, now)
+            .await?
+            .is_some()
+        {
             created += 1;
         }
     }

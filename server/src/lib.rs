@@ -17,9 +17,12 @@ use state::AppState;
 
 /// Connects to the database (running migrations) and builds the shared state.
 pub async fn build_state(config: Config) -> Result<AppState, String> {
-    let db = db::connect(&config.database_url, None)
-        .await
-        .map_err(|e| format!("cannot open the database {}: {e}", redact(&config.database_url)))?;
+    let db = db::connect(&config.database_url, None).await.map_err(|e| {
+        format!(
+            "cannot open the database {}: {e}",
+            redact(&config.database_url)
+        )
+    })?;
     let clock = match config.fixed_now {
         Some(at) => Clock::fixed(at),
         None => Clock::system(),

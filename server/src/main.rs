@@ -8,6 +8,8 @@ use server::email::{transport::Mailer, worker::Worker};
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
+mod forms_cli;
+
 #[derive(Parser)]
 #[command(name = "portal-server", about = "Opportunity Lombardy portal server")]
 struct Cli {
@@ -36,16 +38,33 @@ enum Command {
         #[arg(long, default_value = "it")]
         lang: String,
     },
+    /// The Excel template engine: write a template, check a filled file.
+    Forms {
+        #[command(subcommand)]
+        command: forms_cli::FormsCommand,
+    },
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
         )
         .init();
     let cli = Cli::parse();
+    // The template engine needs no configuration and no database.
+    if let Command::Forms { command } = cli.command {
+        return match forms_cli::run(command) {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => ExitCode::from(1),
+            Err(message) => {
+                eprintln!("error: {message}");
+                ExitCode::from(2)
+            }
+        };
+    }
     match run(cli.command).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -63,30 +82,48 @@ async fn run(command: Command) -> Result<(), String> {
             println!("database is up to date");
             Ok(())
         }
-        Command::CreateUser { email, role, lang } => create_user(&state, &email, &role, &lang).await,
+        Command::CreateUser { email, role, lang } => {
+            create_user(&state, &email, &role, &lang).await
+        }
         Command::Serve { demo } => serve(state, demo).await,
+        Command::Forms { .. } => unreachable!("handled before the configuration is read"),
     }
 }
 
-async fn create_user(state: &server::state::AppState, email: &str, role: &str, lang: &str) -> Result<(), String> {
-    let role = Role::from_code(role).ok_or_else(|| format!("unknown role {role:?}: use proponent, investor, staff or admin"))?;
-    let lang = Lang::from_code(lang).ok_or_else(|| format!("unknown language {lang:?}: use it or en"))?;
-    let email = server::auth::accounts::normalise_email(email).map_err(|_| format!("{email:?} is not a valid email"))?;
+async fn create_user(
+    state: &server::state::AppState,
+    email: &str,
+    role: &str,
+    lang: &str,
+) -> Result<(), String> {
+    let role = Role::from_code(role)
+        .ok_or_else(|| format!("unknown role {role:?}: use proponent, investor, staff or admin"))?;
+    let lang =
+        Lang::from_code(lang).ok_or_else(|| format!("unknown language {lang:?}: use it or en"))?;
+    let email = server::auth::accounts::normalise_email(email)
+        .map_err(|_| format!("{email:?} is not a valid email"))?;
     let password = match std::env::var("PORTAL_NEW_PASSWORD") {
         Ok(p) => p,
         Err(_) => {
             let mut line = String::new();
-            std::io::stdin().read_line(&mut line).map_err(|e| e.to_string())?;
+            std::io::stdin()
+                .read_line(&mut line)
+                .map_err(|e| e.to_string())?;
             line.trim_end_matches(['\r', '\n']).to_string()
         }
     };
     let mut check = app::view_data::FormState::default();
     server::auth::accounts::check_new_password(&mut check, &password, &password);
     if !check.is_valid() {
-        return Err(format!("password refused: {}", app::i18n::t(Lang::En, check.errors[0].1)));
+        return Err(format!(
+            "password refused: {}",
+            app::i18n::t(Lang::En, check.errors[0].1)
+        ));
     }
     let now = state.clock.now();
-    match server::auth::accounts::create_user(&state.db, &email, &password, role, lang, true, now).await {
+    match server::auth::accounts::create_user(&state.db, &email, &password, role, lang, true, now)
+        .await
+    {
         Ok(Some(_)) => {
             println!("created {} account {email}", role.code());
             Ok(())
@@ -98,7 +135,9 @@ async fn create_user(state: &server::state::AppState, email: &str, role: &str, l
 
 async fn serve(state: server::state::AppState, demo: bool) -> Result<(), String> {
     if demo {
-        server::demo::seed(&state).await.map_err(|e| e.to_string())?;
+        server::demo::seed(&state)
+            .await
+            .map_err(|e| e.to_string())?;
         println!("{}", server::demo::describe());
     }
     if state.config.outbox.run_worker {
@@ -106,7 +145,9 @@ async fn serve(state: server::state::AppState, demo: bool) -> Result<(), String>
         tokio::spawn(Worker::new(mailer).run(state.clone()));
     }
     let addr = state.config.addr;
-    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     println!("Opportunity Lombardy portal on {}", state.config.public_url);
     let app = server::web::router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)

@@ -21,7 +21,12 @@ impl AppState {
             .site_root(config.site_dir.display().to_string())
             .site_pkg_dir("pkg")
             .build();
-        AppState { db, config: Arc::new(config), clock, leptos }
+        AppState {
+            db,
+            config: Arc::new(config),
+            clock,
+            leptos,
+        }
     }
 
     /// Absolute URL of a page, for emails.

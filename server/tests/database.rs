@@ -10,9 +10,15 @@ use server::email::{transport::Mailer, worker::Worker};
 #[tokio::test]
 async fn runs_on_the_backend_the_environment_names() {
     let app = TestApp::new().await;
-    let wanted = std::env::var("PORTAL_TEST_DATABASE_URL").map(|v| !v.is_empty()).unwrap_or(false);
+    let wanted = std::env::var("PORTAL_TEST_DATABASE_URL")
+        .map(|v| !v.is_empty())
+        .unwrap_or(false);
     let backend = app.state.db.get_database_backend();
-    assert_eq!(backend == DatabaseBackend::Postgres, wanted, "backend {backend:?}");
+    assert_eq!(
+        backend == DatabaseBackend::Postgres,
+        wanted,
+        "backend {backend:?}"
+    );
     assert_eq!(app.is_postgres(), wanted);
 }
 
@@ -38,10 +44,19 @@ async fn two_instances_share_sessions_and_the_outbox() {
     assert!(page.body.contains("shared@example.it"));
 
     // An email queued by A is delivered by B's worker, once.
-    app.client("10.3.0.2").register("queued@example.it", "investor").await;
+    app.client("10.3.0.2")
+        .register("queued@example.it", "investor")
+        .await;
     let worker_b = Worker::new(Mailer::new(&other_state.config.mail).unwrap());
     let worker_a = Worker::new(Mailer::new(&app.state.config.mail).unwrap());
     let delivered = worker_b.process_due(&other_state).await.unwrap();
-    assert_eq!(delivered, 2, "the verification emails of both registrations");
-    assert_eq!(worker_a.process_due(&app.state).await.unwrap(), 0, "nothing left for A");
+    assert_eq!(
+        delivered, 2,
+        "the verification emails of both registrations"
+    );
+    assert_eq!(
+        worker_a.process_due(&app.state).await.unwrap(),
+        0,
+        "nothing left for A"
+    );
 }

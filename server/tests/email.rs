@@ -33,7 +33,11 @@ async fn nothing_is_lost_while_the_smtp_server_is_down() {
     assert_eq!((mail.status.as_str(), mail.attempts), ("pending", 1));
     assert!(mail.last_error.is_some());
     assert!(mail.next_attempt_at > app.state.clock.now(), "backs off");
-    assert_eq!(worker.process_due(&app.state).await.unwrap(), 0, "not retried before its time");
+    assert_eq!(
+        worker.process_due(&app.state).await.unwrap(),
+        0,
+        "not retried before its time"
+    );
 
     // Server back: the retry delivers it with the right recipient, subject and link.
     let sink = SmtpSink::start(port);
@@ -42,18 +46,31 @@ async fn nothing_is_lost_while_the_smtp_server_is_down() {
     let received = sink.received();
     assert_eq!(received.len(), 1);
     assert_eq!(received[0].to, vec!["rita@example.it".to_string()]);
-    assert!(received[0].data.contains("Subject: Conferma il tuo indirizzo email"), "{}", received[0].data);
+    assert!(
+        received[0]
+            .data
+            .contains("Subject: Conferma il tuo indirizzo email"),
+        "{}",
+        received[0].data
+    );
     let link = app.last_link_to("rita@example.it").await;
     // The body is quoted-printable: undo soft line breaks before looking for the token.
     let body = received[0].data.replace("=\r\n", "");
     let token = link.split("token=").nth(1).unwrap();
-    assert!(body.contains(token), "the message carries the verification link: {body}");
+    assert!(
+        body.contains(token),
+        "the message carries the verification link: {body}"
+    );
     let mail = app.outbox().await.pop().unwrap();
     assert_eq!((mail.status.as_str(), mail.attempts), ("sent", 2));
 
     // And the link in it works.
     assert_eq!(browser.get(&link).await.status, StatusCode::OK);
-    assert_eq!(worker.process_due(&app.state).await.unwrap(), 0, "sent once");
+    assert_eq!(
+        worker.process_due(&app.state).await.unwrap(),
+        0,
+        "sent once"
+    );
 }
 
 #[tokio::test]
@@ -61,7 +78,9 @@ async fn two_workers_never_send_a_message_twice() {
     let app = TestApp::new().await;
     let sink = SmtpSink::start(free_port());
     for i in 0..12 {
-        app.client(&format!("10.2.1.{i}")).register(&format!("user{i}@example.it"), "investor").await;
+        app.client(&format!("10.2.1.{i}"))
+            .register(&format!("user{i}@example.it"), "investor")
+            .await;
     }
     let (a, b) = (smtp_worker(sink.port), smtp_worker(sink.port));
     let (sent_a, sent_b) = tokio::join!(a.process_due(&app.state), b.process_due(&app.state));
@@ -71,7 +90,11 @@ async fn two_workers_never_send_a_message_twice() {
     recipients.dedup();
     assert_eq!(recipients.len(), 12);
     assert_eq!(sink.received().len(), 12, "no duplicates");
-    assert!(app.outbox().await.iter().all(|m| m.status == "sent" && m.attempts == 1));
+    assert!(app
+        .outbox()
+        .await
+        .iter()
+        .all(|m| m.status == "sent" && m.attempts == 1));
 }
 
 #[tokio::test]
@@ -79,13 +102,21 @@ async fn permanent_failures_stop_and_are_shown_to_admins() {
     let app = TestApp::new().await;
     let sink = SmtpSink::start(free_port());
     let worker = smtp_worker(sink.port);
-    app.client("10.2.2.1").register("reject-me@example.it", "investor").await;
+    app.client("10.2.2.1")
+        .register("reject-me@example.it", "investor")
+        .await;
     worker.process_due(&app.state).await.unwrap();
     let mail = app.outbox().await.pop().unwrap();
-    assert_eq!((mail.status.as_str(), mail.attempts), ("failed", 1), "a 550 is not retried");
+    assert_eq!(
+        (mail.status.as_str(), mail.attempts),
+        ("failed", 1),
+        "a 550 is not retried"
+    );
     assert!(mail.last_error.as_deref().unwrap_or("").contains("550"));
 
-    let mut admin = app.privileged_user("admin@example.it", Role::Admin, "10.2.2.2").await;
+    let mut admin = app
+        .privileged_user("admin@example.it", Role::Admin, "10.2.2.2")
+        .await;
     let page = admin.get("/admin/outbox").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("reject-me@example.it") && page.body.contains("550"));
@@ -95,7 +126,9 @@ async fn permanent_failures_stop_and_are_shown_to_admins() {
 async fn transient_failures_give_up_after_the_configured_attempts() {
     let app = TestApp::new().await;
     let worker = smtp_worker(free_port()); // nothing listens there
-    app.client("10.2.3.1").register("patient@example.it", "investor").await;
+    app.client("10.2.3.1")
+        .register("patient@example.it", "investor")
+        .await;
     for _ in 0..3 {
         worker.process_due(&app.state).await.unwrap();
         app.state.clock.advance(chrono::Duration::hours(2));
@@ -107,10 +140,14 @@ async fn transient_failures_give_up_after_the_configured_attempts() {
 #[tokio::test]
 async fn file_transport_writes_eml_files_for_development() {
     let app = TestApp::new().await;
-    app.client("10.2.4.1").register("dev@example.it", "investor").await;
+    app.client("10.2.4.1")
+        .register("dev@example.it", "investor")
+        .await;
     let worker = Worker::new(Mailer::new(&app.state.config.mail).unwrap());
     assert_eq!(worker.process_due(&app.state).await.unwrap(), 1);
-    let files: Vec<_> = std::fs::read_dir(app.dir.path().join("mail")).unwrap().collect();
+    let files: Vec<_> = std::fs::read_dir(app.dir.path().join("mail"))
+        .unwrap()
+        .collect();
     assert_eq!(files.len(), 1);
     let content = std::fs::read_to_string(files[0].as_ref().unwrap().path()).unwrap();
     assert!(content.contains("To: dev@example.it"));

@@ -12,17 +12,31 @@ async fn pages_need_the_right_login_and_role_and_leak_nothing() {
     let mut anonymous = app.client("10.1.0.1");
     let r = anonymous.get("/account").await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
-    assert!(r.body.contains("Accesso richiesto") && r.body.contains("href=\"/login\""), "a page that helps, not a bare status");
-    assert_eq!(anonymous.get("/admin/outbox").await.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        r.body.contains("Accesso richiesto") && r.body.contains("href=\"/login\""),
+        "a page that helps, not a bare status"
+    );
+    assert_eq!(
+        anonymous.get("/admin/outbox").await.status,
+        StatusCode::UNAUTHORIZED
+    );
 
     let mut proponent = app.user("prop@example.it", "proponent", "10.1.0.2").await;
     let r = proponent.get("/admin/outbox").await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(!r.body.contains("<table"), "no data on a refused page");
 
-    let mut staff = app.privileged_user("staff@example.it", Role::Staff, "10.1.0.3").await;
-    assert_eq!(staff.get("/admin/outbox").await.status, StatusCode::FORBIDDEN, "staff are not admins");
-    let mut admin = app.privileged_user("admin@example.it", Role::Admin, "10.1.0.4").await;
+    let mut staff = app
+        .privileged_user("staff@example.it", Role::Staff, "10.1.0.3")
+        .await;
+    assert_eq!(
+        staff.get("/admin/outbox").await.status,
+        StatusCode::FORBIDDEN,
+        "staff are not admins"
+    );
+    let mut admin = app
+        .privileged_user("admin@example.it", Role::Admin, "10.1.0.4")
+        .await;
     assert_eq!(admin.get("/admin/outbox").await.status, StatusCode::OK);
 
     // A proponent's account page shows only their own data.
@@ -42,21 +56,54 @@ async fn state_changing_requests_need_the_csrf_token() {
     let r = browser.post_raw("/logout", "", &[]).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "no token");
     assert!(r.body.contains("Sessione del modulo scaduta"));
-    let r = browser.post_raw("/logout", "_csrf=forged-token-forged-token-forged-token", &[]).await;
+    let r = browser
+        .post_raw(
+            "/logout",
+            "_csrf=forged-token-forged-token-forged-token",
+            &[],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "wrong token");
     let body = format!("_csrf={}", browser.csrf());
-    let r = browser.post_raw("/logout", &body, &[("origin", "https://evil.example")]).await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN, "right token but another site's page");
-    let r = browser.post_raw("/logout", &body, &[("sec-fetch-site", "cross-site")]).await;
+    let r = browser
+        .post_raw("/logout", &body, &[("origin", "https://evil.example")])
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "right token but another site's page"
+    );
+    let r = browser
+        .post_raw("/logout", &body, &[("sec-fetch-site", "cross-site")])
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    assert_eq!(browser.get("/account").await.status, StatusCode::OK, "still logged in: nothing happened");
+    assert_eq!(
+        browser.get("/account").await.status,
+        StatusCode::OK,
+        "still logged in: nothing happened"
+    );
 
-    let r = browser.post_raw("/logout", &body, &[("origin", "http://portal.test"), ("sec-fetch-site", "same-origin")]).await;
+    let r = browser
+        .post_raw(
+            "/logout",
+            &body,
+            &[
+                ("origin", "http://portal.test"),
+                ("sec-fetch-site", "same-origin"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "the real form works");
 
     // Without any cookie (a first visit straight to a POST) there is nothing to match.
     let mut fresh = app.client("10.1.0.6");
-    let r = fresh.post_raw("/login", &format!("email=csrf%40example.it&password={PASSWORD}"), &[]).await;
+    let r = fresh
+        .post_raw(
+            "/login",
+            &format!("email=csrf%40example.it&password={PASSWORD}"),
+            &[],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
 
@@ -67,24 +114,49 @@ async fn logins_are_throttled_per_account_and_per_address() {
 
     let mut attacker = app.client("10.1.0.8");
     for _ in 0..5 {
-        assert_eq!(attacker.login("target@example.it", "wrong guess!!").await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            attacker
+                .login("target@example.it", "wrong guess!!")
+                .await
+                .status,
+            StatusCode::UNAUTHORIZED
+        );
     }
     let r = attacker.login("target@example.it", PASSWORD).await;
-    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "even the right password waits");
+    assert_eq!(
+        r.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password waits"
+    );
     assert!(r.body.contains("Troppi tentativi"));
     // From another address too: the account itself is protected.
     let mut owner = app.client("10.1.0.9");
-    assert_eq!(owner.login("target@example.it", PASSWORD).await.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        owner.login("target@example.it", PASSWORD).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
     app.state.clock.advance(chrono::Duration::minutes(16));
-    assert_eq!(owner.login("target@example.it", PASSWORD).await.status, StatusCode::SEE_OTHER, "the window passes");
+    assert_eq!(
+        owner.login("target@example.it", PASSWORD).await.status,
+        StatusCode::SEE_OTHER,
+        "the window passes"
+    );
 
     // One address spraying many accounts is stopped too, whether or not they exist.
     let mut sprayer = app.client("10.1.0.10");
     for i in 0..20 {
-        let r = sprayer.login(&format!("user{i}@example.it"), "wrong guess!!").await;
+        let r = sprayer
+            .login(&format!("user{i}@example.it"), "wrong guess!!")
+            .await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     }
-    assert_eq!(sprayer.login("someone@example.it", "wrong guess!!").await.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        sprayer
+            .login("someone@example.it", "wrong guess!!")
+            .await
+            .status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
 }
 
 #[tokio::test]
@@ -104,33 +176,67 @@ async fn every_page_has_security_headers_and_a_script_nonce() {
     let app = TestApp::new().await;
     let mut browser = app.client("10.1.0.13");
     let r = browser.get("/").await;
-    let csp = r.headers.get("content-security-policy").unwrap().to_str().unwrap().to_string();
+    let csp = r
+        .headers
+        .get("content-security-policy")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
     assert!(csp.contains("frame-ancestors 'none'") && csp.contains("object-src 'none'"));
     assert!(!csp.contains("unsafe-inline"), "{csp}");
-    let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap();
-    assert!(r.body.contains(&format!("nonce=\"{nonce}\"")), "the hydration script carries the nonce");
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap();
+    assert!(
+        r.body.contains(&format!("nonce=\"{nonce}\"")),
+        "the hydration script carries the nonce"
+    );
     let login = browser.get("/login").await.body;
-    assert!(!login.contains("/pkg/app"), "a page without islands loads no WebAssembly");
+    assert!(
+        !login.contains("/pkg/app"),
+        "a page without islands loads no WebAssembly"
+    );
     assert_eq!(r.headers.get("x-content-type-options").unwrap(), "nosniff");
     assert!(r.headers.get("referrer-policy").is_some());
     let other = browser.get("/").await;
-    assert_ne!(other.headers.get("content-security-policy"), r.headers.get("content-security-policy"), "a nonce per response");
+    assert_ne!(
+        other.headers.get("content-security-policy"),
+        r.headers.get("content-security-policy"),
+        "a nonce per response"
+    );
 }
 
 #[tokio::test]
 async fn language_follows_the_choice_and_the_browser() {
     let app = TestApp::new().await;
     let mut browser = app.client("10.1.0.14");
-    assert!(browser.get("/").await.body.contains("<html lang=\"it\""), "Italian by default");
+    assert!(
+        browser.get("/").await.body.contains("<html lang=\"it\""),
+        "Italian by default"
+    );
     let r = browser.get("/lang/en?next=/info/privacy").await;
     assert_eq!(r.location(), "/info/privacy");
     let page = browser.get("/info/privacy").await.body;
     assert!(page.contains("<html lang=\"en\"") && page.contains("Privacy notice"));
-    assert_eq!(browser.get("/lang/en?next=//evil.example").await.location(), "/", "no open redirect");
+    assert_eq!(
+        browser.get("/lang/en?next=//evil.example").await.location(),
+        "/",
+        "no open redirect"
+    );
 
     let mut english_browser = app.client("10.1.0.15");
     let r = english_browser
-        .send(axum::http::Request::get("/").header("accept-language", "en-GB,en;q=0.9").body(axum::body::Body::empty()).unwrap())
+        .send(
+            axum::http::Request::get("/")
+                .header("accept-language", "en-GB,en;q=0.9")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
         .await;
     assert!(r.body.contains("<html lang=\"en\""));
 }

@@ -33,7 +33,12 @@ pub fn Countdown(deadline_ms: i64, now_ms: i64, labels: CountdownLabels) -> impl
     );
     let labels_view = labels.clone();
     let units = move || {
-        let names = [&labels_view.days, &labels_view.hours, &labels_view.minutes, &labels_view.seconds];
+        let names = [
+            &labels_view.days,
+            &labels_view.hours,
+            &labels_view.minutes,
+            &labels_view.seconds,
+        ];
         match split_remaining(deadline_ms - now.get()) {
             Some(parts) => parts
                 .iter()
@@ -49,7 +54,10 @@ pub fn Countdown(deadline_ms: i64, now_ms: i64, labels: CountdownLabels) -> impl
                     .into_any()
                 })
                 .collect::<Vec<_>>(),
-            None => vec![view! { <span class="countdown-closed">{labels_view.closed.clone()}</span> }.into_any()],
+            None => vec![
+                view! { <span class="countdown-closed">{labels_view.closed.clone()}</span> }
+                    .into_any(),
+            ],
         }
     };
     view! { <p class="countdown" role="timer">{units}</p> }

@@ -43,7 +43,11 @@ fn RoleChoice(lang: Lang, form: FormState) -> impl IntoView {
     let error = form.error("role");
     let error_id = format!("{}-error", field_id("role"));
     let option = |value: &'static str, label: &'static str, first: bool| {
-        let id = if first { field_id("role") } else { format!("{}-{value}", field_id("role")) };
+        let id = if first {
+            field_id("role")
+        } else {
+            format!("{}-{value}", field_id("role"))
+        };
         view! {
             <div class="form-check">
                 <input
@@ -96,7 +100,12 @@ fn PrivacyCheck(lang: Lang, form: FormState) -> impl IntoView {
 }
 
 /// `message` is a translation key shown above the form (e.g. after logout or a failed attempt).
-pub fn login(ctx: &PageCtx, form: &FormState, message: Option<(&str, &'static str)>, offer_resend: bool) -> String {
+pub fn login(
+    ctx: &PageCtx,
+    form: &FormState,
+    message: Option<(&str, &'static str)>,
+    offer_resend: bool,
+) -> String {
     let lang = ctx.lang;
     let title = ctx.t("auth.login_title");
     let notice = message.map(|(key, kind)| view! { <Notice text=ctx.t(key) kind=kind /> });
@@ -149,7 +158,10 @@ pub fn forgot(ctx: &PageCtx, form: &FormState) -> String {
 pub fn reset(ctx: &PageCtx, form: &FormState, token: &str) -> String {
     let lang = ctx.lang;
     let title = ctx.t("auth.reset_title");
-    let labels = vec![("password", "form.new_password"), ("password_confirm", "form.password_confirm")];
+    let labels = vec![
+        ("password", "form.new_password"),
+        ("password_confirm", "form.password_confirm"),
+    ];
     let body = view! {
         <div class="row"><div class="col-lg-6">
             <h1>{title.clone()}</h1>

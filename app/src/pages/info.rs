@@ -24,7 +24,8 @@ pub fn notice(ctx: &PageCtx, title_key: &str, body_key: &str) -> String {
 /// Error page for an HTTP status; `kind` picks the message (e.g. "404", "csrf").
 pub fn error(ctx: &PageCtx, kind: &str) -> String {
     let title = ctx.t(&format!("error.title_{kind}"));
-    let login = (kind == "401").then(|| view! { <p><a href="/login">{ctx.t("site.login")}</a></p> });
+    let login =
+        (kind == "401").then(|| view! { <p><a href="/login">{ctx.t("site.login")}</a></p> });
     let body = view! {
         <h1>{title.clone()}</h1>
         <p>{ctx.t(&format!("error.body_{kind}"))}</p>

@@ -39,7 +39,7 @@ impl Municipalities {
             .deserialize()
             .collect::<Result<_, _>>()
             .expect("the embedded municipalities list is checked by the unit tests");
-        all.sort_by(|a, b| key(&a.name).cmp(&key(&b.name)));
+        all.sort_by_key(|a| key(&a.name));
         let by_code = all
             .iter()
             .enumerate()

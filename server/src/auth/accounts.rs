@@ -33,7 +33,9 @@ pub fn normalise_email(raw: &str) -> Result<String, &'static str> {
                 && domain.contains('.')
                 && !domain.starts_with('.')
                 && !domain.ends_with('.')
-                && !email.chars().any(|c| c.is_whitespace() || c == '<' || c == '>' || c == ',')
+                && !email
+                    .chars()
+                    .any(|c| c.is_whitespace() || c == '<' || c == '>' || c == ',')
                 && email.matches('@').count() == 1
         });
     valid.then_some(email).ok_or("error.email_invalid")
@@ -53,8 +55,14 @@ pub fn check_new_password(form: &mut FormState, password: &str, confirm: &str) {
     }
 }
 
-pub async fn find_by_email(db: &impl ConnectionTrait, email: &str) -> AppResult<Option<user::Model>> {
-    Ok(user::Entity::find().filter(user::Column::Email.eq(email)).one(db).await?)
+pub async fn find_by_email(
+    db: &impl ConnectionTrait,
+    email: &str,
+) -> AppResult<Option<user::Model>> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(db)
+        .await?)
 }
 
 /// Creates an account directly (CLI and demo data). Returns `None` if the email is taken.
@@ -107,11 +115,19 @@ async fn issue_token(
 }
 
 /// Marks a live token used and returns its user; `None` if unknown, used, expired or for another purpose.
-async fn redeem_token(db: &impl ConnectionTrait, secret: &str, purpose: &str, now: DateTime<Utc>) -> AppResult<Option<i64>> {
+async fn redeem_token(
+    db: &impl ConnectionTrait,
+    secret: &str,
+    purpose: &str,
+    now: DateTime<Utc>,
+) -> AppResult<Option<i64>> {
     let hash = tokens::sha256_hex(secret);
     // The conditional update is the single-use guarantee, even with two clicks at once.
     let result = auth_token::Entity::update_many()
-        .col_expr(auth_token::Column::UsedAt, sea_orm::sea_query::Expr::value(now))
+        .col_expr(
+            auth_token::Column::UsedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
         .filter(auth_token::Column::TokenHash.eq(hash.clone()))
         .filter(auth_token::Column::Purpose.eq(purpose))
         .filter(auth_token::Column::UsedAt.is_null())
@@ -121,7 +137,10 @@ async fn redeem_token(db: &impl ConnectionTrait, secret: &str, purpose: &str, no
     if result.rows_affected != 1 {
         return Ok(None);
     }
-    Ok(auth_token::Entity::find_by_id(hash).one(db).await?.map(|t| t.user_id))
+    Ok(auth_token::Entity::find_by_id(hash)
+        .one(db)
+        .await?
+        .map(|t| t.user_id))
 }
 
 /// Whether a live token exists, without using it (to show the reset form only for good links).
@@ -154,7 +173,14 @@ async fn allow_email_request(state: &AppState, email: &str, ip: &str) -> AppResu
 /// Registers an account and queues the verification email. If the address is
 /// already registered, its owner gets a notice instead: the visitor sees the same
 /// answer either way, so the form does not reveal who has an account.
-pub async fn register(state: &AppState, email: &str, password_plain: &str, role: Role, lang: Lang, ip: &str) -> AppResult<()> {
+pub async fn register(
+    state: &AppState,
+    email: &str,
+    password_plain: &str,
+    role: Role,
+    lang: Lang,
+    ip: &str,
+) -> AppResult<()> {
     if !allow_email_request(state, email, ip).await? {
         return Ok(());
     }
@@ -163,13 +189,22 @@ pub async fn register(state: &AppState, email: &str, password_plain: &str, role:
     match find_by_email(&txn, email).await? {
         Some(existing) => {
             let link = state.link("/password/forgot");
-            outbox::enqueue(&txn, email, "already_registered", lang_of(&existing), &[("link", &link)], now).await?;
+            outbox::enqueue(
+                &txn,
+                email,
+                "already_registered",
+                lang_of(&existing),
+                &[("link", &link)],
+                now,
+            )
+            .await?;
         }
         None => {
             let created = create_user(&txn, email, password_plain, role, lang, false, now)
                 .await?
                 .expect("checked absent in this transaction");
-            let secret = issue_token(&txn, created.id, VERIFY, Duration::hours(VERIFY_HOURS), now).await?;
+            let secret =
+                issue_token(&txn, created.id, VERIFY, Duration::hours(VERIFY_HOURS), now).await?;
             let link = state.link(&format!("/verify?token={secret}"));
             outbox::enqueue(&txn, email, "verify_email", lang, &[("link", &link)], now).await?;
         }
@@ -185,9 +220,14 @@ pub async fn verify_email(state: &AppState, secret: &str) -> AppResult<bool> {
     let Some(user_id) = redeem_token(&txn, secret, VERIFY, now).await? else {
         return Ok(false);
     };
-    user::ActiveModel { id: Set(user_id), email_verified_at: Set(Some(now)), updated_at: Set(now), ..Default::default() }
-        .update(&txn)
-        .await?;
+    user::ActiveModel {
+        id: Set(user_id),
+        email_verified_at: Set(Some(now)),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(&txn)
+    .await?;
     txn.commit().await?;
     Ok(true)
 }
@@ -199,10 +239,22 @@ pub async fn resend_verification(state: &AppState, email: &str, ip: &str) -> App
     }
     let now = state.clock.now();
     let txn = state.db.begin().await?;
-    if let Some(account) = find_by_email(&txn, email).await?.filter(|u| u.email_verified_at.is_none()) {
-        let secret = issue_token(&txn, account.id, VERIFY, Duration::hours(VERIFY_HOURS), now).await?;
+    if let Some(account) = find_by_email(&txn, email)
+        .await?
+        .filter(|u| u.email_verified_at.is_none())
+    {
+        let secret =
+            issue_token(&txn, account.id, VERIFY, Duration::hours(VERIFY_HOURS), now).await?;
         let link = state.link(&format!("/verify?token={secret}"));
-        outbox::enqueue(&txn, email, "verify_email", lang_of(&account), &[("link", &link)], now).await?;
+        outbox::enqueue(
+            &txn,
+            email,
+            "verify_email",
+            lang_of(&account),
+            &[("link", &link)],
+            now,
+        )
+        .await?;
     }
     txn.commit().await?;
     Ok(())
@@ -210,14 +262,21 @@ pub async fn resend_verification(state: &AppState, email: &str, ip: &str) -> App
 
 pub enum LoginOutcome {
     /// Logged in: the session secret for the cookie.
-    Success { secret: String },
+    Success {
+        secret: String,
+    },
     /// Right password, email not confirmed yet.
     Unverified,
     Failed,
     Throttled,
 }
 
-pub async fn login(state: &AppState, email: &str, password_plain: &str, ip: &str) -> AppResult<LoginOutcome> {
+pub async fn login(
+    state: &AppState,
+    email: &str,
+    password_plain: &str,
+    ip: &str,
+) -> AppResult<LoginOutcome> {
     let now = state.clock.now();
     let limits = &state.config.throttle;
     let window = Duration::minutes(limits.window_minutes);
@@ -257,9 +316,24 @@ pub async fn request_reset(state: &AppState, email: &str, ip: &str) -> AppResult
     let now = state.clock.now();
     let txn = state.db.begin().await?;
     if let Some(account) = find_by_email(&txn, email).await? {
-        let secret = issue_token(&txn, account.id, RESET, Duration::minutes(RESET_MINUTES), now).await?;
+        let secret = issue_token(
+            &txn,
+            account.id,
+            RESET,
+            Duration::minutes(RESET_MINUTES),
+            now,
+        )
+        .await?;
         let link = state.link(&format!("/password/reset?token={secret}"));
-        outbox::enqueue(&txn, email, "password_reset", lang_of(&account), &[("link", &link)], now).await?;
+        outbox::enqueue(
+            &txn,
+            email,
+            "password_reset",
+            lang_of(&account),
+            &[("link", &link)],
+            now,
+        )
+        .await?;
     }
     txn.commit().await?;
     Ok(())
@@ -294,7 +368,15 @@ pub async fn change_password(
         return Ok(Err("error.password_wrong"));
     }
     let txn = state.db.begin().await?;
-    set_password(&txn, state, account, new_password, account.email_verified_at, Some(keep_session)).await?;
+    set_password(
+        &txn,
+        state,
+        account,
+        new_password,
+        account.email_verified_at,
+        Some(keep_session),
+    )
+    .await?;
     txn.commit().await?;
     Ok(Ok(()))
 }
@@ -319,7 +401,15 @@ async fn set_password(
     .await?;
     session::delete_all_for(txn, account.id, keep_session).await?;
     let link = state.link("/password/forgot");
-    outbox::enqueue(txn, &account.email, "password_changed", lang_of(account), &[("link", &link)], now).await
+    outbox::enqueue(
+        txn,
+        &account.email,
+        "password_changed",
+        lang_of(account),
+        &[("link", &link)],
+        now,
+    )
+    .await
 }
 
 pub fn lang_of(account: &user::Model) -> Lang {
@@ -332,9 +422,21 @@ mod tests {
 
     #[test]
     fn emails_are_normalised_and_checked() {
-        assert_eq!(normalise_email("  Mario.Rossi@Example.IT "), Ok("mario.rossi@example.it".into()));
+        assert_eq!(
+            normalise_email("  Mario.Rossi@Example.IT "),
+            Ok("mario.rossi@example.it".into())
+        );
         assert_eq!(normalise_email(""), Err("error.email_required"));
-        for bad in ["mario", "mario@", "@example.it", "a@b", "a b@c.it", "a@@b.it", "a@b.it,c@d.it", "a@.it"] {
+        for bad in [
+            "mario",
+            "mario@",
+            "@example.it",
+            "a@b",
+            "a b@c.it",
+            "a@@b.it",
+            "a@b.it,c@d.it",
+            "a@.it",
+        ] {
             assert_eq!(normalise_email(bad), Err("error.email_invalid"), "{bad}");
         }
     }
@@ -348,8 +450,14 @@ mod tests {
         };
         assert_eq!(check("", ""), Some("error.password_required"));
         assert_eq!(check("short", "short"), Some("error.password_short"));
-        assert_eq!(check("long enough pass", "long enough pasS"), Some("error.password_mismatch"));
+        assert_eq!(
+            check("long enough pass", "long enough pasS"),
+            Some("error.password_mismatch")
+        );
         assert_eq!(check("long enough pass", "long enough pass"), None);
-        assert_eq!(check(&"x".repeat(129), &"x".repeat(129)), Some("error.password_long"));
+        assert_eq!(
+            check(&"x".repeat(129), &"x".repeat(129)),
+            Some("error.password_long")
+        );
     }
 }

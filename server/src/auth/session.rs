@@ -3,13 +3,19 @@
 use super::tokens::{random_token, sha256_hex};
 use crate::db::entities::{session, user};
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
+};
 
 pub const COOKIE: &str = "ol_session";
 pub const LIFETIME_HOURS: i64 = 8;
 
 /// Creates a session and returns the secret for the cookie.
-pub async fn create(db: &impl ConnectionTrait, user_id: i64, now: DateTime<Utc>) -> Result<String, DbErr> {
+pub async fn create(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> Result<String, DbErr> {
     let secret = random_token();
     session::ActiveModel {
         id: Set(sha256_hex(&secret)),
@@ -23,8 +29,15 @@ pub async fn create(db: &impl ConnectionTrait, user_id: i64, now: DateTime<Utc>)
 }
 
 /// The user of a live session, if the cookie names one.
-pub async fn user_for(db: &impl ConnectionTrait, secret: &str, now: DateTime<Utc>) -> Result<Option<user::Model>, DbErr> {
-    let Some(found) = session::Entity::find_by_id(sha256_hex(secret)).one(db).await? else {
+pub async fn user_for(
+    db: &impl ConnectionTrait,
+    secret: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<user::Model>, DbErr> {
+    let Some(found) = session::Entity::find_by_id(sha256_hex(secret))
+        .one(db)
+        .await?
+    else {
         return Ok(None);
     };
     if found.expires_at <= now {
@@ -35,11 +48,18 @@ pub async fn user_for(db: &impl ConnectionTrait, secret: &str, now: DateTime<Utc
 }
 
 pub async fn delete(db: &impl ConnectionTrait, secret: &str) -> Result<(), DbErr> {
-    session::Entity::delete_by_id(sha256_hex(secret)).exec(db).await.map(|_| ())
+    session::Entity::delete_by_id(sha256_hex(secret))
+        .exec(db)
+        .await
+        .map(|_| ())
 }
 
 /// Ends every session of a user except, optionally, the one making the request.
-pub async fn delete_all_for(db: &impl ConnectionTrait, user_id: i64, keep: Option<&str>) -> Result<(), DbErr> {
+pub async fn delete_all_for(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    keep: Option<&str>,
+) -> Result<(), DbErr> {
     let mut query = session::Entity::delete_many().filter(session::Column::UserId.eq(user_id));
     if let Some(keep) = keep {
         query = query.filter(session::Column::Id.ne(sha256_hex(keep)));
@@ -48,5 +68,9 @@ pub async fn delete_all_for(db: &impl ConnectionTrait, user_id: i64, keep: Optio
 }
 
 pub async fn purge_expired(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64, DbErr> {
-    Ok(session::Entity::delete_many().filter(session::Column::ExpiresAt.lte(now)).exec(db).await?.rows_affected)
+    Ok(session::Entity::delete_many()
+        .filter(session::Column::ExpiresAt.lte(now))
+        .exec(db)
+        .await?
+        .rows_affected)
 }

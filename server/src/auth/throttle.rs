@@ -3,7 +3,10 @@
 
 use crate::db::entities::login_failure;
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, Set,
+};
 
 pub fn account_key(email: &str) -> String {
     format!("acct:{}", email.trim().to_lowercase())
@@ -30,14 +33,22 @@ pub async fn is_limited(
 }
 
 pub async fn record(db: &impl ConnectionTrait, key: &str, now: DateTime<Utc>) -> Result<(), DbErr> {
-    login_failure::ActiveModel { key: Set(key.to_string()), at: Set(now), ..Default::default() }
-        .insert(db)
-        .await
-        .map(|_| ())
+    login_failure::ActiveModel {
+        key: Set(key.to_string()),
+        at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .map(|_| ())
 }
 
 pub async fn clear(db: &impl ConnectionTrait, key: &str) -> Result<(), DbErr> {
-    login_failure::Entity::delete_many().filter(login_failure::Column::Key.eq(key)).exec(db).await.map(|_| ())
+    login_failure::Entity::delete_many()
+        .filter(login_failure::Column::Key.eq(key))
+        .exec(db)
+        .await
+        .map(|_| ())
 }
 
 /// Drops events older than a day; no limit looks further back.

@@ -13,7 +13,8 @@ use std::time::Duration;
 pub async fn connect(url: &str, schema: Option<&str>) -> Result<DatabaseConnection, DbErr> {
     if let Some(path) = sqlite_file(url) {
         if let Some(parent) = std::path::Path::new(path).parent() {
-            std::fs::create_dir_all(parent).map_err(|e| DbErr::Custom(format!("cannot create {parent:?}: {e}")))?;
+            std::fs::create_dir_all(parent)
+                .map_err(|e| DbErr::Custom(format!("cannot create {parent:?}: {e}")))?;
         }
     }
     let mut options = ConnectOptions::new(url.to_string());
@@ -29,8 +30,10 @@ pub async fn connect(url: &str, schema: Option<&str>) -> Result<DatabaseConnecti
         // WAL lets the outbox worker write while pages are read; the busy timeout
         // makes concurrent writers wait instead of failing.
         use sea_orm::ConnectionTrait;
-        db.execute_unprepared("PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;")
-            .await?;
+        db.execute_unprepared(
+            "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;",
+        )
+        .await?;
     }
     migrations::Migrator::up(&db, None).await?;
     Ok(db)
@@ -38,7 +41,9 @@ pub async fn connect(url: &str, schema: Option<&str>) -> Result<DatabaseConnecti
 
 /// The file path of a `sqlite://path?…` URL, unless it is in memory.
 fn sqlite_file(url: &str) -> Option<&str> {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next()?;
     (!path.is_empty() && path != ":memory:").then_some(path)
 }
@@ -47,7 +52,10 @@ fn sqlite_file(url: &str) -> Option<&str> {
 mod tests {
     #[test]
     fn sqlite_paths() {
-        assert_eq!(super::sqlite_file("sqlite://data/portal.db?mode=rwc"), Some("data/portal.db"));
+        assert_eq!(
+            super::sqlite_file("sqlite://data/portal.db?mode=rwc"),
+            Some("data/portal.db")
+        );
         assert_eq!(super::sqlite_file("sqlite::memory:"), None);
         assert_eq!(super::sqlite_file("postgres://x/y"), None);
     }

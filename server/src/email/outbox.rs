@@ -4,7 +4,9 @@ use crate::db::entities::outbox;
 use crate::error::{AppError, AppResult};
 use app::Lang;
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 
 pub const PENDING: &str = "pending";
 pub const SENT: &str = "sent";
@@ -21,7 +23,8 @@ pub async fn enqueue(
     vars: &[(&str, &str)],
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    let text = forms::email(template, lang.code(), vars).map_err(|e| AppError::Internal(e.to_string()))?;
+    let text =
+        forms::email(template, lang.code(), vars).map_err(|e| AppError::Internal(e.to_string()))?;
     outbox::ActiveModel {
         to_addr: Set(to.to_string()),
         subject: Set(text.subject),

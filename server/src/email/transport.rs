@@ -22,11 +22,18 @@ impl Mailer {
     pub fn new(config: &MailConfig) -> Result<Mailer, String> {
         match &config.transport {
             MailTransport::File(dir) => {
-                std::fs::create_dir_all(dir).map_err(|e| format!("cannot create mail folder {dir:?}: {e}"))?;
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| format!("cannot create mail folder {dir:?}: {e}"))?;
                 Ok(Mailer::File(AsyncFileTransport::new(dir)))
             }
             MailTransport::Smtp(url) => AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-                .map(|builder| Mailer::Smtp(builder.timeout(Some(std::time::Duration::from_secs(20))).build()))
+                .map(|builder| {
+                    Mailer::Smtp(
+                        builder
+                            .timeout(Some(std::time::Duration::from_secs(20)))
+                            .build(),
+                    )
+                })
                 .map_err(|e| format!("PORTAL_SMTP_URL is not usable: {e}")),
         }
     }
@@ -34,7 +41,11 @@ impl Mailer {
     pub async fn send(&self, from: &str, message: &outbox::Model) -> Result<(), SendError> {
         let email = build(from, message)?;
         match self {
-            Mailer::File(t) => t.send(email).await.map(|_| ()).map_err(|e| SendError::Transient(e.to_string())),
+            Mailer::File(t) => t
+                .send(email)
+                .await
+                .map(|_| ())
+                .map_err(|e| SendError::Transient(e.to_string())),
             Mailer::Smtp(t) => t.send(email).await.map(|_| ()).map_err(|e| {
                 if e.is_permanent() {
                     SendError::Permanent(e.to_string())
@@ -47,7 +58,9 @@ impl Mailer {
 }
 
 fn build(from: &str, message: &outbox::Model) -> Result<Message, SendError> {
-    let from: Mailbox = from.parse().map_err(|e| SendError::Permanent(format!("sender {from:?}: {e}")))?;
+    let from: Mailbox = from
+        .parse()
+        .map_err(|e| SendError::Permanent(format!("sender {from:?}: {e}")))?;
     let to: Mailbox = message
         .to_addr
         .parse()
@@ -58,8 +71,16 @@ fn build(from: &str, message: &outbox::Model) -> Result<Message, SendError> {
         .subject(message.subject.clone())
         .multipart(
             MultiPart::alternative()
-                .singlepart(SinglePart::builder().header(ContentType::TEXT_PLAIN).body(message.body_text.clone()))
-                .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(message.body_html.clone())),
+                .singlepart(
+                    SinglePart::builder()
+                        .header(ContentType::TEXT_PLAIN)
+                        .body(message.body_text.clone()),
+                )
+                .singlepart(
+                    SinglePart::builder()
+                        .header(ContentType::TEXT_HTML)
+                        .body(message.body_html.clone()),
+                ),
         )
         .map_err(|e| SendError::Permanent(e.to_string()))
 }

@@ -22,7 +22,10 @@ pub struct Worker {
 
 impl Worker {
     pub fn new(mailer: Mailer) -> Worker {
-        Worker { id: uuid::Uuid::new_v4().to_string(), mailer }
+        Worker {
+            id: uuid::Uuid::new_v4().to_string(),
+            mailer,
+        }
     }
 
     /// Runs until the process ends, polling every `poll_ms`.
@@ -64,9 +67,17 @@ impl Worker {
         Ok(delivered)
     }
 
-    async fn claim(&self, state: &AppState, message: &outbox::Model, now: DateTime<Utc>) -> Result<bool, sea_orm::DbErr> {
+    async fn claim(
+        &self,
+        state: &AppState,
+        message: &outbox::Model,
+        now: DateTime<Utc>,
+    ) -> Result<bool, sea_orm::DbErr> {
         let result = outbox::Entity::update_many()
-            .col_expr(outbox::Column::LockedUntil, Expr::value(now + Duration::seconds(LEASE_SECONDS)))
+            .col_expr(
+                outbox::Column::LockedUntil,
+                Expr::value(now + Duration::seconds(LEASE_SECONDS)),
+            )
             .col_expr(outbox::Column::LockedBy, Expr::value(self.id.clone()))
             .filter(outbox::Column::Id.eq(message.id))
             .filter(outbox::Column::Status.eq(PENDING))
@@ -80,7 +91,12 @@ impl Worker {
         Ok(result.rows_affected == 1)
     }
 
-    async fn record(&self, state: &AppState, message: &outbox::Model, result: Result<(), SendError>) -> Result<(), sea_orm::DbErr> {
+    async fn record(
+        &self,
+        state: &AppState,
+        message: &outbox::Model,
+        result: Result<(), SendError>,
+    ) -> Result<(), sea_orm::DbErr> {
         let now = state.clock.now();
         let attempts = message.attempts + 1;
         let mut update = outbox::ActiveModel {
@@ -107,11 +123,15 @@ impl Worker {
                 if give_up {
                     update.status = Set(FAILED.to_string());
                 }
-                update.next_attempt_at = Set(now + backoff(state.config.outbox.backoff_ms, attempts));
+                update.next_attempt_at =
+                    Set(now + backoff(state.config.outbox.backoff_ms, attempts));
                 update.last_error = Set(Some(error));
             }
         }
-        outbox::Entity::update(update).exec(&state.db).await.map(|_| ())
+        outbox::Entity::update(update)
+            .exec(&state.db)
+            .await
+            .map(|_| ())
     }
 }
 

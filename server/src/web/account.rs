@@ -28,7 +28,12 @@ fn view_of(account: &crate::db::entities::user::Model) -> AccountView {
 
 pub async fn show(ctx: Ctx, Query(q): Query<Changed>) -> AppResult<Response> {
     let account = ctx.user()?;
-    let html = app::pages::account::account(&ctx.page(), &view_of(account), &FormState::default(), q.changed.is_some());
+    let html = app::pages::account::account(
+        &ctx.page(),
+        &view_of(account),
+        &FormState::default(),
+        q.changed.is_some(),
+    );
     Ok(page(StatusCode::OK, html))
 }
 
@@ -49,7 +54,9 @@ pub async fn change_password(ctx: Ctx, Form(f): Form<PasswordForm>) -> AppResult
     accounts::check_new_password(&mut form, &f.password, &f.password_confirm);
     if form.is_valid() {
         let keep = ctx.session_secret.as_deref().unwrap_or_default();
-        match accounts::change_password(&ctx.state, account, &f.current_password, &f.password, keep).await? {
+        match accounts::change_password(&ctx.state, account, &f.current_password, &f.password, keep)
+            .await?
+        {
             Ok(()) => return Ok(see_other("/account?changed=1")),
             Err(key) => form.add_error("current_password", key),
         }
@@ -71,5 +78,8 @@ pub async fn failed_emails(ctx: Ctx) -> AppResult<Response> {
             created: rome(m.created_at),
         })
         .collect::<Vec<_>>();
-    Ok(page(StatusCode::OK, app::pages::account::failed_emails(&ctx.page(), &rows)))
+    Ok(page(
+        StatusCode::OK,
+        app::pages::account::failed_emails(&ctx.page(), &rows),
+    ))
 }

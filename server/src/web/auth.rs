@@ -26,12 +26,21 @@ pub struct RegisterForm {
 }
 
 pub async fn register_form(ctx: Ctx) -> Response {
-    page(StatusCode::OK, views::register(&ctx.page(), &FormState::default()))
+    page(
+        StatusCode::OK,
+        views::register(&ctx.page(), &FormState::default()),
+    )
 }
 
 pub async fn register(ctx: Ctx, Form(f): Form<RegisterForm>) -> AppResult<Response> {
-    let mut form = FormState::with_values([("email", f.email.as_str()), ("role", &f.role), ("privacy", &f.privacy)]);
-    let email = accounts::normalise_email(&f.email).map_err(|key| form.add_error("email", key)).ok();
+    let mut form = FormState::with_values([
+        ("email", f.email.as_str()),
+        ("role", &f.role),
+        ("privacy", &f.privacy),
+    ]);
+    let email = accounts::normalise_email(&f.email)
+        .map_err(|key| form.add_error("email", key))
+        .ok();
     accounts::check_new_password(&mut form, &f.password, &f.password_confirm);
     let role = match Role::from_code(&f.role) {
         Some(role @ (Role::Proponent | Role::Investor)) => Some(role),
@@ -48,17 +57,30 @@ pub async fn register(ctx: Ctx, Form(f): Form<RegisterForm>) -> AppResult<Respon
             accounts::register(&ctx.state, &email, &f.password, role, ctx.lang, &ctx.ip).await?;
             Ok(see_other("/register/sent"))
         }
-        _ => Ok(page(StatusCode::UNPROCESSABLE_ENTITY, views::register(&ctx.page(), &form))),
+        _ => Ok(page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            views::register(&ctx.page(), &form),
+        )),
     }
 }
 
 pub async fn register_sent(ctx: Ctx) -> Response {
-    page(StatusCode::OK, info::notice(&ctx.page(), "auth.check_email_title", "auth.check_email_body"))
+    page(
+        StatusCode::OK,
+        info::notice(
+            &ctx.page(),
+            "auth.check_email_title",
+            "auth.check_email_body",
+        ),
+    )
 }
 
 /// The answer to an emailed link that is unknown, used or expired.
 fn bad_link(ctx: &Ctx) -> Response {
-    page(StatusCode::BAD_REQUEST, info::notice(&ctx.page(), "error.title_400", "error.token_invalid"))
+    page(
+        StatusCode::BAD_REQUEST,
+        info::notice(&ctx.page(), "error.title_400", "error.token_invalid"),
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -69,7 +91,10 @@ pub struct TokenQuery {
 
 pub async fn verify(ctx: Ctx, Query(q): Query<TokenQuery>) -> AppResult<Response> {
     Ok(if accounts::verify_email(&ctx.state, &q.token).await? {
-        page(StatusCode::OK, info::notice(&ctx.page(), "auth.verified_title", "auth.verified_body"))
+        page(
+            StatusCode::OK,
+            info::notice(&ctx.page(), "auth.verified_title", "auth.verified_body"),
+        )
     } else {
         bad_link(&ctx)
     })
@@ -85,7 +110,10 @@ pub async fn resend(ctx: Ctx, Form(f): Form<EmailForm>) -> AppResult<Response> {
     if let Ok(email) = accounts::normalise_email(&f.email) {
         accounts::resend_verification(&ctx.state, &email, &ctx.ip).await?;
     }
-    Ok(page(StatusCode::OK, info::notice(&ctx.page(), "auth.resend_title", "auth.resend_body")))
+    Ok(page(
+        StatusCode::OK,
+        info::notice(&ctx.page(), "auth.resend_title", "auth.resend_body"),
+    ))
 }
 
 #[derive(Deserialize, Default)]
@@ -96,7 +124,10 @@ pub struct LoginQuery {
 
 pub async fn login_form(ctx: Ctx, Query(q): Query<LoginQuery>) -> Response {
     let message = q.logged_out.map(|_| ("auth.logged_out", "alert-success"));
-    page(StatusCode::OK, views::login(&ctx.page(), &FormState::default(), message, false))
+    page(
+        StatusCode::OK,
+        views::login(&ctx.page(), &FormState::default(), message, false),
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -109,26 +140,47 @@ pub struct LoginForm {
 
 pub async fn login(ctx: Ctx, Form(f): Form<LoginForm>) -> AppResult<Response> {
     let mut form = FormState::with_values([("email", f.email.as_str())]);
-    let email = accounts::normalise_email(&f.email).map_err(|key| form.add_error("email", key)).ok();
+    let email = accounts::normalise_email(&f.email)
+        .map_err(|key| form.add_error("email", key))
+        .ok();
     if f.password.is_empty() {
         form.add_error("password", "error.password_required");
     }
     let Some(email) = email.filter(|_| form.is_valid()) else {
-        return Ok(page(StatusCode::UNPROCESSABLE_ENTITY, views::login(&ctx.page(), &form, None, false)));
+        return Ok(page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            views::login(&ctx.page(), &form, None, false),
+        ));
     };
-    let (status, message, offer_resend) = match accounts::login(&ctx.state, &email, &f.password, &ctx.ip).await? {
-        LoginOutcome::Success { secret } => {
-            let mut response = see_other(&local_path(f.next.as_deref().or(Some("/account"))));
-            set_cookie(&mut response, &ctx.state, Cookie::new(session::COOKIE, secret), Some(session::LIFETIME_HOURS * 3600));
-            // A fresh CSRF token after login, so a token planted before cannot be used.
-            set_cookie(&mut response, &ctx.state, Cookie::new(CSRF_COOKIE, crate::auth::tokens::random_token()), None);
-            return Ok(response);
-        }
-        LoginOutcome::Unverified => (StatusCode::FORBIDDEN, "error.login_unverified", true),
-        LoginOutcome::Failed => (StatusCode::UNAUTHORIZED, "error.login_failed", false),
-        LoginOutcome::Throttled => (StatusCode::TOO_MANY_REQUESTS, "error.throttled", false),
-    };
-    let html = views::login(&ctx.page(), &form, Some((message, "alert-danger")), offer_resend);
+    let (status, message, offer_resend) =
+        match accounts::login(&ctx.state, &email, &f.password, &ctx.ip).await? {
+            LoginOutcome::Success { secret } => {
+                let mut response = see_other(&local_path(f.next.as_deref().or(Some("/account"))));
+                set_cookie(
+                    &mut response,
+                    &ctx.state,
+                    Cookie::new(session::COOKIE, secret),
+                    Some(session::LIFETIME_HOURS * 3600),
+                );
+                // A fresh CSRF token after login, so a token planted before cannot be used.
+                set_cookie(
+                    &mut response,
+                    &ctx.state,
+                    Cookie::new(CSRF_COOKIE, crate::auth::tokens::random_token()),
+                    None,
+                );
+                return Ok(response);
+            }
+            LoginOutcome::Unverified => (StatusCode::FORBIDDEN, "error.login_unverified", true),
+            LoginOutcome::Failed => (StatusCode::UNAUTHORIZED, "error.login_failed", false),
+            LoginOutcome::Throttled => (StatusCode::TOO_MANY_REQUESTS, "error.throttled", false),
+        };
+    let html = views::login(
+        &ctx.page(),
+        &form,
+        Some((message, "alert-danger")),
+        offer_resend,
+    );
     Ok(page(status, html))
 }
 
@@ -137,12 +189,20 @@ pub async fn logout(ctx: Ctx) -> AppResult<Response> {
         session::delete(&ctx.state.db, secret).await?;
     }
     let mut response = see_other("/login?logged_out=1");
-    set_cookie(&mut response, &ctx.state, Cookie::new(session::COOKIE, ""), Some(0));
+    set_cookie(
+        &mut response,
+        &ctx.state,
+        Cookie::new(session::COOKIE, ""),
+        Some(0),
+    );
     Ok(response)
 }
 
 pub async fn forgot_form(ctx: Ctx) -> Response {
-    page(StatusCode::OK, views::forgot(&ctx.page(), &FormState::default()))
+    page(
+        StatusCode::OK,
+        views::forgot(&ctx.page(), &FormState::default()),
+    )
 }
 
 pub async fn forgot(ctx: Ctx, Form(f): Form<EmailForm>) -> AppResult<Response> {
@@ -150,21 +210,36 @@ pub async fn forgot(ctx: Ctx, Form(f): Form<EmailForm>) -> AppResult<Response> {
     match accounts::normalise_email(&f.email) {
         Ok(email) => {
             accounts::request_reset(&ctx.state, &email, &ctx.ip).await?;
-            Ok(page(StatusCode::OK, info::notice(&ctx.page(), "auth.forgot_sent_title", "auth.forgot_sent_body")))
+            Ok(page(
+                StatusCode::OK,
+                info::notice(
+                    &ctx.page(),
+                    "auth.forgot_sent_title",
+                    "auth.forgot_sent_body",
+                ),
+            ))
         }
         Err(key) => {
             form.add_error("email", key);
-            Ok(page(StatusCode::UNPROCESSABLE_ENTITY, views::forgot(&ctx.page(), &form)))
+            Ok(page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                views::forgot(&ctx.page(), &form),
+            ))
         }
     }
 }
 
 pub async fn reset_form(ctx: Ctx, Query(q): Query<TokenQuery>) -> AppResult<Response> {
-    Ok(if accounts::token_is_live(&ctx.state, &q.token, true).await? {
-        page(StatusCode::OK, views::reset(&ctx.page(), &FormState::default(), &q.token))
-    } else {
-        bad_link(&ctx)
-    })
+    Ok(
+        if accounts::token_is_live(&ctx.state, &q.token, true).await? {
+            page(
+                StatusCode::OK,
+                views::reset(&ctx.page(), &FormState::default(), &q.token),
+            )
+        } else {
+            bad_link(&ctx)
+        },
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -179,11 +254,19 @@ pub async fn reset(ctx: Ctx, Form(f): Form<ResetForm>) -> AppResult<Response> {
     let mut form = FormState::default();
     accounts::check_new_password(&mut form, &f.password, &f.password_confirm);
     if !form.is_valid() {
-        return Ok(page(StatusCode::UNPROCESSABLE_ENTITY, views::reset(&ctx.page(), &form, &f.token)));
+        return Ok(page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            views::reset(&ctx.page(), &form, &f.token),
+        ));
     }
-    Ok(if accounts::reset_password(&ctx.state, &f.token, &f.password).await? {
-        page(StatusCode::OK, info::notice(&ctx.page(), "auth.reset_done_title", "auth.reset_done_body"))
-    } else {
-        bad_link(&ctx)
-    })
+    Ok(
+        if accounts::reset_password(&ctx.state, &f.token, &f.password).await? {
+            page(
+                StatusCode::OK,
+                info::notice(&ctx.page(), "auth.reset_done_title", "auth.reset_done_body"),
+            )
+        } else {
+            bad_link(&ctx)
+        },
+    )
 }

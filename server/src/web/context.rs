@@ -82,7 +82,10 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
 
 pub async fn middleware(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let jar = CookieJar::from_headers(request.headers());
-    let existing_csrf = jar.get(CSRF_COOKIE).map(|c| c.value().to_string()).filter(|v| v.len() >= 32);
+    let existing_csrf = jar
+        .get(CSRF_COOKIE)
+        .map(|c| c.value().to_string())
+        .filter(|v| v.len() >= 32);
     let csrf = existing_csrf.clone().unwrap_or_else(tokens::random_token);
     let nonce = tokens::random_token();
     let lang = pick_lang(&jar, request.headers());
@@ -91,13 +94,24 @@ pub async fn middleware(State(state): State<AppState>, request: Request, next: N
     let session_secret = jar.get(session::COOKIE).map(|c| c.value().to_string());
 
     let user = match &session_secret {
-        Some(secret) => session::user_for(&state.db, secret, state.clock.now()).await.unwrap_or_else(|e| {
-            tracing::error!(error = %e, "session lookup failed");
-            None
-        }),
+        Some(secret) => session::user_for(&state.db, secret, state.clock.now())
+            .await
+            .unwrap_or_else(|e| {
+                tracing::error!(error = %e, "session lookup failed");
+                None
+            }),
         None => None,
     };
-    let ctx = Ctx { lang, user, session_secret, csrf: csrf.clone(), nonce: nonce.clone(), path, ip, state: state.clone() };
+    let ctx = Ctx {
+        lang,
+        user,
+        session_secret,
+        csrf: csrf.clone(),
+        nonce: nonce.clone(),
+        path,
+        ip,
+        state: state.clone(),
+    };
 
     let response = match check_csrf(request, existing_csrf.as_deref()).await {
         Ok(mut request) => {
@@ -118,24 +132,40 @@ pub async fn middleware(State(state): State<AppState>, request: Request, next: N
 /// equal to the cookie: in the `_csrf` form field, the `x-csrf-token` header or,
 /// for multipart uploads (whose body is streamed), the `_csrf` query parameter.
 async fn check_csrf(request: Request, cookie: Option<&str>) -> Result<Request, AppError> {
-    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+    if matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
         return Ok(request);
     }
     if cross_site(request.headers()) {
         return Err(AppError::Csrf);
     }
     let cookie = cookie.ok_or(AppError::Csrf)?;
-    let header_token = request.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()).map(str::to_string);
-    let content_type = request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let header_token = request
+        .headers()
+        .get(CSRF_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     let (request, token) = if header_token.is_some() {
         (request, header_token)
     } else if content_type.starts_with("application/x-www-form-urlencoded") {
         let (parts, body) = request.into_parts();
-        let bytes = to_bytes(body, FORM_LIMIT).await.map_err(|_| AppError::BadRequest)?;
+        let bytes = to_bytes(body, FORM_LIMIT)
+            .await
+            .map_err(|_| AppError::BadRequest)?;
         let token = form_field(&bytes, CSRF_FIELD);
         (Request::from_parts(parts, Body::from(bytes)), token)
     } else if content_type.starts_with("multipart/form-data") {
-        let token = request.uri().query().and_then(|q| form_field(q.as_bytes(), CSRF_FIELD));
+        let token = request
+            .uri()
+            .query()
+            .and_then(|q| form_field(q.as_bytes(), CSRF_FIELD));
         (request, token)
     } else {
         (request, None)
@@ -153,7 +183,10 @@ fn cross_site(headers: &HeaderMap) -> bool {
         return true;
     }
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-    match (headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()), host) {
+    match (
+        headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
+        host,
+    ) {
         (Some("null"), _) => true,
         (Some(origin), Some(host)) => url::Url::parse(origin)
             .ok()
@@ -167,24 +200,39 @@ fn cross_site(headers: &HeaderMap) -> bool {
 }
 
 fn form_field(body: &[u8], name: &str) -> Option<String> {
-    url::form_urlencoded::parse(body).find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+    url::form_urlencoded::parse(body)
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
 }
 
 fn pick_lang(jar: &CookieJar, headers: &HeaderMap) -> Lang {
-    if let Some(lang) = jar.get(LANG_COOKIE).and_then(|c| Lang::from_code(c.value())) {
+    if let Some(lang) = jar
+        .get(LANG_COOKIE)
+        .and_then(|c| Lang::from_code(c.value()))
+    {
         return lang;
     }
     headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').find_map(|part| Lang::from_code(part.split(';').next().unwrap_or(""))))
+        .and_then(|v| {
+            v.split(',')
+                .find_map(|part| Lang::from_code(part.split(';').next().unwrap_or("")))
+        })
         .unwrap_or_default()
 }
 
 fn client_ip(request: &Request, trust_proxy: bool) -> String {
     if trust_proxy {
-        let forwarded = request.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok());
-        if let Some(first) = forwarded.and_then(|v| v.split(',').next()).map(str::trim).filter(|v| !v.is_empty()) {
+        let forwarded = request
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok());
+        if let Some(first) = forwarded
+            .and_then(|v| v.split(',').next())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+        {
             return first.to_string();
         }
     }
@@ -197,7 +245,12 @@ fn client_ip(request: &Request, trust_proxy: bool) -> String {
 
 /// Adds a cookie with the portal's flags: HttpOnly, SameSite=Lax, Path=/, Secure when configured.
 /// `max_age_seconds` of `Some(0)` deletes it; `None` makes a browser-session cookie.
-pub fn set_cookie(response: &mut Response, state: &AppState, mut cookie: Cookie<'static>, max_age_seconds: Option<i64>) {
+pub fn set_cookie(
+    response: &mut Response,
+    state: &AppState,
+    mut cookie: Cookie<'static>,
+    max_age_seconds: Option<i64>,
+) {
     cookie.set_http_only(true);
     cookie.set_same_site(SameSite::Lax);
     cookie.set_path("/");

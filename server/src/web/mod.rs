@@ -22,10 +22,23 @@ use tower_http::set_header::SetResponseHeaderLayer;
 pub fn router(state: AppState) -> Router {
     let site = &state.config.site_dir;
     let static_files = Router::new()
-        .nest_service("/pkg", ServeDir::new(site.join("pkg")).precompressed_br().precompressed_gzip())
-        .nest_service("/assets", ServeDir::new(site.join("assets")).precompressed_br().precompressed_gzip())
+        .nest_service(
+            "/pkg",
+            ServeDir::new(site.join("pkg"))
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
+        .nest_service(
+            "/assets",
+            ServeDir::new(site.join("assets"))
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
         .route_service("/favicon.svg", ServeFile::new(site.join("favicon.svg")))
-        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")));
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        ));
     Router::new()
         .route("/", get(pages::home))
         .route("/info/{name}", get(pages::info))
@@ -37,14 +50,20 @@ pub fn router(state: AppState) -> Router {
         .route("/verify/resend", post(auth::resend))
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/logout", post(auth::logout))
-        .route("/password/forgot", get(auth::forgot_form).post(auth::forgot))
+        .route(
+            "/password/forgot",
+            get(auth::forgot_form).post(auth::forgot),
+        )
         .route("/password/reset", get(auth::reset_form).post(auth::reset))
         .route("/account", get(account::show))
         .route("/account/password", post(account::change_password))
         .route("/admin/outbox", get(account::failed_emails))
         .merge(static_files)
         .fallback(pages::not_found)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), context::middleware))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            context::middleware,
+        ))
         .layer(CompressionLayer::new())
         .with_state(state)
 }
@@ -86,9 +105,13 @@ mod tests {
 
     #[test]
     fn rome_time_follows_summer_time() {
-        let summer = DateTime::parse_from_rfc3339("2028-06-30T21:59:59Z").unwrap().with_timezone(&Utc);
+        let summer = DateTime::parse_from_rfc3339("2028-06-30T21:59:59Z")
+            .unwrap()
+            .with_timezone(&Utc);
         assert_eq!((rome(summer).hour, rome(summer).day), (23, 30));
-        let winter = DateTime::parse_from_rfc3339("2028-01-01T00:30:00Z").unwrap().with_timezone(&Utc);
+        let winter = DateTime::parse_from_rfc3339("2028-01-01T00:30:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
         assert_eq!((rome(winter).hour, rome(winter).minute), (1, 30));
     }
 

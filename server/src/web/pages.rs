@@ -19,12 +19,18 @@ pub async fn home(ctx: Ctx) -> Response {
         closes_at_epoch_ms: config.submission_deadline.timestamp_millis(),
         now_epoch_ms: ctx.state.clock.now().timestamp_millis(),
     };
-    page(StatusCode::OK, app::pages::home::home(&ctx.page(), &deadline))
+    page(
+        StatusCode::OK,
+        app::pages::home::home(&ctx.page(), &deadline),
+    )
 }
 
 pub async fn info(ctx: Ctx, Path(name): Path<String>) -> AppResult<Response> {
     let text = forms::page(&name, ctx.lang.code()).map_err(|_| AppError::NotFound)?;
-    Ok(page(StatusCode::OK, app::pages::info::markdown_page(&ctx.page(), &text.title, text.html)))
+    Ok(page(
+        StatusCode::OK,
+        app::pages::info::markdown_page(&ctx.page(), &text.title, text.html),
+    ))
 }
 
 #[derive(serde::Deserialize)]
@@ -33,10 +39,19 @@ pub struct Next {
 }
 
 /// Remembers the chosen language in a cookie (a year) and goes back to the page.
-pub async fn switch_lang(State(state): State<AppState>, Path(code): Path<String>, Query(q): Query<Next>) -> AppResult<Response> {
+pub async fn switch_lang(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(q): Query<Next>,
+) -> AppResult<Response> {
     let lang = Lang::from_code(&code).ok_or(AppError::NotFound)?;
     let mut response = see_other(&local_path(q.next.as_deref()));
-    set_cookie(&mut response, &state, Cookie::new(LANG_COOKIE, lang.code()), Some(365 * 24 * 3600));
+    set_cookie(
+        &mut response,
+        &state,
+        Cookie::new(LANG_COOKIE, lang.code()),
+        Some(365 * 24 * 3600),
+    );
     Ok(response)
 }
 

@@ -20,6 +20,12 @@ pub fn apply_headers(response: &mut Response, nonce: &str) {
     set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(header::REFERRER_POLICY, "strict-origin-when-cross-origin");
     set(header::X_FRAME_OPTIONS, "DENY");
-    set(header::HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=(self)");
-    set(header::HeaderName::from_static("cross-origin-opener-policy"), "same-origin");
+    set(
+        header::HeaderName::from_static("permissions-policy"),
+        "camera=(), microphone=(), geolocation=(self)",
+    );
+    set(
+        header::HeaderName::from_static("cross-origin-opener-policy"),
+        "same-origin",
+    );
 }

@@ -21,7 +21,9 @@ pub const START: &str = "2026-11-22T10:00:00Z";
 pub const PASSWORD: &str = "a long enough passphrase";
 
 pub fn at(rfc3339: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(rfc3339).unwrap().with_timezone(&Utc)
+    DateTime::parse_from_rfc3339(rfc3339)
+        .unwrap()
+        .with_timezone(&Utc)
 }
 
 pub struct TestApp {
@@ -38,13 +40,25 @@ pub fn test_config(dir: &std::path::Path, database_url: String) -> Config {
         database_url,
         data_dir: dir.to_path_buf(),
         site_dir: dir.join("site"),
-        mail: MailConfig { transport: MailTransport::File(dir.join("mail")), from: "Portal <noreply@portal.test>".into() },
+        mail: MailConfig {
+            transport: MailTransport::File(dir.join("mail")),
+            from: "Portal <noreply@portal.test>".into(),
+        },
         secure_cookies: false,
         trust_proxy: true,
         submission_deadline: at("2028-06-30T21:59:59Z"),
         fixed_now: None,
-        outbox: OutboxConfig { poll_ms: 50, max_attempts: 3, backoff_ms: 1000, run_worker: false },
-        throttle: ThrottleConfig { per_account: 5, per_ip: 20, window_minutes: 15 },
+        outbox: OutboxConfig {
+            poll_ms: 50,
+            max_attempts: 3,
+            backoff_ms: 1000,
+            run_worker: false,
+        },
+        throttle: ThrottleConfig {
+            per_account: 5,
+            per_ip: 20,
+            window_minutes: 15,
+        },
         production: false,
     }
 }
@@ -55,17 +69,35 @@ impl TestApp {
         let (url, schema) = match std::env::var("PORTAL_TEST_DATABASE_URL") {
             Ok(base) if !base.is_empty() => {
                 let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
-                let admin = sea_orm::Database::connect(&base).await.expect("PostgreSQL at PORTAL_TEST_DATABASE_URL");
-                admin.execute_unprepared(&format!("CREATE SCHEMA {schema}")).await.unwrap();
+                let admin = sea_orm::Database::connect(&base)
+                    .await
+                    .expect("PostgreSQL at PORTAL_TEST_DATABASE_URL");
+                admin
+                    .execute_unprepared(&format!("CREATE SCHEMA {schema}"))
+                    .await
+                    .unwrap();
                 (base, Some(schema))
             }
-            _ => (format!("sqlite://{}?mode=rwc", dir.path().join("portal.db").display()), None),
+            _ => (
+                format!(
+                    "sqlite://{}?mode=rwc",
+                    dir.path().join("portal.db").display()
+                ),
+                None,
+            ),
         };
         let config = test_config(dir.path(), url.clone());
-        let db = server::db::connect(&url, schema.as_deref()).await.expect("database connects and migrates");
+        let db = server::db::connect(&url, schema.as_deref())
+            .await
+            .expect("database connects and migrates");
         let state = AppState::new(db, config, Clock::fixed(at(START)));
         let router = server::web::router(state.clone());
-        TestApp { state, router, dir, pg_schema: schema.map(|s| (url, s)) }
+        TestApp {
+            state,
+            router,
+            dir,
+            pg_schema: schema.map(|s| (url, s)),
+        }
     }
 
     pub fn is_postgres(&self) -> bool {
@@ -76,7 +108,9 @@ impl TestApp {
     pub async fn second_instance(&self) -> (AppState, Router) {
         let url = self.state.config.database_url.clone();
         let schema = self.pg_schema.as_ref().map(|(_, s)| s.clone());
-        let db = server::db::connect(&url, schema.as_deref()).await.expect("second connection");
+        let db = server::db::connect(&url, schema.as_deref())
+            .await
+            .expect("second connection");
         let config = test_config(self.dir.path(), url);
         let state = AppState::new(db, config, Clock::fixed(self.state.clock.now()));
         let router = server::web::router(state.clone());
@@ -84,12 +118,20 @@ impl TestApp {
     }
 
     pub fn client_of(&self, router: &Router, ip: &str) -> Client {
-        Client { router: router.clone(), cookies: HashMap::new(), ip: ip.to_string() }
+        Client {
+            router: router.clone(),
+            cookies: HashMap::new(),
+            ip: ip.to_string(),
+        }
     }
 
     /// A browser with its own cookies, coming from `ip`.
     pub fn client(&self, ip: &str) -> Client {
-        Client { router: self.router.clone(), cookies: HashMap::new(), ip: ip.to_string() }
+        Client {
+            router: self.router.clone(),
+            cookies: HashMap::new(),
+            ip: ip.to_string(),
+        }
     }
 
     pub async fn outbox(&self) -> Vec<outbox::Model> {
@@ -98,9 +140,21 @@ impl TestApp {
 
     /// The local path and query of the last link emailed to `to`.
     pub async fn last_link_to(&self, to: &str) -> String {
-        let mail = self.outbox().await.into_iter().filter(|m| m.to_addr == to).last().expect("an email to the address");
-        let start = mail.body_text.find("http://portal.test").expect("a link in the email");
-        let link: String = mail.body_text[start..].chars().take_while(|c| !c.is_whitespace() && *c != ')' && *c != ']').collect();
+        let mail = self
+            .outbox()
+            .await
+            .into_iter()
+            .filter(|m| m.to_addr == to)
+            .last()
+            .expect("an email to the address");
+        let start = mail
+            .body_text
+            .find("http://portal.test")
+            .expect("a link in the email");
+        let link: String = mail.body_text[start..]
+            .chars()
+            .take_while(|c| !c.is_whitespace() && *c != ')' && *c != ']')
+            .collect();
         link.trim_start_matches("http://portal.test").to_string()
     }
 
@@ -117,13 +171,29 @@ impl TestApp {
     }
 
     /// Staff and admin accounts exist only through the CLI path, which this mirrors.
-    pub async fn privileged_user(&self, email: &str, role: app::view_data::Role, ip: &str) -> Client {
-        server::auth::accounts::create_user(&self.state.db, email, PASSWORD, role, app::Lang::It, true, self.state.clock.now())
-            .await
-            .unwrap()
-            .unwrap();
+    pub async fn privileged_user(
+        &self,
+        email: &str,
+        role: app::view_data::Role,
+        ip: &str,
+    ) -> Client {
+        server::auth::accounts::create_user(
+            &self.state.db,
+            email,
+            PASSWORD,
+            role,
+            app::Lang::It,
+            true,
+            self.state.clock.now(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
         let mut client = self.client(ip);
-        assert_eq!(client.login(email, PASSWORD).await.status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            client.login(email, PASSWORD).await.status,
+            StatusCode::SEE_OTHER
+        );
         client
     }
 }
@@ -135,7 +205,9 @@ impl Drop for TestApp {
             let _ = std::thread::spawn(move || {
                 tokio::runtime::Runtime::new().unwrap().block_on(async {
                     if let Ok(db) = sea_orm::Database::connect(&url).await {
-                        let _ = db.execute_unprepared(&format!("DROP SCHEMA {schema} CASCADE")).await;
+                        let _ = db
+                            .execute_unprepared(&format!("DROP SCHEMA {schema} CASCADE"))
+                            .await;
                     }
                 })
             })
@@ -159,7 +231,10 @@ pub struct TestResponse {
 
 impl TestResponse {
     pub fn location(&self) -> &str {
-        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("")
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
     }
 }
 
@@ -170,7 +245,12 @@ impl Client {
 
     pub async fn send(&mut self, request: Request<Body>) -> TestResponse {
         let mut request = request;
-        let cookie_header = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
+        let cookie_header = self
+            .cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ");
         let headers = request.headers_mut();
         if !cookie_header.is_empty() {
             headers.insert(header::COOKIE, cookie_header.parse().unwrap());
@@ -180,21 +260,31 @@ impl Client {
         let response = self.router.clone().oneshot(request).await.unwrap();
         for value in response.headers().get_all(header::SET_COOKIE) {
             let cookie = cookie::Cookie::parse(value.to_str().unwrap().to_string()).unwrap();
-            let expired = cookie.max_age().is_some_and(|age| age.is_zero()) || cookie.value().is_empty();
+            let expired =
+                cookie.max_age().is_some_and(|age| age.is_zero()) || cookie.value().is_empty();
             if expired {
                 self.cookies.remove(cookie.name());
             } else {
-                self.cookies.insert(cookie.name().to_string(), cookie.value().to_string());
+                self.cookies
+                    .insert(cookie.name().to_string(), cookie.value().to_string());
             }
         }
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = http_body_util::BodyExt::collect(response.into_body()).await.unwrap().to_bytes();
-        TestResponse { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        let bytes = http_body_util::BodyExt::collect(response.into_body())
+            .await
+            .unwrap()
+            .to_bytes();
+        TestResponse {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
     }
 
     pub async fn get(&mut self, path: &str) -> TestResponse {
-        self.send(Request::get(path).body(Body::empty()).unwrap()).await
+        self.send(Request::get(path).body(Body::empty()).unwrap())
+            .await
     }
 
     /// Posts a form as a browser would, with this client's CSRF token (fetched first if needed).
@@ -205,26 +295,41 @@ impl Client {
         let csrf = self.csrf();
         let mut all = vec![("_csrf", csrf.as_str())];
         all.extend_from_slice(fields);
-        self.post_raw(path, &serde_urlencoded::to_string(&all).unwrap(), &[]).await
+        self.post_raw(path, &serde_urlencoded::to_string(&all).unwrap(), &[])
+            .await
     }
 
-    pub async fn post_raw(&mut self, path: &str, body: &str, headers: &[(&str, &str)]) -> TestResponse {
-        let mut builder = Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    pub async fn post_raw(
+        &mut self,
+        path: &str,
+        body: &str,
+        headers: &[(&str, &str)],
+    ) -> TestResponse {
+        let mut builder =
+            Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
         for (name, value) in headers {
             builder = builder.header(*name, *value);
         }
-        self.send(builder.body(Body::from(body.to_string())).unwrap()).await
+        self.send(builder.body(Body::from(body.to_string())).unwrap())
+            .await
     }
 
     pub async fn register(&mut self, email: &str, role: &str) -> TestResponse {
         self.post(
             "/register",
-            &[("email", email), ("password", PASSWORD), ("password_confirm", PASSWORD), ("role", role), ("privacy", "yes")],
+            &[
+                ("email", email),
+                ("password", PASSWORD),
+                ("password_confirm", PASSWORD),
+                ("role", role),
+                ("privacy", "yes"),
+            ],
         )
         .await
     }
 
     pub async fn login(&mut self, email: &str, password: &str) -> TestResponse {
-        self.post("/login", &[("email", email), ("password", password)]).await
+        self.post("/login", &[("email", email), ("password", password)])
+            .await
     }
 }

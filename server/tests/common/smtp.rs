@@ -40,7 +40,10 @@ impl Handler for Recorder {
 
     fn data_end(&mut self) -> Response {
         let data = String::from_utf8_lossy(&self.data).into_owned();
-        self.inbox.lock().unwrap().push(Received { to: std::mem::take(&mut self.to), data });
+        self.inbox.lock().unwrap().push(Received {
+            to: std::mem::take(&mut self.to),
+            data,
+        });
         response::OK
     }
 }
@@ -52,17 +55,27 @@ pub struct SmtpSink {
 
 /// A free loopback port, for a server that is not running yet.
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 impl SmtpSink {
     /// Starts the server on `port` in a background thread (it lives until the test process ends).
     pub fn start(port: u16) -> SmtpSink {
         let inbox = Arc::new(Mutex::new(Vec::new()));
-        let handler = Recorder { inbox: inbox.clone(), ..Default::default() };
+        let handler = Recorder {
+            inbox: inbox.clone(),
+            ..Default::default()
+        };
         let listener = TcpListener::bind(("127.0.0.1", port)).expect("bind SMTP port");
         let mut server = Server::new(handler);
-        server.with_name("sink.test").with_tcp_listener(listener).with_num_threads(2);
+        server
+            .with_name("sink.test")
+            .with_tcp_listener(listener)
+            .with_num_threads(2);
         std::thread::spawn(move || {
             let _ = server.serve();
         });
@@ -73,4 +86,3 @@ impl SmtpSink {
         self.inbox.lock().unwrap().clone()
     }
 }
-

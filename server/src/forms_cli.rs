@@ -1,0 +1,84 @@
+//! `portal-server forms …`: the Excel template engine from the command line, so
+//! staff and support can make a template or check a file someone sent by email.
+
+use clap::Subcommand;
+use forms::{Call, Kind, Lang};
+use std::path::PathBuf;
+
+#[derive(Subcommand)]
+pub enum FormsCommand {
+    /// Write an empty template for a candidacy kind.
+    Template {
+        /// a = settlement opportunity, b = investment proposal
+        #[arg(long)]
+        kind: String,
+        /// it or en
+        #[arg(long, default_value = "it")]
+        lang: String,
+        /// Where to write the .xlsx
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Check a filled template (.xlsx, .xls or .ods) and print every problem.
+    /// Exits with 1 when the file cannot be accepted.
+    Check {
+        file: PathBuf,
+        /// The candidacy kind the file is for (a or b); without it, the kind written in the file.
+        #[arg(long)]
+        kind: Option<String>,
+        /// Language of the report: it or en
+        #[arg(long, default_value = "it")]
+        lang: String,
+    },
+}
+
+fn parse_kind(code: &str) -> Result<Kind, String> {
+    Kind::from_code(code).ok_or_else(|| {
+        format!("unknown kind {code:?}: use a (settlement opportunity) or b (investment proposal)")
+    })
+}
+
+fn parse_lang(code: &str) -> Result<Lang, String> {
+    Lang::from_code(code).ok_or_else(|| format!("unknown language {code:?}: use it or en"))
+}
+
+/// Runs the command; Ok(false) means "done, but the checked file is not acceptable".
+pub fn run(command: FormsCommand) -> Result<bool, String> {
+    let call = Call::embedded();
+    match command {
+        FormsCommand::Template { kind, lang, out } => {
+            let bytes = forms::template::write(
+                call,
+                parse_kind(&kind)?,
+                parse_lang(&lang)?,
+                &Default::default(),
+            )
+            .map_err(|e| e.to_string())?;
+            std::fs::write(&out, bytes)
+                .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+            println!("{}", out.display());
+            Ok(true)
+        }
+        FormsCommand::Check { file, kind, lang } => {
+            let lang = parse_lang(&lang)?;
+            let kind = kind.as_deref().map(parse_kind).transpose()?;
+            let size = std::fs::metadata(&file)
+                .map_err(|e| format!("cannot read {}: {e}", file.display()))?
+                .len();
+            // Read no more than the limit (plus one byte, so an oversized file is reported as such).
+            let limit = forms::template::guard::MAX_FILE_BYTES as u64 + 1;
+            let mut bytes = Vec::with_capacity(size.min(limit) as usize);
+            std::io::Read::read_to_end(
+                &mut std::io::Read::take(
+                    std::fs::File::open(&file).map_err(|e| e.to_string())?,
+                    limit,
+                ),
+                &mut bytes,
+            )
+            .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            let report = forms::check_file(call, &bytes, kind);
+            print!("{}", report.to_text(call, lang));
+            Ok(report.is_accepted())
+        }
+    }
+}
