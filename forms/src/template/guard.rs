@@ -239,20 +239,18 @@ fn check_ods_cells(bytes: &[u8]) -> Result<(), Message> {
                 row_repeat = repeat(&e, "table:number-rows-repeated");
                 row_cells = 0;
             }
+            // Only cells holding a value count; LibreOffice's long runs of empty cells do not.
             Ok(Event::Start(e) | Event::Empty(e))
                 if matches!(
                     e.name().as_ref(),
                     "table:table-cell" | "table:covered-table-cell"
-                ) =>
-            {
-                if e.try_get_attribute("office:value-type")
+                ) && e
+                    .try_get_attribute("office:value-type")
                     .ok()
                     .flatten()
-                    .is_some()
-                {
-                    row_cells =
-                        row_cells.saturating_add(repeat(&e, "table:number-columns-repeated"));
-                }
+                    .is_some() =>
+            {
+                row_cells = row_cells.saturating_add(repeat(&e, "table:number-columns-repeated"));
             }
             Ok(Event::End(e)) if e.name().as_ref() == "table:table-row" => {
                 total = total.saturating_add(row_cells.saturating_mul(row_repeat));
