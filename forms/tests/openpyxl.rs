@@ -1,0 +1,71 @@
+//! A second, independent reader of the Office Open XML format: Python's openpyxl
+//! opens every generated template with warnings turned into errors, and sees
+//! the sheets, the hidden id column, the protection and the drop-down lists.
+//! Skipped outside CI, saying so, when openpyxl is not installed.
+
+mod common;
+
+use common::*;
+use forms::call::{Kind, Lang};
+use forms::template;
+use std::process::Command;
+
+const CHECK: &str = r##"
+import sys, warnings
+warnings.simplefilter("error")
+from openpyxl import load_workbook
+wb = load_workbook(sys.argv[1])
+data = wb.worksheets[1]
+assert [ws.title for ws in wb.worksheets] == sys.argv[2].split(","), [ws.title for ws in wb.worksheets]
+assert wb.worksheets[2].sheet_state == "hidden"
+assert data.column_dimensions["A"].hidden
+assert data.protection.sheet
+assert data["A1"].value.startswith("#call=opportunity-lombardy;version=1")
+lists = [dv for dv in data.data_validations.dataValidation if dv.type == "list"]
+assert len(lists) >= 8, len(lists)
+print("ok", len(data.data_validations.dataValidation))
+"##;
+
+#[test]
+fn openpyxl_opens_every_template_without_warnings() {
+    let available = Command::new("python3")
+        .args(["-c", "import openpyxl"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !available {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI requires openpyxl (pip install openpyxl)"
+        );
+        eprintln!("SKIPPED: openpyxl is not installed (python3 -m pip install openpyxl)");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("forms-openpyxl-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for kind in [Kind::Settlement, Kind::Investment] {
+        for (lang, sheets) in [
+            (Lang::It, "Istruzioni,Dati,Elenchi"),
+            (Lang::En, "Instructions,Data,Lists"),
+        ] {
+            let path = dir.join(format!("{}-{}.xlsx", kind.code(), lang.code()));
+            std::fs::write(
+                &path,
+                template::write(call(), kind, lang, &valid_values(kind)).unwrap(),
+            )
+            .unwrap();
+            let out = Command::new("python3")
+                .args(["-c", CHECK])
+                .arg(&path)
+                .arg(sheets)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{kind:?} {lang:?}: {}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
