@@ -46,6 +46,59 @@ pub fn ErrorSummary(
     })
 }
 
+/// What a field's label, hint and error share: the ids that tie them to the control.
+struct FieldParts {
+    id: String,
+    hint_id: String,
+    error_id: String,
+    error: Option<&'static str>,
+    /// The aria-describedby value: the hint and the error, when present.
+    described: Option<String>,
+}
+
+impl FieldParts {
+    fn new(form: &FormState, name: &str, hint: Option<&'static str>) -> FieldParts {
+        let id = field_id(name);
+        let hint_id = format!("{id}-hint");
+        let error_id = format!("{id}-error");
+        let error = form.error(name);
+        let described = [
+            hint.map(|_| hint_id.clone()),
+            error.map(|_| error_id.clone()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+        let described = (!described.is_empty()).then_some(described);
+        FieldParts {
+            id,
+            hint_id,
+            error_id,
+            error,
+            described,
+        }
+    }
+
+    fn label(&self, lang: Lang, label: &'static str, required: bool) -> impl IntoView {
+        view! {
+            <label for=self.id.clone() class="active">
+                {t(lang, label)}
+                {required.then(|| view! { <span class="field-required">" (" {t(lang, "form.required")} ")"</span> })}
+            </label>
+        }
+    }
+
+    fn hint_and_error(&self, lang: Lang, hint: Option<&'static str>) -> impl IntoView {
+        let hint_id = self.hint_id.clone();
+        let error_id = self.error_id.clone();
+        view! {
+            {hint.map(|h| view! { <small id=hint_id class="form-text">{t(lang, h)}</small> })}
+            {self.error.map(|e| view! { <div id=error_id class="invalid-feedback d-block">{t(lang, e)}</div> })}
+        }
+    }
+}
+
 /// A labelled input. Passwords are never echoed back; everything else is.
 #[component]
 pub fn Field(
@@ -58,42 +111,64 @@ pub fn Field(
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(default = true)] required: bool,
 ) -> impl IntoView {
-    let id = field_id(name);
-    let hint_id = format!("{id}-hint");
-    let error_id = format!("{id}-error");
-    let error = form.error(name);
+    let parts = FieldParts::new(&form, name, hint);
     let value = if kind == "password" {
         String::new()
     } else {
         form.value(name)
     };
-    let described = [
-        hint.map(|_| hint_id.clone()),
-        error.map(|_| error_id.clone()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" ");
     view! {
         <div class="form-group portal-field">
-            <label for=id.clone() class="active">
-                {t(lang, label)}
-                {required.then(|| view! { <span class="field-required">" (" {t(lang, "form.required")} ")"</span> })}
-            </label>
+            {parts.label(lang, label, required)}
             <input
                 type=kind
-                id=id
+                id=parts.id.clone()
                 name=name
                 value=value
-                class=if error.is_some() { "form-control is-invalid" } else { "form-control" }
-                aria-invalid=error.map(|_| "true")
-                aria-describedby=(!described.is_empty()).then_some(described)
+                class=if parts.error.is_some() { "form-control is-invalid" } else { "form-control" }
+                aria-invalid=parts.error.map(|_| "true")
+                aria-describedby=parts.described.clone()
                 autocomplete=autocomplete
                 required=required
             />
-            {hint.map(|h| view! { <small id=hint_id class="form-text">{t(lang, h)}</small> })}
-            {error.map(|e| view! { <div id=error_id class="invalid-feedback d-block">{t(lang, e)}</div> })}
+            {parts.hint_and_error(lang, hint)}
+        </div>
+    }
+}
+
+/// A labelled drop-down list; `options` are (value, translation key) pairs.
+/// The first, empty option asks the person to choose, so nothing is preselected by accident.
+#[component]
+pub fn SelectField(
+    lang: Lang,
+    form: FormState,
+    name: &'static str,
+    label: &'static str,
+    options: Vec<(&'static str, &'static str)>,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(default = true)] required: bool,
+) -> impl IntoView {
+    let parts = FieldParts::new(&form, name, hint);
+    let current = form.value(name);
+    let choices = options
+        .into_iter()
+        .map(|(value, key)| view! { <option value=value selected=current == value>{t(lang, key)}</option> })
+        .collect::<Vec<_>>();
+    view! {
+        <div class="select-wrapper portal-field mb-4">
+            {parts.label(lang, label, required)}
+            <select
+                id=parts.id.clone()
+                name=name
+                class=if parts.error.is_some() { "form-select is-invalid" } else { "form-select" }
+                aria-invalid=parts.error.map(|_| "true")
+                aria-describedby=parts.described.clone()
+                required=required
+            >
+                <option value="">{t(lang, "profile.choose")}</option>
+                {choices}
+            </select>
+            {parts.hint_and_error(lang, hint)}
         </div>
     }
 }

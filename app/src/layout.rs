@@ -58,6 +58,11 @@ fn Header(ctx: PageCtx) -> impl IntoView {
         .as_ref()
         .filter(|u| u.role == crate::view_data::Role::Admin)
         .map(|_| view! { <li class="nav-item"><a class="nav-link" href="/admin/outbox">{ctx.t("site.admin_outbox")}</a></li> });
+    let profile_link = ctx
+        .user
+        .as_ref()
+        .filter(|u| u.role == crate::view_data::Role::Proponent)
+        .map(|_| view! { <li class="nav-item"><a class="nav-link" href="/profile">{ctx.t("site.profile")}</a></li> });
     view! {
         <header class="it-header-wrapper">
             <div class="it-header-slim-wrapper">
@@ -94,6 +99,7 @@ fn Header(ctx: PageCtx) -> impl IntoView {
                         <li class="nav-item"><a class="nav-link" href="/#submit">{ctx.t("site.candidacies")}</a></li>
                         <li class="nav-item"><a class="nav-link" href="/#catalogue">{ctx.t("site.catalogue")}</a></li>
                         <li class="nav-item"><a class="nav-link" href="/#assistance">{ctx.t("site.assistance")}</a></li>
+                        {profile_link}
                         {admin_link}
                     </ul>
                 </div>

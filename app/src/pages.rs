@@ -4,6 +4,7 @@ pub mod account;
 pub mod auth;
 pub mod home;
 pub mod info;
+pub mod profile;
 
 use crate::i18n::{t, Lang};
 use crate::view_data::RomeDateTime;

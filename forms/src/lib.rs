@@ -4,6 +4,7 @@
 //! Knows nothing of HTTP or databases.
 
 pub mod call;
+pub mod identity;
 pub mod markdown;
 pub mod reference;
 pub mod report;

@@ -386,7 +386,8 @@ fn is_cadastral_word(token: &str) -> bool {
     .contains(&word.as_str())
 }
 
-fn is_email(text: &str) -> bool {
+/// A plausible address: one @, a dotted domain, no spaces or list separators.
+pub fn is_email(text: &str) -> bool {
     let Some((local, domain)) = text.split_once('@') else {
         return false;
     };
@@ -400,7 +401,8 @@ fn is_email(text: &str) -> bool {
         && !domain.contains('@')
 }
 
-fn is_phone(text: &str) -> bool {
+/// 6 to 15 digits, with spaces, +, -, /, . and brackets; a + only at the start.
+pub fn is_phone(text: &str) -> bool {
     let digits = text.chars().filter(char::is_ascii_digit).count();
     (6..=15).contains(&digits)
         && text

@@ -8,6 +8,7 @@ pub mod db;
 pub mod demo;
 pub mod email;
 pub mod error;
+pub mod profiles;
 pub mod state;
 pub mod web;
 

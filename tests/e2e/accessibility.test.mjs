@@ -43,3 +43,26 @@ test("axe: no violations on forms showing errors", { skip, timeout: 90000 }, asy
   await audit(page, "login with errors");
   await context.close();
 });
+
+test("axe: no violations on the proponent's profile, empty, with errors and in English", { skip, timeout: 90000 }, async () => {
+  const context = await stack.browser.newContext();
+  const page = await context.newPage();
+  await page.goto(stack.portal.base + "/login");
+  await page.locator("#f-email").fill("proponente@demo.test");
+  await page.locator("#f-password").fill("Lombardia-Demo-2028");
+  await page.locator("form[action='/login'] button[type=submit]").click();
+  await page.waitForURL("**/account");
+  await page.goto(stack.portal.base + "/profile");
+  await audit(page, "profile");
+  await page.locator("#f-name").fill("");
+  await page.locator("#f-tax_code").fill("RSSMRA85T10A562T");
+  await page.locator("form[action='/profile'] button[type=submit]").click();
+  await page.locator("#error-summary").waitFor();
+  assert.equal(await page.locator("#f-tax_code").inputValue(), "RSSMRA85T10A562T", "what was typed stays");
+  await audit(page, "profile with errors");
+  await page.goto(stack.portal.base + "/lang/en");
+  await page.goto(stack.portal.base + "/profile");
+  assert.match(await page.locator("h1").innerText(), /My profile/);
+  await audit(page, "profile (English)");
+  await context.close();
+});

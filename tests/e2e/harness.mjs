@@ -76,7 +76,8 @@ export async function startPortal(smtpPort) {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), "portal-e2e-"));
   const base = `http://127.0.0.1:${port}`;
-  const child = spawn(bin, ["serve"], {
+  // --demo: the demo accounts (one per role) let tests reach the pages behind a login.
+  const child = spawn(bin, ["serve", "--demo"], {
     env: {
       ...process.env,
       PORTAL_ADDR: `127.0.0.1:${port}`,

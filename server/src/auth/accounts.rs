@@ -27,17 +27,7 @@ pub fn normalise_email(raw: &str) -> Result<String, &'static str> {
     if email.is_empty() {
         return Err("error.email_required");
     }
-    let valid = email.len() <= 254
-        && email.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !email
-                    .chars()
-                    .any(|c| c.is_whitespace() || c == '<' || c == '>' || c == ',')
-                && email.matches('@').count() == 1
-        });
+    let valid = email.len() <= 254 && forms::value::is_email(&email);
     valid.then_some(email).ok_or("error.email_invalid")
 }
 

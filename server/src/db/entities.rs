@@ -3,5 +3,6 @@
 pub mod auth_token;
 pub mod login_failure;
 pub mod outbox;
+pub mod profile;
 pub mod session;
 pub mod user;

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod context;
 pub mod errors;
 pub mod pages;
+pub mod profile;
 pub mod security;
 
 use crate::state::AppState;
@@ -58,6 +59,7 @@ pub fn router(state: AppState) -> Router {
         .route("/account", get(account::show))
         .route("/account/password", post(account::change_password))
         .route("/admin/outbox", get(account::failed_emails))
+        .route("/profile", get(profile::show).post(profile::save))
         .merge(static_files)
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(
