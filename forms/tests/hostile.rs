@@ -218,3 +218,14 @@ fn a_spreadsheet_that_is_not_the_template_says_so() {
         "not_our_template"
     );
 }
+
+#[test]
+fn a_file_that_makes_the_spreadsheet_parser_panic_is_answered_as_unreadable() {
+    // Found by `cargo fuzz` (forms/fuzz): calamine 0.38 slices out of range in its .xls formula parser.
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/fuzz-calamine-xls-formula-panic.xls"
+    ))
+    .unwrap();
+    assert_eq!(refusal(&bytes), "unreadable");
+}

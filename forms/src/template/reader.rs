@@ -54,6 +54,13 @@ struct GridCell {
 
 pub fn read(call: &Call, bytes: &[u8]) -> Result<Upload, ReadError> {
     let format = guard::inspect(bytes).map_err(ReadError)?;
+    // calamine can panic on malformed input (the fuzzer found an out-of-range slice in
+    // its .xls formula parser): a damaged upload must be answered, not crash the request.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parse(call, format, bytes)))
+        .unwrap_or_else(|_| Err(ReadError(Message::new("unreadable"))))
+}
+
+fn parse(call: &Call, format: Format, bytes: &[u8]) -> Result<Upload, ReadError> {
     let mut book = open_workbook_auto_from_rs(Cursor::new(bytes))
         .map_err(|e| ReadError(calamine_error(&e.to_string())))?;
     let mut names = book.sheet_names();
