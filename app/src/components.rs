@@ -109,6 +109,9 @@ pub fn Field(
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(optional)] autocomplete: Option<&'static str>,
+    /// The id of a <datalist> of suggestions (works without JavaScript).
+    #[prop(optional)]
+    list: Option<&'static str>,
     #[prop(default = true)] required: bool,
 ) -> impl IntoView {
     let parts = FieldParts::new(&form, name, hint);
@@ -129,6 +132,7 @@ pub fn Field(
                 aria-invalid=parts.error.map(|_| "true")
                 aria-describedby=parts.described.clone()
                 autocomplete=autocomplete
+                list=list
                 required=required
             />
             {parts.hint_and_error(lang, hint)}

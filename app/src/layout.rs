@@ -62,7 +62,10 @@ fn Header(ctx: PageCtx) -> impl IntoView {
         .user
         .as_ref()
         .filter(|u| u.role == crate::view_data::Role::Proponent)
-        .map(|_| view! { <li class="nav-item"><a class="nav-link" href="/profile">{ctx.t("site.profile")}</a></li> });
+        .map(|_| view! {
+            <li class="nav-item"><a class="nav-link" href="/candidacies">{ctx.t("site.candidacies_mine")}</a></li>
+            <li class="nav-item"><a class="nav-link" href="/profile">{ctx.t("site.profile")}</a></li>
+        });
     view! {
         <header class="it-header-wrapper">
             <div class="it-header-slim-wrapper">

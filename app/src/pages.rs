@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod auth;
+pub mod candidacies;
 pub mod home;
 pub mod info;
 pub mod profile;

@@ -130,3 +130,32 @@ pub struct FailedEmailView {
     pub last_error: String,
     pub created: RomeDateTime,
 }
+
+/// One line of "My candidacies".
+#[derive(Clone, Debug, PartialEq)]
+pub struct CandidacyRow {
+    pub id: i64,
+    /// Translation keys.
+    pub kind: &'static str,
+    pub status: &'static str,
+    /// "Bergamo (BG) – Via Grumello 57", empty until the location step is done.
+    pub place: String,
+    pub updated: RomeDateTime,
+}
+
+/// What every step of a candidacy shows at the top.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CandidacyHead {
+    pub id: i64,
+    pub kind: &'static str,
+    pub status: &'static str,
+}
+
+/// Where the site's point falls, for the template step.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlacementView {
+    /// "Bergamo (BG)"
+    pub province: String,
+    /// The municipality's own province when it differs from the point's.
+    pub municipality_province: Option<String>,
+}

@@ -147,7 +147,7 @@ pub fn parse(call: &Call, field: &Field, cell: &Cell) -> Result<Value, Message> 
                 Cell::Number(n) if n.fract() == 0.0 && *n >= 0.0 => format!("{:05}", *n as u64),
                 _ => text.trim().to_string(),
             };
-            if code.len() == 5 && code.bytes().all(|b| b.is_ascii_digit()) {
+            if is_postcode(&code) {
                 Ok(Value::Text(code))
             } else {
                 Err(bad("bad_postcode"))
@@ -384,6 +384,11 @@ fn is_cadastral_word(token: &str) -> bool {
         "parcels",
     ]
     .contains(&word.as_str())
+}
+
+/// An Italian postcode (CAP): five digits.
+pub fn is_postcode(text: &str) -> bool {
+    text.len() == 5 && text.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// A plausible address: one @, a dotted domain, no spaces or list separators.

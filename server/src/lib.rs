@@ -2,6 +2,7 @@
 //! texts to HTTP, the database and email.
 
 pub mod auth;
+pub mod candidacies;
 pub mod clock;
 pub mod config;
 pub mod db;

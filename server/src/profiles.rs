@@ -6,9 +6,7 @@ use crate::error::AppResult;
 use app::view_data::FormState;
 use chrono::{DateTime, Utc};
 use forms::identity;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait, IntoActiveModel,
-};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, IntoActiveModel};
 use std::collections::BTreeMap;
 
 const SUBJECT_TYPES: [&str; 2] = ["person", "organisation"];
@@ -83,7 +81,7 @@ pub fn check(values: BTreeMap<String, String>) -> (FormState, Option<profile::Mo
         required_text(&mut form, "legal_rep");
     }
     let postcode = get("postcode");
-    if postcode.len() != 5 || !postcode.bytes().all(|b| b.is_ascii_digit()) {
+    if !forms::value::is_postcode(&postcode) {
         form.add_error("postcode", "error.postcode_invalid");
     }
     let email = crate::auth::accounts::normalise_email(&get("email"));

@@ -9,6 +9,15 @@ const stack = useStack(skip);
 
 const pages = ["/", "/register", "/login", "/password/forgot", "/info/privacy", "/info/accessibility", "/info/credits", "/register/sent", "/no-such-page"];
 
+/** Logs in as the demo proponent that `portal-server serve --demo` creates. */
+async function loginAsDemoProponent(page) {
+  await page.goto(stack.portal.base + "/login");
+  await page.locator("#f-email").fill("proponente@demo.test");
+  await page.locator("#f-password").fill("Lombardia-Demo-2028");
+  await page.locator("form[action='/login'] button[type=submit]").click();
+  await page.waitForURL("**/account");
+}
+
 async function audit(page, label) {
   const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
   const summary = result.violations.map((v) => `${label}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
@@ -47,11 +56,7 @@ test("axe: no violations on forms showing errors", { skip, timeout: 90000 }, asy
 test("axe: no violations on the proponent's profile, empty, with errors and in English", { skip, timeout: 90000 }, async () => {
   const context = await stack.browser.newContext();
   const page = await context.newPage();
-  await page.goto(stack.portal.base + "/login");
-  await page.locator("#f-email").fill("proponente@demo.test");
-  await page.locator("#f-password").fill("Lombardia-Demo-2028");
-  await page.locator("form[action='/login'] button[type=submit]").click();
-  await page.waitForURL("**/account");
+  await loginAsDemoProponent(page);
   await page.goto(stack.portal.base + "/profile");
   await audit(page, "profile");
   await page.locator("#f-name").fill("");
@@ -64,5 +69,35 @@ test("axe: no violations on the proponent's profile, empty, with errors and in E
   await page.goto(stack.portal.base + "/profile");
   assert.match(await page.locator("h1").innerText(), /My profile/);
   await audit(page, "profile (English)");
+  await context.close();
+});
+
+test("axe: no violations on a candidacy draft's pages, with errors too", { skip, timeout: 90000 }, async () => {
+  const context = await stack.browser.newContext();
+  const page = await context.newPage();
+  await loginAsDemoProponent(page);
+  await page.goto(stack.portal.base + "/candidacies");
+  await audit(page, "my candidacies");
+  await page.locator("#f-kind").selectOption("a");
+  await page.locator("form[action='/candidacies'] button[type=submit]").click();
+  await page.waitForURL("**/location");
+  await audit(page, "location");
+  await page.locator("#f-municipality").fill("Roma");
+  await page.locator("form[action$='/location'] button[type=submit]").click();
+  await page.locator("#error-summary").waitFor();
+  await audit(page, "location with errors");
+  await page.locator("#f-municipality").fill("Bergamo (BG)");
+  await page.locator("#f-address").fill("Via Grumello 57");
+  await page.locator("#f-postcode").fill("24127");
+  await page.locator("#f-latitude").fill("45,6905");
+  await page.locator("#f-longitude").fill("9,6410");
+  await page.locator("form[action$='/location'] button[type=submit]").click();
+  await page.waitForURL("**/template");
+  await audit(page, "template step");
+  const download = page.waitForEvent("download");
+  await page.locator("#template-it").click();
+  assert.match((await download).suggestedFilename(), /^opportunity-lombardy-\d+-it\.xlsx$/);
+  await page.goto(stack.portal.base + "/candidacies");
+  assert.match(await page.locator("#candidacies").innerText(), /Bergamo \(BG\)/);
   await context.close();
 });

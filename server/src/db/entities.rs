@@ -1,6 +1,7 @@
 //! SeaORM entities, one module per table.
 
 pub mod auth_token;
+pub mod candidacy;
 pub mod login_failure;
 pub mod outbox;
 pub mod profile;

@@ -7,7 +7,11 @@ pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(Accounts), Box::new(CreateProfiles)]
+        vec![
+            Box::new(Accounts),
+            Box::new(CreateProfiles),
+            Box::new(CreateCandidacies),
+        ]
     }
 }
 
@@ -252,6 +256,73 @@ impl MigrationTrait for CreateProfiles {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.drop_table(Table::drop().table(Profiles::Table).to_owned())
+            .await
+    }
+}
+
+#[derive(DeriveIden)]
+enum Candidacies {
+    Table,
+    Id,
+    UserId,
+    Kind,
+    Status,
+    MunicipalityCode,
+    Address,
+    Postcode,
+    Latitude,
+    Longitude,
+    CreatedAt,
+    UpdatedAt,
+}
+
+/// Candidacies of sites (§4.2), starting as drafts a proponent fills step by step.
+struct CreateCandidacies;
+
+impl MigrationName for CreateCandidacies {
+    fn name(&self) -> &str {
+        "m20261122_000003_create_candidacies"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for CreateCandidacies {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(Candidacies::Table)
+                .col(big_pk_auto(Candidacies::Id))
+                .col(big_integer(Candidacies::UserId))
+                .col(string_len(Candidacies::Kind, 1))
+                .col(string_len(Candidacies::Status, 20))
+                .col(string_len_null(Candidacies::MunicipalityCode, 6))
+                .col(string_len_null(Candidacies::Address, 200))
+                .col(string_len_null(Candidacies::Postcode, 5))
+                .col(double_null(Candidacies::Latitude))
+                .col(double_null(Candidacies::Longitude))
+                .col(timestamp_with_time_zone(Candidacies::CreatedAt))
+                .col(timestamp_with_time_zone(Candidacies::UpdatedAt))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(Candidacies::Table, Candidacies::UserId)
+                        .to(Users::Table, Users::Id)
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("candidacies_by_user")
+                .table(Candidacies::Table)
+                .col(Candidacies::UserId)
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(Candidacies::Table).to_owned())
             .await
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod auth;
+pub mod candidacies;
 pub mod context;
 pub mod errors;
 pub mod pages;
@@ -60,6 +61,23 @@ pub fn router(state: AppState) -> Router {
         .route("/account/password", post(account::change_password))
         .route("/admin/outbox", get(account::failed_emails))
         .route("/profile", get(profile::show).post(profile::save))
+        .route(
+            "/candidacies",
+            get(candidacies::list).post(candidacies::create),
+        )
+        .route("/candidacies/{id}", get(candidacies::show))
+        .route(
+            "/candidacies/{id}/location",
+            get(candidacies::location_form).post(candidacies::save_location),
+        )
+        .route(
+            "/candidacies/{id}/template",
+            get(candidacies::template_step),
+        )
+        .route(
+            "/candidacies/{id}/template.xlsx",
+            get(candidacies::template_file),
+        )
         .merge(static_files)
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(

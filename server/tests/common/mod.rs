@@ -227,6 +227,8 @@ pub struct TestResponse {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
     pub body: String,
+    /// The body as received, for downloads.
+    pub bytes: Vec<u8>,
 }
 
 impl TestResponse {
@@ -279,6 +281,7 @@ impl Client {
             status,
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
         }
     }
 

@@ -1,0 +1,155 @@
+//! "My candidacies" and the steps of a candidacy draft: location, then the Excel template.
+
+use crate::components::{CsrfField, ErrorSummary, Field, Notice, SelectField};
+use crate::page::{render, PageCtx};
+use crate::pages::format_datetime;
+use crate::view_data::{CandidacyHead, CandidacyRow, FormState, PlacementView};
+use leptos::prelude::*;
+
+pub const LOCATION_FIELDS: [(&str, &str); 5] = [
+    ("municipality", "candidacy.municipality"),
+    ("address", "candidacy.address"),
+    ("postcode", "candidacy.postcode"),
+    ("latitude", "candidacy.latitude"),
+    ("longitude", "candidacy.longitude"),
+];
+
+pub fn list(ctx: &PageCtx, rows: &[CandidacyRow], form: &FormState, closed: bool) -> String {
+    let lang = ctx.lang;
+    let title = ctx.t("candidacy.list_title");
+    let table = if rows.is_empty() {
+        view! { <p id="no-candidacies">{ctx.t("candidacy.none")}</p> }.into_any()
+    } else {
+        let lines = rows
+            .iter()
+            .map(|r| {
+                let href = format!("/candidacies/{}", r.id);
+                view! {
+                    <tr>
+                        <td><a href=href>{format!("#{}", r.id)}</a></td>
+                        <td>{ctx.t(r.kind)}</td>
+                        <td>{if r.place.is_empty() { ctx.t("candidacy.place_missing") } else { r.place.clone() }}</td>
+                        <td>{ctx.t(r.status)}</td>
+                        <td>{format_datetime(lang, &r.updated)}</td>
+                    </tr>
+                }
+            })
+            .collect::<Vec<_>>();
+        view! {
+            <div class="table-responsive">
+                <table class="table" id="candidacies">
+                    <caption class="visually-hidden">{title.clone()}</caption>
+                    <thead><tr>
+                        <th scope="col">{ctx.t("candidacy.number")}</th>
+                        <th scope="col">{ctx.t("candidacy.kind")}</th>
+                        <th scope="col">{ctx.t("candidacy.place")}</th>
+                        <th scope="col">{ctx.t("candidacy.status")}</th>
+                        <th scope="col">{ctx.t("candidacy.updated")}</th>
+                    </tr></thead>
+                    <tbody>{lines}</tbody>
+                </table>
+            </div>
+        }
+        .into_any()
+    };
+    let new_form = if closed {
+        view! { <Notice text=ctx.t("candidacy.closed") kind="alert-warning" /> }.into_any()
+    } else {
+        view! {
+            <section class="mt-5 col-lg-6" aria-labelledby="new-title">
+                <h2 id="new-title" class="h3">{ctx.t("candidacy.new_title")}</h2>
+                <ErrorSummary lang form=form.clone() labels=vec![("kind", "candidacy.kind")] />
+                <form method="post" action="/candidacies" novalidate=true>
+                    <CsrfField token=ctx.csrf.clone() />
+                    <SelectField lang form=form.clone() name="kind" label="candidacy.kind" hint="candidacy.kind_hint"
+                        options=vec![("a", "candidacy.kind_a"), ("b", "candidacy.kind_b")] />
+                    <button type="submit" class="btn btn-primary">{ctx.t("candidacy.create")}</button>
+                </form>
+            </section>
+        }
+        .into_any()
+    };
+    let body = view! {
+        <h1>{title.clone()}</h1>
+        <p>{ctx.t("candidacy.list_intro")} " " <a href="/profile">{ctx.t("site.profile")}</a></p>
+        {table}
+        {new_form}
+    };
+    render(ctx, &title, body.into_any())
+}
+
+fn heading(ctx: &PageCtx, head: &CandidacyHead, step: &'static str) -> impl IntoView {
+    view! {
+        <p class="text-muted mb-1">
+            <a href="/candidacies">{ctx.t("candidacy.list_title")}</a>
+            " › " {format!("#{} ", head.id)} {ctx.t(head.kind)} " – " {ctx.t(head.status)}
+        </p>
+        <h1>{ctx.t(step)}</h1>
+    }
+}
+
+pub fn location(
+    ctx: &PageCtx,
+    head: &CandidacyHead,
+    form: &FormState,
+    municipalities: &[String],
+) -> String {
+    let lang = ctx.lang;
+    let title = ctx.t("candidacy.location_title");
+    let f = || form.clone();
+    let options = municipalities
+        .iter()
+        .map(|m| view! { <option value=m.clone()></option> })
+        .collect::<Vec<_>>();
+    let action = format!("/candidacies/{}/location", head.id);
+    let body = view! {
+        {heading(ctx, head, "candidacy.location_title")}
+        <p>{ctx.t("candidacy.location_intro")}</p>
+        <ErrorSummary lang form=f() labels=LOCATION_FIELDS.to_vec() />
+        <form method="post" action=action novalidate=true class="col-lg-8">
+            <CsrfField token=ctx.csrf.clone() />
+            <Field lang form=f() name="municipality" label="candidacy.municipality" hint="candidacy.municipality_hint" list="municipalities" />
+            <datalist id="municipalities">{options}</datalist>
+            <Field lang form=f() name="address" label="candidacy.address" />
+            <Field lang form=f() name="postcode" label="candidacy.postcode" />
+            <Field lang form=f() name="latitude" label="candidacy.latitude" hint="candidacy.coordinates_hint" />
+            <Field lang form=f() name="longitude" label="candidacy.longitude" />
+            <button type="submit" class="btn btn-primary">{ctx.t("candidacy.save_continue")}</button>
+        </form>
+    };
+    render(ctx, &title, body.into_any())
+}
+
+pub fn template_step(
+    ctx: &PageCtx,
+    head: &CandidacyHead,
+    placement: Option<&PlacementView>,
+) -> String {
+    let title = ctx.t("candidacy.template_title");
+    let place = placement.map(|p| {
+        let text = ctx
+            .t("candidacy.point_in")
+            .replace("{province}", &p.province);
+        let warning = p.municipality_province.as_ref().map(|own| {
+            let text = ctx
+                .t("candidacy.province_mismatch")
+                .replace("{point}", &p.province)
+                .replace("{own}", own);
+            view! { <Notice text=text kind="alert-warning" /> }
+        });
+        view! { <Notice text=text kind="alert-info" /> {warning} }
+    });
+    let download = |lang: &str| format!("/candidacies/{}/template.xlsx?lang={lang}", head.id);
+    let body = view! {
+        {heading(ctx, head, "candidacy.template_title")}
+        {place}
+        <p>{ctx.t("candidacy.template_intro")}</p>
+        <ul>
+            <li><a id="template-it" href=download("it") download=true>{ctx.t("candidacy.template_it")}</a></li>
+            <li><a id="template-en" href=download("en") download=true>{ctx.t("candidacy.template_en")}</a></li>
+        </ul>
+        <p><a href=format!("/candidacies/{}/location", head.id)>{ctx.t("candidacy.change_location")}</a></p>
+        <p>{ctx.t("candidacy.upload_soon")}</p>
+    };
+    render(ctx, &title, body.into_any())
+}

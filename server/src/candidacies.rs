@@ -1,0 +1,218 @@
+//! Candidacies: drafts created by a proponent, filled step by step, and the
+//! prefill of their Excel template from the profile and the location.
+
+use crate::db::entities::{candidacy, profile};
+use crate::error::{AppError, AppResult};
+use app::view_data::FormState;
+use chrono::{DateTime, Utc};
+use forms::reference::{Municipalities, Placement, Provinces};
+use forms::template::Prefill;
+use forms::{Kind, Value};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder,
+};
+use std::collections::BTreeMap;
+
+pub const DRAFT: &str = "draft";
+
+pub async fn list(db: &DatabaseConnection, user_id: i64) -> AppResult<Vec<candidacy::Model>> {
+    Ok(candidacy::Entity::find()
+        .filter(candidacy::Column::UserId.eq(user_id))
+        .order_by_desc(candidacy::Column::UpdatedAt)
+        .order_by_desc(candidacy::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// The candidacy `id` if `user_id` may work on it. Someone else's is "not found",
+/// so nobody learns which numbers exist.
+pub async fn find_own(
+    db: &DatabaseConnection,
+    user_id: i64,
+    id: i64,
+) -> AppResult<candidacy::Model> {
+    candidacy::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|c| c.user_id == user_id)
+        .ok_or(AppError::NotFound)
+}
+
+pub async fn create(
+    db: &DatabaseConnection,
+    user_id: i64,
+    kind: Kind,
+    now: DateTime<Utc>,
+) -> AppResult<candidacy::Model> {
+    let row = candidacy::ActiveModel {
+        user_id: Set(user_id),
+        kind: Set(kind.code().to_string()),
+        status: Set(DRAFT.to_string()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    Ok(row.insert(db).await?)
+}
+
+pub fn kind_of(c: &candidacy::Model) -> Kind {
+    Kind::from_code(&c.kind).unwrap_or(Kind::Settlement)
+}
+
+/// Where the site is, as checked from the location step.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Location {
+    pub municipality_code: String,
+    pub address: String,
+    pub postcode: String,
+    pub latitude: f64,
+    pub longitude: f64,
+}
+
+/// The location form of a saved draft.
+pub fn location_form(c: &candidacy::Model) -> FormState {
+    let municipality = c
+        .municipality_code
+        .as_deref()
+        .and_then(|code| Municipalities::get().by_istat_code(code))
+        .map(|m| m.list_label())
+        .unwrap_or_default();
+    let number = |n: Option<f64>| n.map(|n| n.to_string()).unwrap_or_default();
+    FormState::with_values([
+        ("municipality", municipality.as_str()),
+        ("address", c.address.as_deref().unwrap_or("")),
+        ("postcode", c.postcode.as_deref().unwrap_or("")),
+        ("latitude", number(c.latitude).as_str()),
+        ("longitude", number(c.longitude).as_str()),
+    ])
+}
+
+/// Checks the location step; coordinates must fall in Lombardy (or within the
+/// border tolerance of its simplified boundary).
+pub fn check_location(values: BTreeMap<String, String>) -> (FormState, Option<Location>) {
+    let typed = values.clone();
+    let get = |name: &str| {
+        typed
+            .get(name)
+            .map(|v| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    let mut form = FormState {
+        values,
+        errors: Vec::new(),
+    };
+    let municipality = Municipalities::get().find(&get("municipality"));
+    if municipality.is_none() {
+        form.add_error("municipality", "error.municipality_unknown");
+    }
+    let address = get("address");
+    if address.is_empty() || address.chars().count() > 200 {
+        form.add_error("address", "error.text_required");
+    }
+    let postcode = get("postcode");
+    if !forms::value::is_postcode(&postcode) {
+        form.add_error("postcode", "error.postcode_invalid");
+    }
+    // A comma is a decimal comma here: 45,4642 is never forty-five thousand.
+    let coordinate = |name: &str| {
+        get(name)
+            .replace(',', ".")
+            .parse::<f64>()
+            .ok()
+            .filter(|n| n.is_finite())
+    };
+    let (lat, lon) = (coordinate("latitude"), coordinate("longitude"));
+    if lat.is_none() {
+        form.add_error("latitude", "error.latitude_invalid");
+    }
+    if lon.is_none() {
+        form.add_error("longitude", "error.longitude_invalid");
+    }
+    if let (Some(lat), Some(lon)) = (lat, lon) {
+        if Provinces::get().place(lat, lon) == Placement::Outside {
+            form.add_error("latitude", "error.outside_lombardy");
+        }
+    }
+    match (form.is_valid(), municipality, lat, lon) {
+        (true, Some(m), Some(latitude), Some(longitude)) => {
+            let location = Location {
+                municipality_code: m.istat_code.clone(),
+                address,
+                postcode,
+                latitude,
+                longitude,
+            };
+            (form, Some(location))
+        }
+        _ => (form, None),
+    }
+}
+
+pub async fn save_location(
+    db: &DatabaseConnection,
+    c: candidacy::Model,
+    l: Location,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let mut row = c.into_active_model();
+    row.municipality_code = Set(Some(l.municipality_code));
+    row.address = Set(Some(l.address));
+    row.postcode = Set(Some(l.postcode));
+    row.latitude = Set(Some(l.latitude));
+    row.longitude = Set(Some(l.longitude));
+    row.updated_at = Set(now);
+    row.update(db).await?;
+    Ok(())
+}
+
+/// The province the site's point falls in, and the municipality's own province
+/// when it differs (shown as a warning, not refused).
+pub fn placement(c: &candidacy::Model) -> Option<(String, Option<String>)> {
+    let province = match Provinces::get().place(c.latitude?, c.longitude?) {
+        Placement::Inside { province } | Placement::Near { province, .. } => province,
+        Placement::Outside => return None,
+    };
+    let own = Municipalities::get()
+        .by_istat_code(c.municipality_code.as_deref()?)?
+        .province_code
+        .clone();
+    let mismatch = (own != province).then_some(own);
+    Some((province, mismatch))
+}
+
+/// What the portal knows, written into the template: location from the draft,
+/// the site-visit contact from the profile.
+pub fn prefill(c: &candidacy::Model, profile: Option<&profile::Model>) -> Prefill {
+    let mut p = Prefill::new();
+    if let Some(code) = &c.municipality_code {
+        p.insert("municipality".into(), Value::Municipality(code.clone()));
+    }
+    if let Some(address) = &c.address {
+        p.insert("address".into(), Value::Text(address.clone()));
+    }
+    if let Some(postcode) = &c.postcode {
+        p.insert("postcode".into(), Value::Text(postcode.clone()));
+    }
+    if let (Some(lat), Some(lon)) = (c.latitude, c.longitude) {
+        p.insert("latitude".into(), Value::Coordinate(lat));
+        p.insert("longitude".into(), Value::Coordinate(lon));
+    }
+    if let Some(profile) = profile {
+        let contact = profile
+            .legal_rep
+            .clone()
+            .unwrap_or_else(|| profile.name.clone());
+        p.insert("contact_name".into(), Value::Text(contact));
+        p.insert("contact_email".into(), Value::Text(profile.email.clone()));
+        if forms::value::is_phone(&profile.phone) {
+            p.insert("contact_phone".into(), Value::Text(profile.phone.clone()));
+        }
+        let ownership = match profile.org_type.as_deref() {
+            Some("public_body") => "public",
+            _ => "private",
+        };
+        p.insert("ownership".into(), Value::Choice(ownership.into()));
+    }
+    p
+}

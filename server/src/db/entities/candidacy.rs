@@ -1,0 +1,28 @@
+use sea_orm::entity::prelude::*;
+
+/// A candidacy of an area or building (§4.2). Drafts are filled step by step.
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "candidacies")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    /// The account that created it and may change it.
+    pub user_id: i64,
+    /// "a" settlement opportunity, "b" investment proposal
+    pub kind: String,
+    /// draft (later: submitted, under_review, …)
+    pub status: String,
+    /// ISTAT code of the municipality
+    pub municipality_code: Option<String>,
+    pub address: Option<String>,
+    pub postcode: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,229 @@
+//! /candidacies: "My candidacies", creating a draft, and its steps (location, Excel template).
+
+use super::{page, rome, see_other};
+use crate::candidacies::{self, kind_of};
+use crate::db::entities::candidacy;
+use crate::error::AppResult;
+use crate::profiles;
+use crate::web::context::Ctx;
+use app::view_data::{CandidacyHead, CandidacyRow, FormState, PlacementView, Role};
+use axum::extract::{Path, Query};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+use forms::reference::Municipalities;
+use forms::{Call, Kind, Lang};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+fn kind_key(c: &candidacy::Model) -> &'static str {
+    match kind_of(c) {
+        Kind::Settlement => "candidacy.kind_a",
+        Kind::Investment => "candidacy.kind_b",
+    }
+}
+
+fn status_key(_c: &candidacy::Model) -> &'static str {
+    "candidacy.status_draft"
+}
+
+fn head(c: &candidacy::Model) -> CandidacyHead {
+    CandidacyHead {
+        id: c.id,
+        kind: kind_key(c),
+        status: status_key(c),
+    }
+}
+
+fn place(c: &candidacy::Model) -> String {
+    let municipality = c
+        .municipality_code
+        .as_deref()
+        .and_then(|code| Municipalities::get().by_istat_code(code));
+    match (municipality, &c.address) {
+        (Some(m), Some(address)) => format!("{} – {address}", m.list_label()),
+        _ => String::new(),
+    }
+}
+
+async fn render_list(
+    ctx: &Ctx,
+    user_id: i64,
+    form: &FormState,
+    status: StatusCode,
+) -> AppResult<Response> {
+    let rows = candidacies::list(&ctx.state.db, user_id)
+        .await?
+        .iter()
+        .map(|c| CandidacyRow {
+            id: c.id,
+            kind: kind_key(c),
+            status: status_key(c),
+            place: place(c),
+            updated: rome(c.updated_at),
+        })
+        .collect::<Vec<_>>();
+    let closed = ctx.state.clock.now() > ctx.state.config.submission_deadline;
+    Ok(page(
+        status,
+        app::pages::candidacies::list(&ctx.page(), &rows, form, closed),
+    ))
+}
+
+pub async fn list(ctx: Ctx) -> AppResult<Response> {
+    let account = ctx.user_with_role(&[Role::Proponent])?;
+    render_list(&ctx, account.id, &FormState::default(), StatusCode::OK).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NewForm {
+    kind: String,
+}
+
+pub async fn create(ctx: Ctx, Form(f): Form<NewForm>) -> AppResult<Response> {
+    let account = ctx.user_with_role(&[Role::Proponent])?;
+    let now = ctx.state.clock.now();
+    // After the closing instant no new draft is started; the list says why.
+    if now > ctx.state.config.submission_deadline {
+        return render_list(
+            &ctx,
+            account.id,
+            &FormState::default(),
+            StatusCode::FORBIDDEN,
+        )
+        .await;
+    }
+    let Some(kind) = Kind::from_code(&f.kind) else {
+        let mut form = FormState::default();
+        form.add_error("kind", "error.choice_required");
+        return render_list(&ctx, account.id, &form, StatusCode::UNPROCESSABLE_ENTITY).await;
+    };
+    let c = candidacies::create(&ctx.state.db, account.id, kind, now).await?;
+    Ok(see_other(&format!("/candidacies/{}/location", c.id)))
+}
+
+async fn own(ctx: &Ctx, id: i64) -> AppResult<candidacy::Model> {
+    let account = ctx.user_with_role(&[Role::Proponent])?;
+    candidacies::find_own(&ctx.state.db, account.id, id).await
+}
+
+/// A candidacy's address leads to the step it is at.
+pub async fn show(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+    let c = own(&ctx, id).await?;
+    let step = if c.latitude.is_some() {
+        "template"
+    } else {
+        "location"
+    };
+    Ok(see_other(&format!("/candidacies/{id}/{step}")))
+}
+
+fn municipality_labels() -> Vec<String> {
+    Municipalities::get()
+        .all()
+        .iter()
+        .map(|m| m.list_label())
+        .collect()
+}
+
+pub async fn location_form(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+    let c = own(&ctx, id).await?;
+    let html = app::pages::candidacies::location(
+        &ctx.page(),
+        &head(&c),
+        &candidacies::location_form(&c),
+        &municipality_labels(),
+    );
+    Ok(page(StatusCode::OK, html))
+}
+
+pub async fn save_location(
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(values): Form<BTreeMap<String, String>>,
+) -> AppResult<Response> {
+    let c = own(&ctx, id).await?;
+    let values = values
+        .into_iter()
+        .filter(|(k, _)| {
+            app::pages::candidacies::LOCATION_FIELDS
+                .iter()
+                .any(|(name, _)| name == k)
+        })
+        .collect();
+    match candidacies::check_location(values) {
+        (_, Some(location)) => {
+            candidacies::save_location(&ctx.state.db, c, location, ctx.state.clock.now()).await?;
+            Ok(see_other(&format!("/candidacies/{id}/template")))
+        }
+        (form, None) => {
+            let html = app::pages::candidacies::location(
+                &ctx.page(),
+                &head(&c),
+                &form,
+                &municipality_labels(),
+            );
+            Ok(page(StatusCode::UNPROCESSABLE_ENTITY, html))
+        }
+    }
+}
+
+fn province_label(code: &str) -> String {
+    let name = Municipalities::get().province_name(code).unwrap_or(code);
+    format!("{name} ({code})")
+}
+
+pub async fn template_step(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+    let c = own(&ctx, id).await?;
+    let placement = candidacies::placement(&c).map(|(province, mismatch)| PlacementView {
+        province: province_label(&province),
+        municipality_province: mismatch.as_deref().map(province_label),
+    });
+    let html = app::pages::candidacies::template_step(&ctx.page(), &head(&c), placement.as_ref());
+    Ok(page(StatusCode::OK, html))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct TemplateQuery {
+    lang: Option<String>,
+}
+
+/// The prefilled template, as a download (never shown inline from the portal's origin).
+pub async fn template_file(
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(q): Query<TemplateQuery>,
+) -> AppResult<Response> {
+    let c = own(&ctx, id).await?;
+    let lang =
+        q.lang
+            .as_deref()
+            .and_then(Lang::from_code)
+            .unwrap_or(if ctx.lang == app::Lang::En {
+                Lang::En
+            } else {
+                Lang::It
+            });
+    let profile = profiles::load(&ctx.state.db, c.user_id).await?;
+    let prefill = candidacies::prefill(&c, profile.as_ref());
+    let bytes = forms::template::write(Call::embedded(), kind_of(&c), lang, &prefill)
+        .map_err(|e| crate::error::AppError::Internal(e.to_string()))?;
+    let filename = format!("opportunity-lombardy-{}-{}.xlsx", c.id, lang.code());
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
