@@ -177,6 +177,35 @@ pub fn SelectField(
     }
 }
 
+/// A labelled file chooser. Browsers never let a page prefill one, so nothing is echoed back.
+#[component]
+pub fn FileField(
+    lang: Lang,
+    form: FormState,
+    name: &'static str,
+    label: &'static str,
+    accept: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+) -> impl IntoView {
+    let parts = FieldParts::new(&form, name, hint);
+    view! {
+        <div class="form-group portal-field">
+            {parts.label(lang, label, true)}
+            <input
+                type="file"
+                id=parts.id.clone()
+                name=name
+                accept=accept
+                class=if parts.error.is_some() { "form-control is-invalid" } else { "form-control" }
+                aria-invalid=parts.error.map(|_| "true")
+                aria-describedby=parts.described.clone()
+                required=true
+            />
+            {parts.hint_and_error(lang, hint)}
+        </div>
+    }
+}
+
 /// A success or information message.
 #[component]
 pub fn Notice(

@@ -159,3 +159,14 @@ pub struct PlacementView {
     /// The municipality's own province when it differs from the point's.
     pub municipality_province: Option<String>,
 }
+
+/// The last filled template uploaded for a candidacy, with what the checks said.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TemplateUploadView {
+    pub name: String,
+    pub size_bytes: i64,
+    pub uploaded: RomeDateTime,
+    pub accepted: bool,
+    /// (severity: error | warning | info, text in the page's language), errors first.
+    pub findings: Vec<(String, String)>,
+}

@@ -7,10 +7,12 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod documents;
 pub mod email;
 pub mod error;
 pub mod profiles;
 pub mod state;
+pub mod uploads;
 pub mod web;
 
 use clock::Clock;

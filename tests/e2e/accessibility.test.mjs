@@ -94,9 +94,16 @@ test("axe: no violations on a candidacy draft's pages, with errors too", { skip,
   await page.locator("form[action$='/location'] button[type=submit]").click();
   await page.waitForURL("**/template");
   await audit(page, "template step");
-  const download = page.waitForEvent("download");
+  const downloading = page.waitForEvent("download");
   await page.locator("#template-it").click();
-  assert.match((await download).suggestedFilename(), /^opportunity-lombardy-\d+-it\.xlsx$/);
+  const download = await downloading;
+  assert.match(download.suggestedFilename(), /^opportunity-lombardy-\d+-it\.xlsx$/);
+  // Upload it back unfilled: every missing field is listed with its cell.
+  await page.locator("#f-file").setInputFiles(await download.path());
+  await page.locator("form[enctype='multipart/form-data'] button[type=submit]").click();
+  await page.locator("#upload-result").waitFor();
+  assert.match(await page.locator("#findings").innerText(), /C5 Titolo \(italiano\): campo obbligatorio/);
+  await audit(page, "template step with findings");
   await page.goto(stack.portal.base + "/candidacies");
   assert.match(await page.locator("#candidacies").innerText(), /Bergamo \(BG\)/);
   await context.close();

@@ -1,9 +1,9 @@
 //! "My candidacies" and the steps of a candidacy draft: location, then the Excel template.
 
-use crate::components::{CsrfField, ErrorSummary, Field, Notice, SelectField};
+use crate::components::{CsrfField, ErrorSummary, Field, FileField, Notice, SelectField};
 use crate::page::{render, PageCtx};
 use crate::pages::format_datetime;
-use crate::view_data::{CandidacyHead, CandidacyRow, FormState, PlacementView};
+use crate::view_data::{CandidacyHead, CandidacyRow, FormState, PlacementView, TemplateUploadView};
 use leptos::prelude::*;
 
 pub const LOCATION_FIELDS: [(&str, &str); 5] = [
@@ -124,7 +124,10 @@ pub fn template_step(
     ctx: &PageCtx,
     head: &CandidacyHead,
     placement: Option<&PlacementView>,
+    upload: Option<&TemplateUploadView>,
+    form: &FormState,
 ) -> String {
+    let lang = ctx.lang;
     let title = ctx.t("candidacy.template_title");
     let place = placement.map(|p| {
         let text = ctx
@@ -140,6 +143,7 @@ pub fn template_step(
         view! { <Notice text=text kind="alert-info" /> {warning} }
     });
     let download = |lang: &str| format!("/candidacies/{}/template.xlsx?lang={lang}", head.id);
+    let action = format!("/candidacies/{}/template?_csrf={}", head.id, ctx.csrf);
     let body = view! {
         {heading(ctx, head, "candidacy.template_title")}
         {place}
@@ -149,7 +153,50 @@ pub fn template_step(
             <li><a id="template-en" href=download("en") download=true>{ctx.t("candidacy.template_en")}</a></li>
         </ul>
         <p><a href=format!("/candidacies/{}/location", head.id)>{ctx.t("candidacy.change_location")}</a></p>
-        <p>{ctx.t("candidacy.upload_soon")}</p>
+        <section class="mt-5" aria-labelledby="upload-title">
+            <h2 id="upload-title" class="h3">{ctx.t("candidacy.upload_title")}</h2>
+            {upload.map(|u| upload_result(ctx, u))}
+            <ErrorSummary lang form=form.clone() labels=vec![("file", "candidacy.upload_file")] />
+            <form method="post" action=action enctype="multipart/form-data" novalidate=true class="col-lg-8">
+                <CsrfField token=ctx.csrf.clone() />
+                <FileField lang form=form.clone() name="file" label="candidacy.upload_file" hint="candidacy.upload_hint"
+                    accept=".xlsx,.xls,.ods,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/vnd.ms-excel,application/vnd.oasis.opendocument.spreadsheet" />
+                <button type="submit" class="btn btn-primary">{ctx.t("candidacy.upload_submit")}</button>
+            </form>
+        </section>
     };
     render(ctx, &title, body.into_any())
+}
+
+/// The last upload: which file, and every finding of its check, errors first.
+fn upload_result(ctx: &PageCtx, u: &TemplateUploadView) -> impl IntoView {
+    let (verdict, class) = if u.accepted {
+        (ctx.t("candidacy.upload_accepted"), "alert alert-success")
+    } else {
+        (ctx.t("candidacy.upload_refused"), "alert alert-danger")
+    };
+    let about = ctx
+        .t("candidacy.upload_about")
+        .replace("{name}", &u.name)
+        .replace("{size}", &format!("{:.1} KB", u.size_bytes as f64 / 1024.0))
+        .replace("{when}", &format_datetime(ctx.lang, &u.uploaded));
+    let items = u
+        .findings
+        .iter()
+        .map(|(severity, text)| {
+            let label = ctx.t(match severity.as_str() {
+                "error" => "candidacy.finding_error",
+                "warning" => "candidacy.finding_warning",
+                _ => "candidacy.finding_info",
+            });
+            view! { <li class=format!("finding finding-{severity}")><strong>{label}</strong> " " {text.clone()}</li> }
+        })
+        .collect::<Vec<_>>();
+    view! {
+        <div class=class role="status" id="upload-result">
+            <p class="fw-semibold mb-1">{verdict}</p>
+            <p class="mb-1">{about}</p>
+            <ul class="mb-0" id="findings">{items}</ul>
+        </div>
+    }
 }

@@ -11,6 +11,7 @@ impl MigratorTrait for Migrator {
             Box::new(Accounts),
             Box::new(CreateProfiles),
             Box::new(CreateCandidacies),
+            Box::new(CreateDocuments),
         ]
     }
 }
@@ -323,6 +324,62 @@ impl MigrationTrait for CreateCandidacies {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.drop_table(Table::drop().table(Candidacies::Table).to_owned())
+            .await
+    }
+}
+
+#[derive(DeriveIden)]
+enum Documents {
+    Table,
+    Id,
+    CandidacyId,
+    Purpose,
+    OriginalName,
+    Sha256,
+    Size,
+    Accepted,
+    Report,
+    CreatedAt,
+}
+
+/// Files uploaded for a candidacy: the filled template (and, later, attachments).
+/// The bytes live under `data/uploads/<sha256>`; the row says what they are.
+struct CreateDocuments;
+
+impl MigrationName for CreateDocuments {
+    fn name(&self) -> &str {
+        "m20261122_000004_create_documents"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for CreateDocuments {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(Documents::Table)
+                .col(big_pk_auto(Documents::Id))
+                .col(big_integer(Documents::CandidacyId))
+                .col(string_len(Documents::Purpose, 30))
+                .col(string_len(Documents::OriginalName, 255))
+                .col(string_len(Documents::Sha256, 64))
+                .col(big_integer(Documents::Size))
+                .col(boolean(Documents::Accepted))
+                .col(text(Documents::Report))
+                .col(timestamp_with_time_zone(Documents::CreatedAt))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(Documents::Table, Documents::CandidacyId)
+                        .to(Candidacies::Table, Candidacies::Id)
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(Documents::Table).to_owned())
             .await
     }
 }

@@ -3,11 +3,15 @@
 use super::{page, rome, see_other};
 use crate::candidacies::{self, kind_of};
 use crate::db::entities::candidacy;
-use crate::error::AppResult;
+use crate::documents;
+use crate::error::{AppError, AppResult};
 use crate::profiles;
+use crate::uploads::{self, UploadError};
 use crate::web::context::Ctx;
-use app::view_data::{CandidacyHead, CandidacyRow, FormState, PlacementView, Role};
-use axum::extract::{Path, Query};
+use app::view_data::{
+    CandidacyHead, CandidacyRow, FormState, PlacementView, Role, TemplateUploadView,
+};
+use axum::extract::{Multipart, Path, Query};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Form;
@@ -174,14 +178,92 @@ fn province_label(code: &str) -> String {
     format!("{name} ({code})")
 }
 
-pub async fn template_step(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
-    let c = own(&ctx, id).await?;
-    let placement = candidacies::placement(&c).map(|(province, mismatch)| PlacementView {
+async fn render_template_step(
+    ctx: &Ctx,
+    c: &candidacy::Model,
+    form: &FormState,
+    status: StatusCode,
+) -> AppResult<Response> {
+    let placement = candidacies::placement(c).map(|(province, mismatch)| PlacementView {
         province: province_label(&province),
         municipality_province: mismatch.as_deref().map(province_label),
     });
-    let html = app::pages::candidacies::template_step(&ctx.page(), &head(&c), placement.as_ref());
-    Ok(page(StatusCode::OK, html))
+    let upload = documents::latest(&ctx.state.db, c.id, documents::TEMPLATE)
+        .await?
+        .map(|d| {
+            let english = ctx.lang == app::Lang::En;
+            TemplateUploadView {
+                findings: documents::read_findings(&d)
+                    .into_iter()
+                    .map(|f| (f.severity, if english { f.en } else { f.it }))
+                    .collect(),
+                name: d.original_name,
+                size_bytes: d.size,
+                uploaded: rome(d.created_at),
+                accepted: d.accepted,
+            }
+        });
+    let html = app::pages::candidacies::template_step(
+        &ctx.page(),
+        &head(c),
+        placement.as_ref(),
+        upload.as_ref(),
+        form,
+    );
+    Ok(page(status, html))
+}
+
+pub async fn template_step(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+    let c = own(&ctx, id).await?;
+    render_template_step(&ctx, &c, &FormState::default(), StatusCode::OK).await
+}
+
+/// The filled template: received to disk, checked by the template engine, recorded
+/// with its findings, shown on the template step (also when it has errors).
+pub async fn upload_template(
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    mut multipart: Multipart,
+) -> AppResult<Response> {
+    let c = own(&ctx, id).await?;
+    let dir = ctx.state.config.data_dir.join("uploads");
+    let limit = forms::template::guard::MAX_FILE_BYTES as u64;
+    let received = match uploads::receive(&mut multipart, "file", &dir, limit).await {
+        Ok(received) => received,
+        Err(UploadError::Io(e)) => return Err(AppError::Internal(format!("upload failed: {e}"))),
+        Err(refusal) => {
+            let (key, status) = match refusal {
+                UploadError::TooLarge => ("error.file_too_large", StatusCode::PAYLOAD_TOO_LARGE),
+                _ => ("error.file_required", StatusCode::UNPROCESSABLE_ENTITY),
+            };
+            let mut form = FormState::default();
+            form.add_error("file", key);
+            return render_template_step(&ctx, &c, &form, status).await;
+        }
+    };
+    let bytes = tokio::fs::read(&received.path)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let kind = kind_of(&c);
+    // Parsing a spreadsheet is CPU work: keep it off the async workers.
+    let report = tokio::task::spawn_blocking(move || {
+        forms::check_file(Call::embedded(), &bytes, Some(kind))
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+    let findings = documents::findings(&report);
+    documents::record(
+        &ctx.state.db,
+        c.id,
+        documents::TEMPLATE,
+        &received,
+        &findings,
+        ctx.state.clock.now(),
+    )
+    .await?;
+    Ok(see_other(&format!(
+        "/candidacies/{id}/template#upload-result"
+    )))
 }
 
 #[derive(Deserialize, Default)]
@@ -209,7 +291,7 @@ pub async fn template_file(
     let profile = profiles::load(&ctx.state.db, c.user_id).await?;
     let prefill = candidacies::prefill(&c, profile.as_ref());
     let bytes = forms::template::write(Call::embedded(), kind_of(&c), lang, &prefill)
-        .map_err(|e| crate::error::AppError::Internal(e.to_string()))?;
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     let filename = format!("opportunity-lombardy-{}-{}.xlsx", c.id, lang.code());
     Ok((
         [

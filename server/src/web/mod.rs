@@ -11,6 +11,7 @@ pub mod security;
 
 use crate::state::AppState;
 use app::view_data::RomeDateTime;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -72,7 +73,13 @@ pub fn router(state: AppState) -> Router {
         )
         .route(
             "/candidacies/{id}/template",
-            get(candidacies::template_step),
+            get(candidacies::template_step)
+                .post(candidacies::upload_template)
+                // Room for the largest accepted file plus the multipart envelope; the
+                // handler's own limit answers first, with a message next to the field.
+                .layer(DefaultBodyLimit::max(
+                    forms::template::guard::MAX_FILE_BYTES + 64 * 1024,
+                )),
         )
         .route(
             "/candidacies/{id}/template.xlsx",

@@ -1,0 +1,28 @@
+use sea_orm::entity::prelude::*;
+
+/// A file uploaded for a candidacy. The bytes are stored once per content under
+/// `data/uploads/<sha256>`; this row records what the file is and what the checks said.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "documents")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub candidacy_id: i64,
+    /// "template" (later: photo, perimeter, cadastral_extract, form_a, …)
+    pub purpose: String,
+    /// The name on the uploader's computer, shown back to them; never used as a path.
+    pub original_name: String,
+    pub sha256: String,
+    pub size: i64,
+    /// The checks found no error.
+    pub accepted: bool,
+    /// The checks' findings, as JSON lines with both languages.
+    #[sea_orm(column_type = "Text")]
+    pub report: String,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,82 @@
+//! Files uploaded for a candidacy and what their checks said.
+
+use crate::db::entities::document;
+use crate::error::AppResult;
+use crate::uploads::Received;
+use chrono::{DateTime, Utc};
+use forms::{Lang, Report, Severity};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder,
+};
+use serde::{Deserialize, Serialize};
+
+pub const TEMPLATE: &str = "template";
+
+/// One finding of a check, kept in both languages so it shows in either later.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Finding {
+    /// error | warning | info
+    pub severity: String,
+    pub it: String,
+    pub en: String,
+}
+
+pub fn findings(report: &Report) -> Vec<Finding> {
+    let mut problems = report.problems.clone();
+    problems.sort_by_key(|p| p.severity);
+    problems
+        .iter()
+        .map(|p| Finding {
+            severity: match p.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "info",
+            }
+            .into(),
+            it: p.line(Lang::It),
+            en: p.line(Lang::En),
+        })
+        .collect()
+}
+
+pub fn read_findings(doc: &document::Model) -> Vec<Finding> {
+    serde_json::from_str(&doc.report).unwrap_or_default()
+}
+
+pub async fn record(
+    db: &DatabaseConnection,
+    candidacy_id: i64,
+    purpose: &str,
+    file: &Received,
+    findings: &[Finding],
+    now: DateTime<Utc>,
+) -> AppResult<document::Model> {
+    let accepted = !findings.iter().any(|f| f.severity == "error");
+    let row = document::ActiveModel {
+        candidacy_id: Set(candidacy_id),
+        purpose: Set(purpose.to_string()),
+        original_name: Set(file.original_name.clone()),
+        sha256: Set(file.sha256.clone()),
+        size: Set(file.size as i64),
+        accepted: Set(accepted),
+        report: Set(serde_json::to_string(findings).unwrap_or_else(|_| "[]".into())),
+        created_at: Set(now),
+        ..Default::default()
+    };
+    Ok(row.insert(db).await?)
+}
+
+/// The last file uploaded for `purpose`: the one that counts.
+pub async fn latest(
+    db: &DatabaseConnection,
+    candidacy_id: i64,
+    purpose: &str,
+) -> AppResult<Option<document::Model>> {
+    Ok(document::Entity::find()
+        .filter(document::Column::CandidacyId.eq(candidacy_id))
+        .filter(document::Column::Purpose.eq(purpose))
+        .order_by_desc(document::Column::Id)
+        .one(db)
+        .await?)
+}
