@@ -1,6 +1,7 @@
 //! One module per page family. Each public function renders a complete page.
 
 pub mod account;
+pub mod attachments;
 pub mod auth;
 pub mod candidacies;
 pub mod home;

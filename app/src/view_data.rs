@@ -170,3 +170,22 @@ pub struct TemplateUploadView {
     /// (severity: error | warning | info, text in the page's language), errors first.
     pub findings: Vec<(String, String)>,
 }
+
+/// One attachment slot of a candidacy (photos, perimeter, …) with its files.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AttachmentSlotView {
+    /// "photo", "perimeter", …: also the form's `purpose`.
+    pub purpose: &'static str,
+    pub accept: &'static str,
+    pub mandatory: bool,
+    pub many: bool,
+    pub files: Vec<AttachmentView>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct AttachmentView {
+    pub id: i64,
+    pub name: String,
+    pub size_bytes: i64,
+    pub kind: String,
+}

@@ -3,6 +3,7 @@
 //! writer and reader, the validator and the Markdown texts.
 //! Knows nothing of HTTP or databases.
 
+pub mod attachments;
 pub mod call;
 pub mod identity;
 pub mod markdown;

@@ -80,3 +80,43 @@ pub async fn latest(
         .one(db)
         .await?)
 }
+
+/// Every file kept for `purpose`, oldest first.
+pub async fn all_for(
+    db: &DatabaseConnection,
+    candidacy_id: i64,
+    purpose: &str,
+) -> AppResult<Vec<document::Model>> {
+    Ok(document::Entity::find()
+        .filter(document::Column::CandidacyId.eq(candidacy_id))
+        .filter(document::Column::Purpose.eq(purpose))
+        .order_by_asc(document::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// Removes one document of a candidacy; false when it is not one of its attachments.
+/// The stored bytes stay: they may be shared with another document of the same content.
+pub async fn remove(
+    db: &DatabaseConnection,
+    candidacy_id: i64,
+    document_id: i64,
+) -> AppResult<bool> {
+    let result = document::Entity::delete_many()
+        .filter(document::Column::Id.eq(document_id))
+        .filter(document::Column::CandidacyId.eq(candidacy_id))
+        .filter(document::Column::Purpose.ne(TEMPLATE))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Removes every document of `purpose` (a single-file slot gets a new file).
+pub async fn clear(db: &DatabaseConnection, candidacy_id: i64, purpose: &str) -> AppResult<()> {
+    document::Entity::delete_many()
+        .filter(document::Column::CandidacyId.eq(candidacy_id))
+        .filter(document::Column::Purpose.eq(purpose))
+        .exec(db)
+        .await?;
+    Ok(())
+}

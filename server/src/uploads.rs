@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use tokio::io::AsyncWriteExt;
 
-/// A complete file, stored under `<dir>/<sha256>`.
+/// A complete file: first in `<dir>/tmp`, then, once `store`d, under `<dir>/<sha256>`.
 #[derive(Debug, Clone)]
 pub struct Received {
     pub original_name: String,
@@ -70,16 +70,25 @@ pub async fn receive(
             let _ = tokio::fs::remove_file(&tmp).await;
             return Err(UploadError::Missing);
         }
-        // Stored by content: the same file uploaded twice is kept once.
-        let path = dir.join(&sha256);
-        tokio::fs::rename(&tmp, &path).await.map_err(io)?;
         return Ok(Received {
             original_name,
             sha256,
             size,
-            path,
+            path: tmp,
         });
     }
+}
+
+/// Keeps a received file, by content: the same file uploaded twice is stored once.
+pub async fn store(received: Received, dir: &Path) -> Result<Received, UploadError> {
+    let path = dir.join(&received.sha256);
+    tokio::fs::rename(&received.path, &path).await.map_err(io)?;
+    Ok(Received { path, ..received })
+}
+
+/// Drops a received file that was refused.
+pub async fn discard(received: Received) {
+    let _ = tokio::fs::remove_file(&received.path).await;
 }
 
 fn io(e: std::io::Error) -> UploadError {

@@ -400,7 +400,7 @@ async fn bad_uploads_are_answered_next_to_the_field_and_keep_nothing() {
     let blank = owner.get(&format!("{base}/template.xlsx")).await.bytes;
     assert_eq!(
         owner
-            .upload_with(&upload_path, "m.xlsx", &blank, None)
+            .upload_with(&upload_path, "file", "m.xlsx", &blank, None)
             .await
             .status,
         StatusCode::FORBIDDEN

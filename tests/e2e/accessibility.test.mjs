@@ -105,6 +105,19 @@ test("axe: no violations on a candidacy draft's pages, with errors too", { skip,
   // The context has no locale: the browser asks for English.
   assert.match(await page.locator("#findings").innerText(), /C5 Title \(Italian\): mandatory: enter a value/);
   await audit(page, "template step with findings");
+  await page.locator("#to-attachments").click();
+  await page.waitForURL("**/attachments");
+  await audit(page, "attachments");
+  // A well-known 1×1 PNG, then a text file named .png: accepted, then refused next to the chooser.
+  const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=", "base64");
+  await page.locator("#f-photo").setInputFiles({ name: "facciata.png", mimeType: "image/png", buffer: png });
+  await page.locator("form[action*='purpose=photo'] button[type=submit]").click();
+  await page.waitForURL("**/attachments#slot-photo");
+  assert.match(await page.locator("#slot-photo").locator("..").innerText(), /facciata\.png \(PNG/);
+  await page.locator("#f-photo").setInputFiles({ name: "finta.png", mimeType: "image/png", buffer: Buffer.from("not a picture") });
+  await page.locator("form[action*='purpose=photo'] button[type=submit]").click();
+  await page.locator("#error-summary").waitFor();
+  await audit(page, "attachments with an error");
   await page.goto(stack.portal.base + "/candidacies");
   assert.match(await page.locator("#candidacies").innerText(), /Bergamo \(BG\)/);
   await context.close();

@@ -164,6 +164,7 @@ pub fn template_step(
                 <button type="submit" class="btn btn-primary">{ctx.t("candidacy.upload_submit")}</button>
             </form>
         </section>
+        <p class="mt-4"><a id="to-attachments" class="btn btn-outline-primary" href=format!("/candidacies/{}/attachments", head.id)>{ctx.t("candidacy.continue_attachments")}</a></p>
     };
     render(ctx, &title, body.into_any())
 }

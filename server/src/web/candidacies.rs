@@ -31,7 +31,7 @@ fn status_key(_c: &candidacy::Model) -> &'static str {
     "candidacy.status_draft"
 }
 
-fn head(c: &candidacy::Model) -> CandidacyHead {
+pub(super) fn head(c: &candidacy::Model) -> CandidacyHead {
     CandidacyHead {
         id: c.id,
         kind: kind_key(c),
@@ -107,7 +107,7 @@ pub async fn create(ctx: Ctx, Form(f): Form<NewForm>) -> AppResult<Response> {
     Ok(see_other(&format!("/candidacies/{}/location", c.id)))
 }
 
-async fn own(ctx: &Ctx, id: i64) -> AppResult<candidacy::Model> {
+pub(super) async fn own(ctx: &Ctx, id: i64) -> AppResult<candidacy::Model> {
     let account = ctx.user_with_role(&[Role::Proponent])?;
     candidacies::find_own(&ctx.state.db, account.id, id).await
 }
@@ -252,6 +252,10 @@ pub async fn upload_template(
     .await
     .map_err(|e| AppError::Internal(e.to_string()))?;
     let findings = documents::findings(&report);
+    // Kept even with errors: the step shows what the last upload said.
+    let received = uploads::store(received, &dir)
+        .await
+        .map_err(|e| AppError::Internal(format!("{e:?}")))?;
     documents::record(
         &ctx.state.db,
         c.id,

@@ -1,6 +1,7 @@
 //! HTTP routes. Each page family has its module; `context` wraps every request.
 
 pub mod account;
+pub mod attachments;
 pub mod auth;
 pub mod candidacies;
 pub mod context;
@@ -84,6 +85,18 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/candidacies/{id}/template.xlsx",
             get(candidacies::template_file),
+        )
+        .route(
+            "/candidacies/{id}/attachments",
+            get(attachments::show)
+                .post(attachments::upload)
+                .layer(DefaultBodyLimit::max(
+                    forms::attachments::MAX_ATTACHMENT_BYTES as usize + 64 * 1024,
+                )),
+        )
+        .route(
+            "/candidacies/{id}/attachments/{document}/delete",
+            post(attachments::remove),
         )
         .merge(static_files)
         .fallback(pages::not_found)

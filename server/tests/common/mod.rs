@@ -295,13 +295,14 @@ impl Client {
     pub async fn upload_with(
         &mut self,
         path: &str,
+        field: &str,
         filename: &str,
         bytes: &[u8],
         token: Option<String>,
     ) -> TestResponse {
         let boundary = "portal-test-boundary-7MA4YWxkTrZu0gW";
         let mut body = format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
         )
         .into_bytes();
         body.extend_from_slice(bytes);
@@ -325,7 +326,8 @@ impl Client {
             self.get("/").await;
         }
         let token = self.csrf();
-        self.upload_with(path, filename, bytes, Some(token)).await
+        self.upload_with(path, "file", filename, bytes, Some(token))
+            .await
     }
 
     /// Posts a form as a browser would, with this client's CSRF token (fetched first if needed).

@@ -1,0 +1,147 @@
+//! /candidacies/{id}/attachments: photos, perimeter, cadastral extract, report.
+
+use super::candidacies::{head, own};
+use super::{page, see_other};
+use crate::db::entities::candidacy;
+use crate::documents;
+use crate::error::{AppError, AppResult};
+use crate::uploads::{self, UploadError};
+use crate::web::context::Ctx;
+use app::view_data::{AttachmentSlotView, AttachmentView, FormState};
+use axum::extract::{Multipart, Path, Query};
+use axum::http::StatusCode;
+use axum::response::Response;
+use forms::attachments::{self, Purpose, MAX_ATTACHMENT_BYTES};
+use serde::Deserialize;
+
+async fn render(
+    ctx: &Ctx,
+    c: &candidacy::Model,
+    form: &FormState,
+    status: StatusCode,
+) -> AppResult<Response> {
+    let mut slots = Vec::new();
+    for purpose in attachments::ALL {
+        let files = documents::all_for(&ctx.state.db, c.id, purpose.code())
+            .await?
+            .into_iter()
+            .map(|d| AttachmentView {
+                kind: documents::read_findings(&d)
+                    .first()
+                    .map(|f| f.it.clone())
+                    .unwrap_or_default(),
+                id: d.id,
+                name: d.original_name,
+                size_bytes: d.size,
+            })
+            .collect();
+        slots.push(AttachmentSlotView {
+            purpose: purpose.code(),
+            accept: purpose.accept_attribute(),
+            mandatory: purpose.mandatory(),
+            many: purpose.many(),
+            files,
+        });
+    }
+    let html = app::pages::attachments::attachments(&ctx.page(), &head(c), &slots, form);
+    Ok(page(status, html))
+}
+
+pub async fn show(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+    let c = own(&ctx, id).await?;
+    render(&ctx, &c, &FormState::default(), StatusCode::OK).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Slot {
+    purpose: String,
+}
+
+/// One file for one slot: received to a temporary file, checked by content,
+/// kept only when it is what the slot accepts.
+pub async fn upload(
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(q): Query<Slot>,
+    mut multipart: Multipart,
+) -> AppResult<Response> {
+    let c = own(&ctx, id).await?;
+    let purpose = Purpose::from_code(&q.purpose).ok_or(AppError::NotFound)?;
+    let dir = ctx.state.config.data_dir.join("uploads");
+    let refuse = |key: &'static str, status: StatusCode| {
+        let mut form = FormState::default();
+        form.add_error(purpose.code(), key);
+        (form, status)
+    };
+    let received =
+        match uploads::receive(&mut multipart, purpose.code(), &dir, MAX_ATTACHMENT_BYTES).await {
+            Ok(received) => received,
+            Err(UploadError::Io(e)) => {
+                return Err(AppError::Internal(format!("upload failed: {e}")))
+            }
+            Err(UploadError::TooLarge) => {
+                let (form, status) =
+                    refuse("error.attachment_too_large", StatusCode::PAYLOAD_TOO_LARGE);
+                return render(&ctx, &c, &form, status).await;
+            }
+            Err(UploadError::Missing) => {
+                let (form, status) =
+                    refuse("error.file_required", StatusCode::UNPROCESSABLE_ENTITY);
+                return render(&ctx, &c, &form, status).await;
+            }
+        };
+    let bytes = tokio::fs::read(&received.path)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    // Decoding a picture is CPU work: keep it off the async workers.
+    let checked = tokio::task::spawn_blocking(move || attachments::check(purpose, &bytes))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let file_type = match checked {
+        Ok(t) => t,
+        Err(message) => {
+            uploads::discard(received).await;
+            let key = match message.key.as_str() {
+                "attachment_wrong_type" => "error.attachment_wrong_type",
+                "attachment_image_broken" => "error.attachment_image_broken",
+                _ => "error.attachment_unknown_type",
+            };
+            let (form, status) = refuse(key, StatusCode::UNPROCESSABLE_ENTITY);
+            return render(&ctx, &c, &form, status).await;
+        }
+    };
+    let received = uploads::store(received, &dir)
+        .await
+        .map_err(|e| AppError::Internal(format!("{e:?}")))?;
+    if !purpose.many() {
+        documents::clear(&ctx.state.db, c.id, purpose.code()).await?;
+    }
+    // The sniffed type is the file's one "finding", shown next to its name.
+    let finding = documents::Finding {
+        severity: "info".into(),
+        it: file_type.label().into(),
+        en: file_type.label().into(),
+    };
+    documents::record(
+        &ctx.state.db,
+        c.id,
+        purpose.code(),
+        &received,
+        &[finding],
+        ctx.state.clock.now(),
+    )
+    .await?;
+    Ok(see_other(&format!(
+        "/candidacies/{id}/attachments#slot-{}",
+        purpose.code()
+    )))
+}
+
+pub async fn remove(ctx: Ctx, Path((id, document_id)): Path<(i64, i64)>) -> AppResult<Response> {
+    let c = own(&ctx, id).await?;
+    if !documents::remove(&ctx.state.db, c.id, document_id).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(see_other(&format!("/candidacies/{id}/attachments")))
+}

@@ -1,0 +1,210 @@
+//! Attachments: each slot takes its own types, judged by content; refused files
+//! are not kept; files can be removed; nobody else reaches them.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{Client, TestApp};
+
+fn png() -> Vec<u8> {
+    let img = image::RgbImage::from_pixel(8, 6, image::Rgb([0, 102, 204]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+const PDF: &[u8] =
+    b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+const GEOJSON: &[u8] =
+    br#"{"type":"Polygon","coordinates":[[[9.64,45.69],[9.65,45.69],[9.65,45.70],[9.64,45.69]]]}"#;
+const KML: &[u8] = br#"<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2"><Placemark/></kml>"#;
+
+async fn draft(app: &TestApp, email: &str, ip: &str) -> (Client, String) {
+    let mut owner = app.user(email, "proponent", ip).await;
+    let r = owner.post("/candidacies", &[("kind", "a")]).await;
+    let base = r.location().trim_end_matches("/location").to_string();
+    (owner, base)
+}
+
+async fn attach(
+    owner: &mut Client,
+    base: &str,
+    purpose: &str,
+    name: &str,
+    bytes: &[u8],
+) -> common::TestResponse {
+    let token = {
+        if owner.csrf().is_empty() {
+            owner.get("/").await;
+        }
+        owner.csrf()
+    };
+    let path = format!("{base}/attachments?purpose={purpose}");
+    let path = format!("{path}&_csrf={token}");
+    owner.upload_with(&path, purpose, name, bytes, None).await
+}
+
+fn stored_files(app: &TestApp) -> usize {
+    let dir = app.state.config.data_dir.join("uploads");
+    std::fs::read_dir(&dir)
+        .map(|d| d.filter(|e| e.as_ref().unwrap().path().is_file()).count())
+        .unwrap_or(0)
+}
+
+#[tokio::test]
+async fn each_slot_takes_its_own_types_and_refused_files_are_not_kept() {
+    let app = TestApp::new().await;
+    let (mut owner, base) = draft(&app, "owner@example.it", "10.0.3.1").await;
+    let page = owner.get(&format!("{base}/attachments")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(
+        page.body.matches("Nessun file: obbligatorio.").count(),
+        3,
+        "photo, perimeter, extract"
+    );
+
+    assert_eq!(
+        attach(&mut owner, &base, "photo", "facciata.png", &png())
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        attach(&mut owner, &base, "photo", "cortile.png", &png())
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        attach(&mut owner, &base, "cadastral_extract", "estratto.pdf", PDF)
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        attach(&mut owner, &base, "perimeter", "perimetro.geojson", GEOJSON)
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let page = owner.get(&format!("{base}/attachments")).await.body;
+    for name in [
+        "facciata.png (PNG",
+        "cortile.png (PNG",
+        "estratto.pdf (PDF",
+        "perimetro.geojson (GeoJSON",
+    ] {
+        assert!(page.contains(name), "{name}");
+    }
+    assert_eq!(
+        stored_files(&app),
+        4 - 1,
+        "the two identical photos are stored once"
+    );
+
+    // A single-file slot: a new file replaces the old one.
+    assert_eq!(
+        attach(&mut owner, &base, "perimeter", "perimetro.kml", KML)
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let page = owner.get(&format!("{base}/attachments")).await.body;
+    assert!(page.contains("perimetro.kml (KML") && !page.contains("perimetro.geojson"));
+
+    let before = stored_files(&app);
+    for (purpose, name, bytes, message) in [
+        (
+            "photo",
+            "foto.png",
+            PDF.to_vec(),
+            "Questo tipo di file non è ammesso qui",
+        ),
+        (
+            "cadastral_extract",
+            "estratto.pdf",
+            png(),
+            "Questo tipo di file non è ammesso qui",
+        ),
+        (
+            "photo",
+            "foto.png",
+            b"<html><script>alert(1)</script></html>".to_vec(),
+            "non è di un tipo ammesso qui",
+        ),
+        (
+            "photo",
+            "rotta.png",
+            png()[..40].to_vec(),
+            "L&#x27;immagine è danneggiata",
+        ),
+    ] {
+        let r = attach(&mut owner, &base, purpose, name, &bytes).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{name}");
+        assert!(
+            r.body.contains(&format!("id=\"f-{purpose}-error\"")),
+            "{name}: error next to the chooser"
+        );
+        assert!(
+            r.body.contains(message) || r.body.contains(&message.replace("&#x27;", "'")),
+            "{name}: {message}"
+        );
+    }
+    assert_eq!(stored_files(&app), before, "refused files are not kept");
+    let tmp = app.state.config.data_dir.join("uploads").join("tmp");
+    assert_eq!(std::fs::read_dir(&tmp).map(|d| d.count()).unwrap_or(0), 0);
+}
+
+#[tokio::test]
+async fn files_can_be_removed_by_their_owner_only() {
+    let app = TestApp::new().await;
+    let (mut owner, base) = draft(&app, "owner@example.it", "10.0.3.2").await;
+    assert_eq!(
+        attach(&mut owner, &base, "photo", "facciata.png", &png())
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let page = owner.get(&format!("{base}/attachments")).await.body;
+    let start = page.find("/attachments/").unwrap();
+    let remove_path: String = page[start..].split('"').next().unwrap().to_string();
+    assert!(remove_path.ends_with("/delete"), "{remove_path}");
+    let remove_path = format!("{base}{remove_path}");
+
+    let (mut other, other_base) = draft(&app, "other@example.it", "10.0.3.3").await;
+    assert_eq!(
+        other.post(&remove_path, &[]).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        other.get(&format!("{base}/attachments")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        attach(&mut other, &base, "photo", "x.png", &png())
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    // Their own candidacy, someone else's document number: not found either.
+    let foreign = remove_path.replace(&base, &other_base);
+    assert_eq!(
+        other.post(&foreign, &[]).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    assert_eq!(
+        owner.post(&remove_path, &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert!(!owner
+        .get(&format!("{base}/attachments"))
+        .await
+        .body
+        .contains("facciata.png"));
+    assert_eq!(
+        owner.post(&remove_path, &[]).await.status,
+        StatusCode::NOT_FOUND,
+        "already removed"
+    );
+}
