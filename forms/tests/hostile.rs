@@ -229,3 +229,19 @@ fn a_file_that_makes_the_spreadsheet_parser_panic_is_answered_as_unreadable() {
     .unwrap();
     assert_eq!(refusal(&bytes), "unreadable");
 }
+
+#[test]
+fn an_xls_whose_sheet_claims_a_huge_extent_is_refused_before_calamine_allocates_it() {
+    // Found by `cargo fuzz`: calamine reserves rows × columns from a sheet's DIMENSIONS
+    // record and builds its grid up to the farthest cell, found at BOUNDSHEET offsets.
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/fuzz-calamine-xls-dimensions-oom.xls"
+    ))
+    .unwrap();
+    let key = refusal(&bytes);
+    assert!(
+        ["too_many_cells", "unreadable"].contains(&key.as_str()),
+        "{key}"
+    );
+}

@@ -169,35 +169,72 @@ fn inspect_cfb(bytes: &[u8]) -> Result<Format, Message> {
     Ok(Format::Xls)
 }
 
-/// Walks the BIFF records of an .xls and refuses cells beyond the limits,
-/// before calamine allocates a grid as large as the farthest cell.
+/// Walks the BIFF records of an .xls and refuses cells beyond the limits, before
+/// calamine allocates a grid as large as the farthest cell (or as the sheet's
+/// DIMENSIONS record claims). Like calamine, it reads the workbook globals from
+/// the start, then each sheet from the offset its BOUNDSHEET record gives: the
+/// fuzzer showed that a sequential walk alone can be steered past a sheet.
 fn check_biff_extent(data: &[u8]) -> Result<(), Message> {
+    let mut sheets = Vec::new();
+    for (kind, body) in records(data, 0) {
+        match kind {
+            // FILEPASS: the workbook is encrypted, and so are the record bodies that follow.
+            0x002F => return Err(Message::new("encrypted")),
+            0x0085 if body.len() >= 4 => {
+                sheets.push(u32::from_le_bytes([body[0], body[1], body[2], body[3]]) as usize)
+            }
+            0x000A => break,
+            _ => {}
+        }
+    }
+    for start in sheets {
+        for (kind, body) in records(data, start) {
+            check_cell_record(kind, body)?;
+            if kind == 0x000A {
+                break;
+            }
+        }
+    }
+    // Anything else in the stream too: stricter than calamine, never looser.
+    for (kind, body) in records(data, 0) {
+        check_cell_record(kind, body)?;
+    }
+    Ok(())
+}
+
+/// The BIFF records of `data` from `start`: (type, body), stopping at a truncated one.
+fn records(data: &[u8], start: usize) -> impl Iterator<Item = (u16, &[u8])> {
+    let mut pos = start;
+    std::iter::from_fn(move || {
+        let header = data.get(pos..pos + 4)?;
+        let kind = u16::from_le_bytes([header[0], header[1]]);
+        let len = u16::from_le_bytes([header[2], header[3]]) as usize;
+        let body = data.get(pos + 4..pos + 4 + len)?;
+        pos += 4 + len;
+        Some((kind, body))
+    })
+}
+
+fn check_cell_record(kind: u16, body: &[u8]) -> Result<(), Message> {
     // NUMBER, LABEL, BOOLERR, RK, LABELSST, BLANK, MULRK, MULBLANK, FORMULA, RSTRING
     const CELL_RECORDS: [u16; 10] = [
         0x0203, 0x0204, 0x0205, 0x027E, 0x00FD, 0x0201, 0x00BD, 0x00BE, 0x0006, 0x00D6,
     ];
-    let mut pos = 0;
-    while pos + 4 <= data.len() {
-        let kind = u16::from_le_bytes([data[pos], data[pos + 1]]);
-        let len = u16::from_le_bytes([data[pos + 2], data[pos + 3]]) as usize;
-        let body = &data[(pos + 4).min(data.len())..(pos + 4 + len).min(data.len())];
-        // FILEPASS: the workbook is encrypted, and so are the record bodies that follow.
-        if kind == 0x002F {
-            return Err(Message::new("encrypted"));
+    let u16_at = |i: usize| u32::from(u16::from_le_bytes([body[i], body[i + 1]]));
+    let (row, col) = match kind {
+        // DIMENSIONS: BIFF8 has 32-bit rows (first, last + 1) then 16-bit columns; BIFF5 16-bit rows.
+        0x0200 if body.len() >= 14 => {
+            let last_row = u32::from_le_bytes([body[4], body[5], body[6], body[7]]);
+            (last_row.saturating_sub(1), u16_at(10).saturating_sub(1))
         }
-        if CELL_RECORDS.contains(&kind) && body.len() >= 4 {
-            let row = u32::from(u16::from_le_bytes([body[0], body[1]]));
-            let mut col = u32::from(u16::from_le_bytes([body[2], body[3]]));
-            // MULRK and MULBLANK end with the last column they cover.
-            if (kind == 0x00BD || kind == 0x00BE) && body.len() >= 6 {
-                let n = body.len();
-                col = col.max(u32::from(u16::from_le_bytes([body[n - 2], body[n - 1]])));
-            }
-            if row >= MAX_ROWS || col >= MAX_COLS {
-                return Err(too_far("", row, col));
-            }
-        }
-        pos += 4 + len;
+        0x0200 if body.len() >= 10 => (u16_at(2).saturating_sub(1), u16_at(6).saturating_sub(1)),
+        // MULRK and MULBLANK end with the last column they cover.
+        0x00BD | 0x00BE if body.len() >= 6 => (u16_at(0), u16_at(2).max(u16_at(body.len() - 2))),
+        k if CELL_RECORDS.contains(&k) && body.len() >= 4 => (u16_at(0), u16_at(2)),
+        _ => return Ok(()),
+    };
+    if row >= MAX_ROWS || col >= MAX_COLS {
+        return Err(too_far("", row, col));
     }
     Ok(())
 }
