@@ -241,6 +241,10 @@ fn check_cell_record(kind: u16, body: &[u8]) -> Result<(), Message> {
 
 pub fn too_far(sheet: &str, row: u32, col: u32) -> Message {
     let cell = crate::template::layout::cell_ref(row, col.min(u32::from(u16::MAX)) as u16);
+    if sheet.is_empty() {
+        // .xls records are checked before the sheets have names.
+        return Message::new("too_many_cells_any").with("cell", cell);
+    }
     Message::new("too_many_cells")
         .with("sheet", sheet)
         .with("cell", cell)
