@@ -120,3 +120,15 @@ pub async fn clear(db: &DatabaseConnection, candidacy_id: i64, purpose: &str) ->
         .await?;
     Ok(())
 }
+
+/// A document of this candidacy; None for another candidacy's.
+pub async fn find(
+    db: &DatabaseConnection,
+    candidacy_id: i64,
+    document_id: i64,
+) -> AppResult<Option<document::Model>> {
+    Ok(document::Entity::find_by_id(document_id)
+        .one(db)
+        .await?
+        .filter(|d| d.candidacy_id == candidacy_id))
+}

@@ -88,13 +88,14 @@ async fn each_slot_takes_its_own_types_and_refused_files_are_not_kept() {
         StatusCode::SEE_OTHER
     );
     let page = owner.get(&format!("{base}/attachments")).await.body;
-    for name in [
-        "facciata.png (PNG",
-        "cortile.png (PNG",
-        "estratto.pdf (PDF",
-        "perimetro.geojson (GeoJSON",
+    for (name, kind) in [
+        ("facciata.png", "PNG"),
+        ("cortile.png", "PNG"),
+        ("estratto.pdf", "PDF"),
+        ("perimetro.geojson", "GeoJSON"),
     ] {
-        assert!(page.contains(name), "{name}");
+        assert!(page.contains(&format!(">{name}</a>")), "{name}");
+        assert!(page.contains(&format!("({kind}, ")), "{kind}");
     }
     assert_eq!(
         stored_files(&app),
@@ -110,7 +111,11 @@ async fn each_slot_takes_its_own_types_and_refused_files_are_not_kept() {
         StatusCode::SEE_OTHER
     );
     let page = owner.get(&format!("{base}/attachments")).await.body;
-    assert!(page.contains("perimetro.kml (KML") && !page.contains("perimetro.geojson"));
+    assert!(
+        page.contains(">perimetro.kml</a>")
+            && page.contains("(KML, ")
+            && !page.contains("perimetro.geojson")
+    );
 
     let before = stored_files(&app);
     for (purpose, name, bytes, message) in [
@@ -207,4 +212,39 @@ async fn files_can_be_removed_by_their_owner_only() {
         StatusCode::NOT_FOUND,
         "already removed"
     );
+}
+
+#[tokio::test]
+async fn files_come_back_to_their_owner_as_downloads_only() {
+    let app = TestApp::new().await;
+    let (mut owner, base) = draft(&app, "owner@example.it", "10.0.3.4").await;
+    assert_eq!(
+        attach(
+            &mut owner,
+            &base,
+            "cadastral_extract",
+            "estratto catasto;ü.pdf",
+            PDF
+        )
+        .await
+        .status,
+        StatusCode::SEE_OTHER
+    );
+    let page = owner.get(&format!("{base}/attachments")).await.body;
+    let start = page.find(&format!("{base}/documents/")).unwrap();
+    let link: String = page[start..].split('"').next().unwrap().to_string();
+    let r = owner.get(&link).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.bytes, PDF);
+    assert_eq!(
+        r.headers["content-disposition"],
+        "attachment; filename=\"estratto catasto__.pdf\""
+    );
+    assert_eq!(r.headers["content-type"], "application/octet-stream");
+    assert!(r.headers["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .starts_with("sandbox"));
+    let (mut other, _) = draft(&app, "other@example.it", "10.0.3.5").await;
+    assert_eq!(other.get(&link).await.status, StatusCode::NOT_FOUND);
 }

@@ -73,7 +73,10 @@ fn slot_section(
             let remove = ctx.t("attachments.remove").replace("{name}", &f.name);
             view! {
                 <li class="d-flex align-items-center gap-3 mb-2">
-                    <span>{format!("{} ({}, {:.1} KB)", f.name, f.kind, f.size_bytes as f64 / 1024.0)}</span>
+                    <span>
+                        <a href=format!("/candidacies/{}/documents/{}", head.id, f.id)>{f.name.clone()}</a>
+                        {format!(" ({}, {:.1} KB)", f.kind, f.size_bytes as f64 / 1024.0)}
+                    </span>
                     <form method="post" action=action class="d-inline">
                         <CsrfField token=ctx.csrf.clone() />
                         <button type="submit" class="btn btn-sm btn-outline-danger" aria-label=remove>{ctx.t("attachments.remove_short")}</button>

@@ -98,6 +98,10 @@ pub fn router(state: AppState) -> Router {
             "/candidacies/{id}/attachments/{document}/delete",
             post(attachments::remove),
         )
+        .route(
+            "/candidacies/{id}/documents/{document}",
+            get(attachments::download),
+        )
         .merge(static_files)
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(
