@@ -91,7 +91,7 @@ pub async fn upload(
                 return render(&ctx, &c, &form, status).await;
             }
         };
-    let bytes = tokio::fs::read(&received.path)
+    let bytes = read_for_check(&received.path)
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;
     // Decoding a picture is CPU work: keep it off the async workers.
@@ -136,6 +136,23 @@ pub async fn upload(
         "/candidacies/{id}/attachments#slot-{}",
         purpose.code()
     )))
+}
+
+/// What the check needs of a received file: a PDF or KML is told by its first
+/// kilobytes, so a 25 MB plan is not read into memory; pictures (decoded) and
+/// GeoJSON (parsed) are read whole.
+async fn read_for_check(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    use tokio::io::AsyncReadExt;
+    let mut head = Vec::with_capacity(64 * 1024);
+    tokio::fs::File::open(path)
+        .await?
+        .take(64 * 1024)
+        .read_to_end(&mut head)
+        .await?;
+    match attachments::sniff(&head) {
+        Some(attachments::FileType::Pdf | attachments::FileType::Kml) => Ok(head),
+        _ => tokio::fs::read(path).await,
+    }
 }
 
 pub async fn remove(ctx: Ctx, Path((id, document_id)): Path<(i64, i64)>) -> AppResult<Response> {
