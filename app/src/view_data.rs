@@ -82,6 +82,14 @@ impl FormState {
         self.values.get(name).cloned().unwrap_or_default()
     }
 
+    /// What was typed, without surrounding spaces: what a form's checks look at.
+    pub fn trimmed(&self, name: &str) -> String {
+        self.values
+            .get(name)
+            .map(|v| v.trim().to_string())
+            .unwrap_or_default()
+    }
+
     pub fn error(&self, name: &str) -> Option<&'static str> {
         self.errors
             .iter()

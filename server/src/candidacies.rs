@@ -91,32 +91,25 @@ pub fn location_form(c: &candidacy::Model) -> FormState {
 /// Checks the location step; coordinates must fall in Lombardy (or within the
 /// border tolerance of its simplified boundary).
 pub fn check_location(values: BTreeMap<String, String>) -> (FormState, Option<Location>) {
-    let typed = values.clone();
-    let get = |name: &str| {
-        typed
-            .get(name)
-            .map(|v| v.trim().to_string())
-            .unwrap_or_default()
-    };
     let mut form = FormState {
         values,
         errors: Vec::new(),
     };
-    let municipality = Municipalities::get().find(&get("municipality"));
+    let municipality = Municipalities::get().find(&form.trimmed("municipality"));
     if municipality.is_none() {
         form.add_error("municipality", "error.municipality_unknown");
     }
-    let address = get("address");
+    let address = form.trimmed("address");
     if address.is_empty() || address.chars().count() > 200 {
         form.add_error("address", "error.text_required");
     }
-    let postcode = get("postcode");
+    let postcode = form.trimmed("postcode");
     if !forms::value::is_postcode(&postcode) {
         form.add_error("postcode", "error.postcode_invalid");
     }
     // A comma is a decimal comma here: 45,4642 is never forty-five thousand.
     let coordinate = |name: &str| {
-        get(name)
+        form.trimmed(name)
             .replace(',', ".")
             .parse::<f64>()
             .ok()

@@ -41,18 +41,11 @@ pub fn to_form(p: &profile::Model) -> FormState {
 /// Checks what was typed; on success returns the profile to store (without ids and times).
 /// `form` keeps every value as typed, so a rejected form is shown again unchanged.
 pub fn check(values: BTreeMap<String, String>) -> (FormState, Option<profile::Model>) {
-    let typed = values.clone();
-    let get = |name: &str| {
-        typed
-            .get(name)
-            .map(|v| v.trim().to_string())
-            .unwrap_or_default()
-    };
     let mut form = FormState {
         values,
         errors: Vec::new(),
     };
-    let (subject, org) = (get("subject_type"), get("org_type"));
+    let (subject, org) = (form.trimmed("subject_type"), form.trimmed("org_type"));
     let organisation = subject == "organisation";
     if !SUBJECT_TYPES.contains(&subject.as_str()) {
         form.add_error("subject_type", "error.choice_required");
@@ -63,13 +56,13 @@ pub fn check(values: BTreeMap<String, String>) -> (FormState, Option<profile::Mo
     for name in ["name", "address", "city"] {
         required_text(&mut form, name);
     }
-    let tax_code = identity::normalise(&get("tax_code"));
+    let tax_code = identity::normalise(&form.trimmed("tax_code"));
     if tax_code.is_empty() {
         form.add_error("tax_code", "error.text_required");
     } else if !identity::tax_code_ok(&tax_code) || (!organisation && tax_code.len() != 16) {
         form.add_error("tax_code", "error.tax_code_invalid");
     }
-    let vat = identity::normalise(&get("vat_number"))
+    let vat = identity::normalise(&form.trimmed("vat_number"))
         .trim_start_matches("IT")
         .to_string();
     if !vat.is_empty() && !identity::vat_ok(&vat) {
@@ -80,29 +73,30 @@ pub fn check(values: BTreeMap<String, String>) -> (FormState, Option<profile::Mo
     if organisation {
         required_text(&mut form, "legal_rep");
     }
-    let postcode = get("postcode");
+    let postcode = form.trimmed("postcode");
     if !forms::value::is_postcode(&postcode) {
         form.add_error("postcode", "error.postcode_invalid");
     }
-    let email = crate::auth::accounts::normalise_email(&get("email"));
+    let email = crate::auth::accounts::normalise_email(&form.trimmed("email"));
     if let Err(key) = &email {
         form.add_error("email", key);
     }
-    let pec = match get("pec") {
+    let pec = match form.trimmed("pec") {
         p if p.is_empty() => Ok(None),
         p => crate::auth::accounts::normalise_email(&p).map(Some),
     };
     if let Err(key) = &pec {
         form.add_error("pec", key);
     }
-    let phone = get("phone")
+    let phone = form
+        .trimmed("phone")
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
     if !forms::value::is_phone(&phone) {
         form.add_error("phone", "error.phone_invalid");
     }
-    let role = get("property_role");
+    let role = form.trimmed("property_role");
     if !PROPERTY_ROLES.contains(&role.as_str()) {
         form.add_error("property_role", "error.choice_required");
     }
@@ -115,17 +109,17 @@ pub fn check(values: BTreeMap<String, String>) -> (FormState, Option<profile::Mo
         user_id: 0,
         subject_type: subject,
         org_type: organisation.then_some(org),
-        name: get("name"),
+        name: form.trimmed("name"),
         tax_code,
         vat_number: optional(vat),
         legal_rep: if organisation {
-            optional(get("legal_rep"))
+            optional(form.trimmed("legal_rep"))
         } else {
             None
         },
-        address: get("address"),
+        address: form.trimmed("address"),
         postcode,
-        city: get("city"),
+        city: form.trimmed("city"),
         email: email.unwrap_or_default(),
         pec: pec.unwrap_or_default(),
         phone,
