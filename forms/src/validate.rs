@@ -298,13 +298,13 @@ impl Validator<'_> {
                 return None;
             }
             Placement::Inside { province } => {
-                let m =
-                    Message::new("point_in_province").with("province", province_label(&province));
+                let m = Message::new("point_in_province")
+                    .with("province", Municipalities::get().province_label(&province));
                 (province, Severity::Info, m)
             }
             Placement::Near { province, km } => {
                 let m = Message::new("near_border")
-                    .with("province", province_label(&province))
+                    .with("province", Municipalities::get().province_label(&province))
                     .with("km", (km * 10.0).round() / 10.0);
                 (province, Severity::Warning, m)
             }
@@ -314,21 +314,19 @@ impl Validator<'_> {
             let m = Municipalities::get().by_istat_code(code)?;
             if m.province_code != province {
                 let message = Message::new("province_mismatch")
-                    .with("point_province", province_label(&province))
+                    .with(
+                        "point_province",
+                        Municipalities::get().province_label(&province),
+                    )
                     .with("municipality", m.name.clone())
-                    .with("province", province_label(&m.province_code));
+                    .with(
+                        "province",
+                        Municipalities::get().province_label(&m.province_code),
+                    );
                 let field = self.call.field(municipality_id)?;
                 self.report(Severity::Warning, field, message);
             }
         }
         Some(province)
-    }
-}
-
-/// "Bergamo (BG)".
-fn province_label(code: &str) -> String {
-    match Municipalities::get().province_name(code) {
-        Some(name) => format!("{name} ({code})"),
-        None => code.to_string(),
     }
 }

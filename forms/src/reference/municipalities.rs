@@ -65,6 +65,14 @@ impl Municipalities {
             .map(|m| m.province_name.as_str())
     }
 
+    /// "Bergamo (BG)" for "BG"; the bare code if it is not a province of Lombardy.
+    pub fn province_label(&self, code: &str) -> String {
+        match self.province_name(code) {
+            Some(name) => format!("{name} ({code})"),
+            None => code.to_string(),
+        }
+    }
+
     /// Every municipality, sorted by name.
     pub fn all(&self) -> &[Municipality] {
         &self.all

@@ -173,11 +173,6 @@ pub async fn save_location(
     }
 }
 
-fn province_label(code: &str) -> String {
-    let name = Municipalities::get().province_name(code).unwrap_or(code);
-    format!("{name} ({code})")
-}
-
 async fn render_template_step(
     ctx: &Ctx,
     c: &candidacy::Model,
@@ -185,8 +180,10 @@ async fn render_template_step(
     status: StatusCode,
 ) -> AppResult<Response> {
     let placement = candidacies::placement(c).map(|(province, mismatch)| PlacementView {
-        province: province_label(&province),
-        municipality_province: mismatch.as_deref().map(province_label),
+        province: Municipalities::get().province_label(&province),
+        municipality_province: mismatch
+            .as_deref()
+            .map(|code| Municipalities::get().province_label(code)),
     });
     let upload = documents::latest(&ctx.state.db, c.id, documents::TEMPLATE)
         .await?
