@@ -11,16 +11,14 @@ pub fn apply_headers(response: &mut Response, nonce: &str) {
          form-action 'self'; frame-ancestors 'none'"
     );
     let headers = response.headers_mut();
-    // A handler that set a stricter policy (file downloads: `sandbox`) keeps it.
-    let strict = headers
-        .get(header::CONTENT_SECURITY_POLICY)
-        .is_some_and(|v| v.as_bytes().starts_with(b"sandbox"));
+    // A handler that set its own policy (file downloads: `sandbox`) keeps it.
+    let own_policy = headers.contains_key(header::CONTENT_SECURITY_POLICY);
     let mut set = |name: header::HeaderName, value: &str| {
         if let Ok(value) = HeaderValue::from_str(value) {
             headers.insert(name, value);
         }
     };
-    if !strict {
+    if !own_policy {
         set(header::CONTENT_SECURITY_POLICY, &csp);
     }
     set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
