@@ -214,3 +214,32 @@ pub fn Notice(
 ) -> impl IntoView {
     view! { <div class=format!("alert {kind}") role="status">{text}</div> }
 }
+
+/// A single checkbox that must be ticked (a confirmation), with its error next to it.
+#[component]
+pub fn ConfirmCheck(
+    lang: Lang,
+    form: FormState,
+    name: &'static str,
+    label: &'static str,
+) -> impl IntoView {
+    let id = field_id(name);
+    let error = form.error(name);
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="form-check mb-3">
+            <input
+                class="form-check-input"
+                type="checkbox"
+                name=name
+                id=id.clone()
+                value="yes"
+                checked=form.value(name) == "yes"
+                aria-describedby=error.map(|_| error_id.clone())
+                aria-invalid=error.map(|_| "true")
+            />
+            <label class="form-check-label" for=id>{t(lang, label)}</label>
+            {error.map(|e| view! { <div id=error_id.clone() class="invalid-feedback d-block">{t(lang, e)}</div> })}
+        </div>
+    }
+}

@@ -7,6 +7,8 @@ pub mod candidacies;
 pub mod home;
 pub mod info;
 pub mod profile;
+pub mod signed_forms;
+pub mod submission;
 
 use crate::i18n::{t, Lang};
 use crate::view_data::RomeDateTime;

@@ -168,9 +168,9 @@ pub struct PlacementView {
     pub municipality_province: Option<String>,
 }
 
-/// The last filled template uploaded for a candidacy, with what the checks said.
+/// The last file uploaded for a candidacy step (the template, a signed form), with what the checks said.
 #[derive(Clone, Debug, PartialEq)]
-pub struct TemplateUploadView {
+pub struct UploadResultView {
     pub name: String,
     pub size_bytes: i64,
     pub uploaded: RomeDateTime,
@@ -196,4 +196,30 @@ pub struct AttachmentView {
     pub name: String,
     pub size_bytes: i64,
     pub kind: String,
+}
+
+/// One signed form of a candidacy (form_a, form_b, form_c) or the signer's
+/// identity document (id_document), with the last file uploaded for it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SignedSlotView {
+    pub purpose: &'static str,
+    /// Whether submission needs it (the identity document only with a handwritten signature).
+    pub needed: bool,
+    pub upload: Option<UploadResultView>,
+}
+
+/// The "check and submit" page of a candidacy, or its summary once submitted.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SubmissionView {
+    pub editable: bool,
+    /// What is still missing: (translation key, link to the step that fixes it).
+    pub gaps: Vec<(&'static str, String)>,
+    /// The closing instant has passed and this candidacy was never submitted.
+    pub closed: bool,
+    pub deadline: RomeDateTime,
+    pub reference: Option<String>,
+    pub submitted: Option<RomeDateTime>,
+    pub has_receipt: bool,
+    pub withdrawable: bool,
+    pub withdrawn: bool,
 }

@@ -12,6 +12,9 @@ pub enum Purpose {
     Perimeter,
     CadastralExtract,
     Report,
+    /// The signer's identity document, needed with a handwritten signature. It
+    /// belongs to the signed-forms step, so it is not in `ALL`.
+    IdDocument,
 }
 
 /// Types of file the portal accepts as attachments, as sniffed from their bytes.
@@ -65,6 +68,7 @@ impl Purpose {
             Purpose::Perimeter => "perimeter",
             Purpose::CadastralExtract => "cadastral_extract",
             Purpose::Report => "report",
+            Purpose::IdDocument => "id_document",
         }
     }
 
@@ -77,12 +81,14 @@ impl Purpose {
             Purpose::Photo => &[FileType::Jpeg, FileType::Png],
             Purpose::Perimeter => &[FileType::Pdf, FileType::Kml, FileType::GeoJson],
             Purpose::CadastralExtract | Purpose::Report => &[FileType::Pdf],
+            Purpose::IdDocument => &[FileType::Pdf, FileType::Jpeg, FileType::Png],
         }
     }
 
     /// At least one file is needed before submission.
     pub fn mandatory(self) -> bool {
-        self != Purpose::Report
+        // The identity document is needed only with a handwritten signature.
+        !matches!(self, Purpose::Report | Purpose::IdDocument)
     }
 
     /// Several files are kept (photos); otherwise a new file replaces the old one.
@@ -96,6 +102,7 @@ impl Purpose {
             Purpose::Photo => ".jpg,.jpeg,.png,image/jpeg,image/png",
             Purpose::Perimeter => ".pdf,.kml,.geojson,.json,application/pdf",
             Purpose::CadastralExtract | Purpose::Report => ".pdf,application/pdf",
+            Purpose::IdDocument => ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png",
         }
     }
 }

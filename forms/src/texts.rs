@@ -22,8 +22,8 @@ macro_rules! texts {
 
 const PAGES: &[(&str, &str, &str)] = texts!("pages": "privacy", "accessibility", "credits");
 const TEMPLATE: &[(&str, &str, &str)] = texts!("template": "instructions");
-const EMAILS: &[(&str, &str, &str)] =
-    texts!("emails": "verify_email", "already_registered", "password_reset", "password_changed");
+const FORMS: &[(&str, &str, &str)] = texts!("forms": "form_a", "form_b", "form_c", "receipt");
+const EMAILS: &[(&str, &str, &str)] = texts!("emails": "verify_email", "already_registered", "password_reset", "password_changed", "submission_receipt", "withdrawal_confirmation");
 
 fn lookup(
     table: &[(&str, &str, &'static str)],
@@ -61,6 +61,28 @@ pub fn page(name: &str, lang: &str) -> Result<PageText, TextError> {
 /// The instructions sheet of the Excel template, as Markdown paragraphs.
 pub fn template_instructions(lang: &str) -> Result<&'static str, TextError> {
     lookup(TEMPLATE, "instructions", lang)
+}
+
+/// A form's Markdown with its `{var}` placeholders filled; values are escaped,
+/// so whatever a user typed stays text.
+pub fn form(name: &str, lang: &str, vars: &[(&str, &str)]) -> Result<String, TextError> {
+    form_with_markdown(name, lang, vars, &[])
+}
+
+/// `form`, plus placeholders filled with Markdown the caller built (and escaped) itself.
+pub fn form_with_markdown(
+    name: &str,
+    lang: &str,
+    vars: &[(&str, &str)],
+    markdown: &[(&str, &str)],
+) -> Result<String, TextError> {
+    let source = lookup(FORMS, name, lang)?;
+    let text = vars.iter().fold(source.to_string(), |text, (k, v)| {
+        text.replace(&format!("{{{k}}}"), &crate::pdf::escape_markdown(v))
+    });
+    Ok(markdown
+        .iter()
+        .fold(text, |text, (k, v)| text.replace(&format!("{{{k}}}"), v)))
 }
 
 /// An email ready to send: subject, plain-text body and HTML body.
@@ -108,7 +130,11 @@ mod tests {
         }
         for (name, _, _) in EMAILS {
             for lang in ["it", "en"] {
-                let e = email(name, lang, &[("link", "https://x.test/a?b=1")]).unwrap();
+                let vars = [
+                    ("link", "https://x.test/a?b=1"),
+                    ("reference", "OL-2026-000001"),
+                ];
+                let e = email(name, lang, &vars).unwrap();
                 assert!(!e.subject.is_empty(), "{name}.{lang}");
                 assert!(
                     e.text.contains("https://x.test/a?b=1"),

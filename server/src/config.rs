@@ -29,6 +29,10 @@ pub struct Config {
     pub fixed_now: Option<DateTime<Utc>>,
     pub outbox: OutboxConfig,
     pub throttle: ThrottleConfig,
+    /// `PORTAL_TRUST_ANCHORS`: a PEM file of the certification authorities whose
+    /// digital signatures are accepted (for Italy, the qualified CAs of AgID's
+    /// trusted list). Unset: digital signatures are shown as "not verifiable".
+    pub trust_anchors: Option<PathBuf>,
     /// `PORTAL_PRODUCTION=true` refuses development-only settings such as file mail.
     pub production: bool,
 }
@@ -140,6 +144,13 @@ impl Config {
                     })?,
             ),
         };
+        let trust_anchors = var("PORTAL_TRUST_ANCHORS").map(PathBuf::from);
+        if let Some(path) = &trust_anchors {
+            crate::signatures::TrustAnchors::load(path).map_err(|message| ConfigError {
+                name: "PORTAL_TRUST_ANCHORS",
+                message,
+            })?;
+        }
         let public_url = var("PORTAL_PUBLIC_URL").unwrap_or_else(|| format!("http://{addr}"));
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
             return Err(ConfigError {
@@ -176,6 +187,7 @@ impl Config {
                 per_ip: parsed("PORTAL_LOGIN_MAX_PER_IP", 20)?,
                 window_minutes: parsed("PORTAL_LOGIN_WINDOW_MINUTES", 15)?,
             },
+            trust_anchors,
             production,
         })
     }

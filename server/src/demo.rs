@@ -2,13 +2,19 @@
 
 use crate::auth::accounts::create_user;
 use crate::candidacies;
-use crate::db::entities::profile;
-use crate::error::AppResult;
+use crate::db::entities::{candidacy, profile, user};
+use crate::documents::{self, Finding};
+use crate::error::{AppError, AppResult};
 use crate::profiles;
+use crate::signatures;
+use crate::signed_forms;
 use crate::state::AppState;
+use crate::submission;
+use crate::uploads;
 use app::view_data::Role;
 use app::Lang;
-use forms::Kind;
+use forms::signed_forms::Form;
+use forms::{Call, Kind};
 
 pub const PASSWORD: &str = "Lombardia-Demo-2028";
 
@@ -30,14 +36,15 @@ pub async fn seed(state: &AppState) -> AppResult<usize> {
         {
             created += 1;
             if role == Role::Proponent {
-                seed_proponent(state, user.id).await?;
+                seed_proponent(state, &user).await?;
             }
         }
     }
     Ok(created)
 }
 
-async fn seed_proponent(state: &AppState, user_id: i64) -> AppResult<()> {
+async fn seed_proponent(state: &AppState, user: &user::Model) -> AppResult<()> {
+    let user_id = user.id;
     let now = state.clock.now();
     let profile = profile::Model {
         user_id,
@@ -57,7 +64,7 @@ async fn seed_proponent(state: &AppState, user_id: i64) -> AppResult<()> {
         created_at: now,
         updated_at: now,
     };
-    profiles::save(&state.db, user_id, profile, now).await?;
+    profiles::save(&state.db, user_id, profile.clone(), now).await?;
     let located = candidacies::create(&state.db, user_id, Kind::Settlement, now).await?;
     let location = candidacies::Location {
         municipality_code: "016091".into(),
@@ -68,6 +75,136 @@ async fn seed_proponent(state: &AppState, user_id: i64) -> AppResult<()> {
     };
     candidacies::save_location(&state.db, located, location, now).await?;
     candidacies::create(&state.db, user_id, Kind::Investment, now).await?;
+    seed_submitted(state, user, &profile).await
+}
+
+/// A third candidacy, complete and submitted through the real path: the sample
+/// template, a photo, two PDFs, forms A and B signed with the demo certificate.
+async fn seed_submitted(
+    state: &AppState,
+    user: &user::Model,
+    owner: &profile::Model,
+) -> AppResult<()> {
+    let now = state.clock.now();
+    let pki = state.config.data_dir.join("demo-pki");
+    crate::demo_pki::ensure(&pki).map_err(AppError::Internal)?;
+    let c = candidacies::create(&state.db, user.id, Kind::Settlement, now).await?;
+    let location = candidacies::Location {
+        municipality_code: "016024".into(),
+        address: "Via Grumello 57".into(),
+        postcode: "24127".into(),
+        latitude: 45.6983,
+        longitude: 9.6773,
+    };
+    candidacies::save_location(&state.db, c.clone(), location, now).await?;
+    let c = candidacies::find_own(&state.db, user.id, c.id).await?;
+    let internal = |e: String| AppError::Internal(e);
+    let values = forms::sample::complete(Kind::Settlement);
+    let xlsx = forms::template::write(Call::embedded(), Kind::Settlement, forms::Lang::It, &values)
+        .map_err(|e| internal(e.to_string()))?;
+    let report = forms::check_file(Call::embedded(), &xlsx, Some(Kind::Settlement));
+    keep(
+        state,
+        &c,
+        documents::TEMPLATE,
+        "modello-compilato.xlsx",
+        &xlsx,
+        &documents::findings(&report),
+        None,
+    )
+    .await?;
+    let info = |label: &str| {
+        vec![Finding {
+            severity: "info".into(),
+            it: label.into(),
+            en: label.into(),
+        }]
+    };
+    keep(
+        state,
+        &c,
+        "photo",
+        "vista-da-sud.png",
+        &forms::sample::photo_png(),
+        &info("PNG"),
+        None,
+    )
+    .await?;
+    for (purpose, name, title) in [
+        (
+            "perimeter",
+            "perimetro.pdf",
+            "Perimetro dell'area (dimostrativo)",
+        ),
+        (
+            "cadastral_extract",
+            "estratto-catastale.pdf",
+            "Estratto di mappa catastale (dimostrativo)",
+        ),
+    ] {
+        let meta = forms::pdf::PdfMeta {
+            title: title.into(),
+            lang: forms::Lang::It,
+            keywords: vec![],
+            footer: "Opportunity Lombardy".into(),
+        };
+        let pdf = forms::pdf::render(&format!("# {title}\n\nDocumento dimostrativo.\n"), &meta)
+            .map_err(|e| internal(e.to_string()))?;
+        keep(state, &c, purpose, name, &pdf, &info("PDF"), None).await?;
+    }
+    let expected = signed_forms::expected_signer(owner);
+    for form in [Form::A, Form::B] {
+        let pdf = signed_forms::render(form, &c, owner, forms::Lang::It).map_err(internal)?;
+        let p7m = crate::demo_pki::sign(&pki, &pdf).map_err(internal)?;
+        let Some(checked) = signatures::check(&p7m, &state.anchors) else {
+            return Err(internal("the demo signature cannot be read".into()));
+        };
+        let a = signed_forms::assess(form, c.id, &checked, &expected);
+        let name = format!("{}.p7m", form.file_name(forms::Lang::It, c.id));
+        keep(
+            state,
+            &c,
+            form.code(),
+            &name,
+            &p7m,
+            &a.findings,
+            Some(a.signature),
+        )
+        .await?;
+    }
+    match submission::submit(state, &c, user, owner, Lang::It).await? {
+        Ok(_) => Ok(()),
+        // Real trust anchors are configured: the demo signature does not count there.
+        Err(refusal) => {
+            tracing::warn!(?refusal, "the demo candidacy stays a draft");
+            Ok(())
+        }
+    }
+}
+
+async fn keep(
+    state: &AppState,
+    c: &candidacy::Model,
+    purpose: &str,
+    name: &str,
+    bytes: &[u8],
+    findings: &[Finding],
+    signature: Option<&str>,
+) -> AppResult<()> {
+    let dir = state.config.data_dir.join("uploads");
+    let stored = uploads::store_bytes(&dir, name, bytes)
+        .await
+        .map_err(|e| AppError::Internal(format!("{e:?}")))?;
+    documents::record(
+        &state.db,
+        c.id,
+        purpose,
+        &stored,
+        findings,
+        signature,
+        state.clock.now(),
+    )
+    .await?;
     Ok(())
 }
 
@@ -78,6 +215,8 @@ pub fn describe() -> String {
     for (email, role) in ACCOUNTS {
         out.push_str(&format!("  {:<10} {email}\n", role.code()));
     }
-    out.push_str("  The demo proponent has a profile and two candidacy drafts.\n");
+    out.push_str(
+        "  The demo proponent has a profile, two candidacy drafts and one submitted candidacy.\n",
+    );
     out
 }

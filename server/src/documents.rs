@@ -6,8 +6,8 @@ use crate::uploads::Received;
 use chrono::{DateTime, Utc};
 use forms::{Lang, Report, Severity};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, QueryFilter, QueryOrder,
 };
 use serde::{Deserialize, Serialize};
 
@@ -45,11 +45,12 @@ pub fn read_findings(doc: &document::Model) -> Vec<Finding> {
 }
 
 pub async fn record(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     candidacy_id: i64,
     purpose: &str,
     file: &Received,
     findings: &[Finding],
+    signature: Option<&str>,
     now: DateTime<Utc>,
 ) -> AppResult<document::Model> {
     let accepted = !findings.iter().any(|f| f.severity == "error");
@@ -62,6 +63,7 @@ pub async fn record(
         accepted: Set(accepted),
         report: Set(serde_json::to_string(findings).unwrap_or_else(|_| "[]".into())),
         created_at: Set(now),
+        signature: Set(signature.map(str::to_string)),
         ..Default::default()
     };
     Ok(row.insert(db).await?)

@@ -16,6 +16,9 @@ pub enum AppError {
     Csrf,
     #[error("not found")]
     NotFound,
+    /// A submitted candidacy cannot be changed by its proponent.
+    #[error("locked")]
+    Locked,
     #[error("database: {0}")]
     Db(#[from] sea_orm::DbErr),
     #[error("internal: {0}")]
@@ -36,6 +39,7 @@ impl AppError {
             AppError::Forbidden => (StatusCode::FORBIDDEN, "403"),
             AppError::Csrf => (StatusCode::FORBIDDEN, "csrf"),
             AppError::NotFound => (StatusCode::NOT_FOUND, "404"),
+            AppError::Locked => (StatusCode::CONFLICT, "locked"),
             AppError::Db(_) | AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "500"),
         }
     }

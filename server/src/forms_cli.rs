@@ -18,6 +18,10 @@ pub enum FormsCommand {
         /// Where to write the .xlsx
         #[arg(long)]
         out: PathBuf,
+        /// Fill every field with a valid example (a building in Bergamo), to show
+        /// what a complete file looks like.
+        #[arg(long)]
+        example: bool,
     },
     /// Check a filled template (.xlsx, .xls or .ods) and print every problem.
     /// Exits with 1 when the file cannot be accepted.
@@ -46,14 +50,20 @@ fn parse_lang(code: &str) -> Result<Lang, String> {
 pub fn run(command: FormsCommand) -> Result<bool, String> {
     let call = Call::embedded();
     match command {
-        FormsCommand::Template { kind, lang, out } => {
-            let bytes = forms::template::write(
-                call,
-                parse_kind(&kind)?,
-                parse_lang(&lang)?,
-                &Default::default(),
-            )
-            .map_err(|e| e.to_string())?;
+        FormsCommand::Template {
+            kind,
+            lang,
+            out,
+            example,
+        } => {
+            let kind = parse_kind(&kind)?;
+            let values = if example {
+                forms::sample::complete(kind)
+            } else {
+                Default::default()
+            };
+            let bytes = forms::template::write(call, kind, parse_lang(&lang)?, &values)
+                .map_err(|e| e.to_string())?;
             std::fs::write(&out, bytes)
                 .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
             println!("{}", out.display());

@@ -7,11 +7,15 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod demo_pki;
 pub mod documents;
 pub mod email;
 pub mod error;
 pub mod profiles;
+pub mod signatures;
+pub mod signed_forms;
 pub mod state;
+pub mod submission;
 pub mod uploads;
 pub mod web;
 

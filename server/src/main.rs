@@ -75,7 +75,19 @@ async fn main() -> ExitCode {
 }
 
 async fn run(command: Command) -> Result<(), String> {
-    let config = Config::from_env().map_err(|e| e.to_string())?;
+    let mut config = Config::from_env().map_err(|e| e.to_string())?;
+    // A demo portal without real trust anchors trusts its own demo authority,
+    // so the demo forms can be signed and verified end to end.
+    if matches!(command, Command::Serve { demo: true }) && config.trust_anchors.is_none() {
+        let dir = config.data_dir.join("demo-pki");
+        config.trust_anchors = Some(server::demo_pki::ensure(&dir)?);
+        println!(
+            "Demo signing certificate (Maria Rossi): {0}/signer.pem, key {0}/signer.key\n  \
+             sign a form with: openssl cms -sign -binary -nodetach -outform DER -in modulo-A-1.pdf \
+             -signer {0}/signer.pem -inkey {0}/signer.key -out modulo-A-1.pdf.p7m",
+            dir.display()
+        );
+    }
     let state = server::build_state(config).await?;
     match command {
         Command::Migrate => {

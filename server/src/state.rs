@@ -2,6 +2,7 @@
 
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::signatures::TrustAnchors;
 use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
@@ -12,6 +13,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub clock: Clock,
     pub leptos: LeptosOptions,
+    /// The certification authorities signed forms must chain to.
+    pub anchors: Arc<TrustAnchors>,
 }
 
 impl AppState {
@@ -21,7 +24,13 @@ impl AppState {
             .site_root(config.site_dir.display().to_string())
             .site_pkg_dir("pkg")
             .build();
+        // Config::from_env has checked the file; a test config may point anywhere.
+        let anchors = match &config.trust_anchors {
+            Some(path) => TrustAnchors::load(path).expect("PORTAL_TRUST_ANCHORS loads"),
+            None => TrustAnchors::none(),
+        };
         AppState {
+            anchors: Arc::new(anchors),
             db,
             config: Arc::new(config),
             clock,

@@ -86,6 +86,20 @@ pub async fn store(received: Received, dir: &Path) -> Result<Received, UploadErr
     Ok(Received { path, ..received })
 }
 
+/// Keeps bytes the portal made itself (a receipt), by content like an upload.
+pub async fn store_bytes(dir: &Path, name: &str, bytes: &[u8]) -> Result<Received, UploadError> {
+    let sha256 = hex::encode(Sha256::digest(bytes));
+    tokio::fs::create_dir_all(dir).await.map_err(io)?;
+    let path = dir.join(&sha256);
+    tokio::fs::write(&path, bytes).await.map_err(io)?;
+    Ok(Received {
+        original_name: name.to_string(),
+        sha256,
+        size: bytes.len() as u64,
+        path,
+    })
+}
+
 /// Drops a received file that was refused.
 pub async fn discard(received: Received) {
     let _ = tokio::fs::remove_file(&received.path).await;

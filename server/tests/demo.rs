@@ -1,4 +1,5 @@
-//! `portal-server serve --demo`: demo accounts, and a demo proponent with a profile and drafts.
+//! `portal-server serve --demo`: demo accounts, and a demo proponent with a
+//! profile, two drafts and a candidacy submitted with forms signed by the demo CA.
 
 mod common;
 
@@ -6,7 +7,11 @@ use common::TestApp;
 
 #[tokio::test]
 async fn demo_data_is_created_once_and_is_consistent() {
-    let app = TestApp::new().await;
+    // As `serve --demo` does when no real trust anchors are configured.
+    let app = TestApp::new_with(|c| {
+        c.trust_anchors = Some(server::demo_pki::ensure(&c.data_dir.join("demo-pki")).unwrap())
+    })
+    .await;
     assert_eq!(server::demo::seed(&app.state).await.unwrap(), 4);
     assert_eq!(
         server::demo::seed(&app.state).await.unwrap(),
@@ -30,12 +35,36 @@ async fn demo_data_is_created_once_and_is_consistent() {
                 .collect()
         })
         .collect();
-    assert_eq!(ids.len(), 2, "{list}");
+    assert_eq!(ids.len(), 3, "{list}");
+    assert!(list.contains("Presentata"), "{list}");
+    // The submitted one: its reference, its receipt, the email with the receipt.
+    let submitted = proponent
+        .get(&format!("/candidacies/{}/submit", ids[0]))
+        .await
+        .body;
+    assert!(
+        submitted.contains(&format!("OL-2026-{:06}", ids[0].parse::<i64>().unwrap())),
+        "{submitted}"
+    );
+    assert!(submitted.contains("Scarica la ricevuta"));
+    assert!(app
+        .outbox()
+        .await
+        .iter()
+        .any(|m| m.attachment_name.is_some()));
+    let forms = proponent
+        .get(&format!("/candidacies/{}/forms", ids[0]))
+        .await
+        .body;
+    assert!(
+        forms.contains("Firma digitale valida di Maria Rossi (RSSMRA80A41F205B)"),
+        "{forms}"
+    );
     let profile = proponent.get("/profile").await.body;
     assert!(profile.contains("value=\"80050050154\""));
     // The located draft's point falls in its municipality's province, without a warning.
     let mut placed = 0;
-    for id in ids {
+    for id in &ids[1..] {
         let step = proponent
             .get(&format!("/candidacies/{id}/template"))
             .await

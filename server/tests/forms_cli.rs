@@ -1,4 +1,5 @@
-//! `portal-server forms template|check`: what staff run by hand.
+//! `portal-server forms template|check`: what staff run by hand (and the browser
+//! tests, for a complete example file).
 
 use std::process::Command;
 
@@ -46,6 +47,12 @@ fn a_template_is_written_and_an_empty_one_is_reported_field_by_field() {
     let (code, text) = portal(&["forms", "check", dir.join("fake.xlsx").to_str().unwrap()]);
     assert_eq!(code, 1);
     assert!(text.contains("non è un foglio di calcolo"), "{text}");
+
+    // The example is complete and valid.
+    let (code, _) = portal(&["forms", "template", "--kind", "a", "--example", "--out", path]);
+    assert_eq!(code, 0);
+    let (code, text) = portal(&["forms", "check", path]);
+    assert_eq!(code, 0, "{text}");
 
     let (code, text) = portal(&["forms", "template", "--kind", "z", "--out", path]);
     assert_eq!(code, 2);

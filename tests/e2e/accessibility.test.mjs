@@ -103,7 +103,7 @@ test("axe: no violations on a candidacy draft's pages, with errors too", { skip,
   await page.locator("form[enctype='multipart/form-data'] button[type=submit]").click();
   await page.locator("#upload-result").waitFor();
   // The context has no locale: the browser asks for English.
-  assert.match(await page.locator("#findings").innerText(), /C5 Title \(Italian\): mandatory: enter a value/);
+  assert.match(await page.locator("#upload-result .findings").innerText(), /C5 Title \(Italian\): mandatory: enter a value/);
   await audit(page, "template step with findings");
   await page.locator("#to-attachments").click();
   await page.waitForURL("**/attachments");

@@ -1,12 +1,16 @@
 // A proponent's candidacy in a real browser, with JavaScript and without:
 // profile -> new draft -> location (a mistake first) -> prefilled template download ->
-// upload it back and read the findings -> attach a photo.
+// upload it back and read the findings -> upload a complete one -> attachments ->
+// forms A and B downloaded, signed with openssl, uploaded and verified -> submit ->
+// the receipt email with the reference -> a second draft starts from the same profile.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { browserMissing, useStack, watchConsole } from "./harness.mjs";
+import { AxeBuilder } from "@axe-core/playwright";
+import { browserMissing, decodeQuotedPrintable, exampleTemplate, signWithDemoCertificate, useStack, watchConsole } from "./harness.mjs";
 
 const skip = browserMissing();
 const stack = useStack(skip);
+const PDF = Buffer.from("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
 const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=", "base64");
 
 async function journey(javaScriptEnabled) {
@@ -50,20 +54,86 @@ async function journey(javaScriptEnabled) {
   await page.getByLabel("File del modello compilato").setInputFiles(template);
   await page.getByRole("button", { name: "Carica e controlla" }).click();
   await page.locator("#upload-result").waitFor();
-  const findings = await page.locator("#findings").innerText();
+  const findings = await page.locator("#upload-result .findings").innerText();
   assert.match(findings, /C5 Titolo \(italiano\): campo obbligatorio/);
   assert.doesNotMatch(findings, /Comune: campo obbligatorio/, "the municipality came prefilled");
 
+  // Now a complete file: accepted.
+  await page.getByLabel("File del modello compilato").setInputFiles(exampleTemplate("b"));
+  await page.getByRole("button", { name: "Carica e controlla" }).click();
+  await page.locator("#upload-result.alert-success").waitFor();
+
   await page.getByRole("link", { name: "Continua con gli allegati" }).click();
   await page.waitForURL("**/attachments");
-  await page.locator("#f-photo").setInputFiles({ name: "facciata.png", mimeType: "image/png", buffer: PNG });
-  await page.locator("form[action*='purpose=photo'] button[type=submit]").click();
-  await page.waitForURL("**/attachments#slot-photo");
-  await page.getByRole("link", { name: "facciata.png" }).waitFor();
+  for (const [purpose, file] of [
+    ["photo", { name: "facciata.png", mimeType: "image/png", buffer: PNG }],
+    ["perimeter", { name: "perimetro.pdf", mimeType: "application/pdf", buffer: PDF }],
+    ["cadastral_extract", { name: "estratto.pdf", mimeType: "application/pdf", buffer: PDF }],
+  ]) {
+    await page.locator(`#f-${purpose}`).setInputFiles(file);
+    await page.locator(`form[action*='purpose=${purpose}'] button[type=submit]`).click();
+    await page.waitForURL(`**/attachments#slot-${purpose}`);
+    await page.getByRole("link", { name: file.name }).waitFor();
+  }
+
+  // Forms A and B: downloaded prefilled, signed digitally outside the portal, uploaded.
+  await page.getByRole("link", { name: "Continua con i moduli firmati" }).click();
+  await page.waitForURL("**/forms");
+  await audit(page, javaScriptEnabled, "signed forms, empty");
+  for (const form of ["a", "b"]) {
+    const downloading = page.waitForEvent("download");
+    await page.locator(`#download-form_${form}-it`).click();
+    const pdf = await (await downloading).path();
+    await page.locator(`#f-form_${form}`).setInputFiles(signWithDemoCertificate(stack.portal, pdf));
+    await page.locator(`form[action*='purpose=form_${form}'] button[type=submit]`).click();
+    await page.waitForURL(`**/forms#slot-form_${form}`);
+    assert.match(await page.locator(`#result-form_${form}`).innerText(), /Firma digitale valida di Maria Rossi \(RSSMRA80A41F205B\)/);
+  }
+  await audit(page, javaScriptEnabled, "signed forms, verified");
+
+  await page.getByRole("link", { name: "Continua con la verifica e l'invio" }).click();
+  await page.waitForURL("**/submit");
+  await audit(page, javaScriptEnabled, "check and submit");
+  await page.getByRole("button", { name: "Presenta la candidatura" }).click();
+  await page.waitForURL("**/submit#submitted");
+  const summary = await page.locator("#submitted").innerText();
+  const reference = summary.match(/OL-\d{4}-\d{6}/)[0];
+  assert.match(summary, /presentata il \d+ \w+ \d{4}, ore \d\d:\d\d:\d\d \(ora italiana\)/);
+  await audit(page, javaScriptEnabled, "submitted");
+
+  // The receipt email: the reference, a link to the candidacy, the PDF attached.
+  const mail = await waitForMail((m) => m.to.includes("proponente@demo.test") && m.raw.includes(reference));
+  assert.match(mail, new RegExp(`filename="${reference}.pdf"`));
+  assert.match(mail, /\/candidacies\/\d+\/submit/);
+
+  // A second candidacy starts from the same saved profile.
+  await page.locator("nav a[href='/candidacies']").click();
+  await page.waitForURL("**/candidacies");
+  assert.match(await page.locator("#candidacies").innerText(), new RegExp("Presentata"));
+  await page.locator("nav a[href='/profile']").click();
+  assert.equal(await page.getByLabel("Codice fiscale").inputValue(), "80050050154");
 
   assert.deepEqual(problems, [], "no console errors or CSP violations");
   await context.close();
 }
 
-test("a candidacy draft from location to attachments, with JavaScript", { skip, timeout: 90000 }, () => journey(true));
-test("the same draft journey with JavaScript disabled", { skip, timeout: 90000 }, () => journey(false));
+/** axe-core runs as a script in the page: with JavaScript off there is nothing to run it. */
+async function audit(page, javaScriptEnabled, label) {
+  if (!javaScriptEnabled) return;
+  const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  const summary = result.violations.map((v) => `${label}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  assert.deepEqual(summary, [], summary.join("\n"));
+}
+
+async function waitForMail(match, timeoutMs = 15000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const found = stack.sink.messages.find(match);
+    if (found) return decodeQuotedPrintable(found.raw);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("no matching email");
+}
+
+test("a candidacy from location to submission and its receipt email, with JavaScript", { skip, timeout: 180000 }, () => journey(true));
+test("the same journey to submission with JavaScript disabled", { skip, timeout: 180000 }, () => journey(false));

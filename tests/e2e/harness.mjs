@@ -1,6 +1,6 @@
 // Starts what an end-to-end test needs, all on loopback: an SMTP server that keeps
 // what it receives, the portal binary with a fresh data folder, and headless Chromium.
-import { spawn } from "node:child_process";
+import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, existsSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -99,6 +99,7 @@ export async function startPortal(smtpPort) {
   }
   return {
     base,
+    dataDir,
     stop: async () => {
       child.kill("SIGINT");
       await new Promise((r) => child.once("exit", r));
@@ -167,4 +168,24 @@ export function useStack(skip) {
     await stack.sink?.close();
   });
   return stack;
+}
+
+/**
+ * Signs `pdfPath` as the demo proponent's legal representative with the demo
+ * certificate that `serve --demo` made, using the openssl command as a person
+ * with a signing kit would; returns the path of the .p7m (CAdES, DER).
+ */
+export function signWithDemoCertificate(portal, pdfPath) {
+  const pki = join(portal.dataDir, "demo-pki");
+  const out = `${pdfPath}.p7m`;
+  execFileSync("openssl", ["cms", "-sign", "-binary", "-nodetach", "-outform", "DER", "-in", pdfPath,
+    "-signer", join(pki, "signer.pem"), "-inkey", join(pki, "signer.key"), "-out", out]);
+  return out;
+}
+
+/** A complete, valid Excel template of `kind` written by the portal's own command. */
+export function exampleTemplate(kind) {
+  const out = join(mkdtempSync(join(tmpdir(), "portal-example-")), `esempio-${kind}.xlsx`);
+  execFileSync(process.env.PORTAL_SERVER_BIN, ["forms", "template", "--kind", kind, "--example", "--out", out]);
+  return out;
 }

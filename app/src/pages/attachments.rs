@@ -51,6 +51,7 @@ pub fn attachments(
         <p>{ctx.t("attachments.intro")}</p>
         <ErrorSummary lang form=form.clone() labels=labels />
         {sections}
+        <p class="mt-4"><a id="to-signed-forms" class="btn btn-outline-primary" href=format!("/candidacies/{}/forms", head.id)>{ctx.t("signed.continue")}</a></p>
         <p><a href=format!("/candidacies/{}/template", head.id)>{ctx.t("attachments.back_to_template")}</a></p>
     };
     render(ctx, &title, body.into_any())

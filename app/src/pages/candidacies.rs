@@ -3,7 +3,7 @@
 use crate::components::{CsrfField, ErrorSummary, Field, FileField, Notice, SelectField};
 use crate::page::{render, PageCtx};
 use crate::pages::format_datetime;
-use crate::view_data::{CandidacyHead, CandidacyRow, FormState, PlacementView, TemplateUploadView};
+use crate::view_data::{CandidacyHead, CandidacyRow, FormState, PlacementView, UploadResultView};
 use leptos::prelude::*;
 
 pub const LOCATION_FIELDS: [(&str, &str); 5] = [
@@ -78,7 +78,7 @@ pub fn list(ctx: &PageCtx, rows: &[CandidacyRow], form: &FormState, closed: bool
     render(ctx, &title, body.into_any())
 }
 
-fn heading(ctx: &PageCtx, head: &CandidacyHead, step: &'static str) -> impl IntoView {
+pub(crate) fn heading(ctx: &PageCtx, head: &CandidacyHead, step: &'static str) -> impl IntoView {
     view! {
         <p class="text-muted mb-1">
             <a href="/candidacies">{ctx.t("candidacy.list_title")}</a>
@@ -124,7 +124,7 @@ pub fn template_step(
     ctx: &PageCtx,
     head: &CandidacyHead,
     placement: Option<&PlacementView>,
-    upload: Option<&TemplateUploadView>,
+    upload: Option<&UploadResultView>,
     form: &FormState,
 ) -> String {
     let lang = ctx.lang;
@@ -155,7 +155,7 @@ pub fn template_step(
         <p><a href=format!("/candidacies/{}/location", head.id)>{ctx.t("candidacy.change_location")}</a></p>
         <section class="mt-5" aria-labelledby="upload-title">
             <h2 id="upload-title" class="h3">{ctx.t("candidacy.upload_title")}</h2>
-            {upload.map(|u| upload_result(ctx, u))}
+            {upload.map(|u| upload_result(ctx, u, "upload-result"))}
             <ErrorSummary lang form=form.clone() labels=vec![("file", "candidacy.upload_file")] />
             <form method="post" action=action enctype="multipart/form-data" novalidate=true class="col-lg-8">
                 <CsrfField token=ctx.csrf.clone() />
@@ -170,7 +170,8 @@ pub fn template_step(
 }
 
 /// The last upload: which file, and every finding of its check, errors first.
-fn upload_result(ctx: &PageCtx, u: &TemplateUploadView) -> impl IntoView {
+/// `id` names the box, so a page with several uploads can link to each.
+pub(crate) fn upload_result(ctx: &PageCtx, u: &UploadResultView, id: &str) -> impl IntoView {
     let (verdict, class) = if u.accepted {
         (ctx.t("candidacy.upload_accepted"), "alert alert-success")
     } else {
@@ -194,10 +195,10 @@ fn upload_result(ctx: &PageCtx, u: &TemplateUploadView) -> impl IntoView {
         })
         .collect::<Vec<_>>();
     view! {
-        <div class=class role="status" id="upload-result">
+        <div class=class role="status" id=id.to_string()>
             <p class="fw-semibold mb-1">{verdict}</p>
             <p class="mb-1">{about}</p>
-            <ul class="mb-0" id="findings">{items}</ul>
+            <ul class="mb-0 findings">{items}</ul>
         </div>
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod auth_token;
 pub mod candidacy;
+pub mod candidacy_event;
 pub mod document;
 pub mod login_failure;
 pub mod outbox;

@@ -12,6 +12,8 @@ impl MigratorTrait for Migrator {
             Box::new(CreateProfiles),
             Box::new(CreateCandidacies),
             Box::new(CreateDocuments),
+            Box::new(AddDocumentSignature),
+            Box::new(Submission),
         ]
     }
 }
@@ -73,6 +75,8 @@ enum Outbox {
     LastError,
     CreatedAt,
     SentAt,
+    AttachmentName,
+    AttachmentPath,
 }
 
 #[derive(DeriveMigrationName)]
@@ -275,6 +279,20 @@ enum Candidacies {
     Longitude,
     CreatedAt,
     UpdatedAt,
+    Reference,
+    SubmittedAt,
+}
+
+#[derive(DeriveIden)]
+enum CandidacyEvents {
+    Table,
+    Id,
+    CandidacyId,
+    At,
+    ActorId,
+    FromStatus,
+    ToStatus,
+    Note,
 }
 
 /// Candidacies of sites (§4.2), starting as drafts a proponent fills step by step.
@@ -340,6 +358,7 @@ enum Documents {
     Accepted,
     Report,
     CreatedAt,
+    Signature,
 }
 
 /// Files uploaded for a candidacy: the filled template (and, later, attachments).
@@ -381,5 +400,138 @@ impl MigrationTrait for CreateDocuments {
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.drop_table(Table::drop().table(Documents::Table).to_owned())
             .await
+    }
+}
+
+/// The verdict on a signed form's signature (valid, invalid, signer_mismatch,
+/// not_verifiable, handwritten); empty for other documents.
+pub struct AddDocumentSignature;
+
+impl MigrationName for AddDocumentSignature {
+    fn name(&self) -> &str {
+        "m20261122_000005_add_document_signature"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for AddDocumentSignature {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table(Documents::Table)
+                .add_column(string_len_null(Documents::Signature, 20))
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table(Documents::Table)
+                .drop_column(Documents::Signature)
+                .to_owned(),
+        )
+        .await
+    }
+}
+
+/// Submission: a candidacy's reference and instant, the record of every status
+/// change (who, when, why), and an optional file attached to an email (the receipt).
+pub struct Submission;
+
+impl MigrationName for Submission {
+    fn name(&self) -> &str {
+        "m20261122_000006_submission"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Submission {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        // SQLite alters one column per statement.
+        m.alter_table(
+            Table::alter()
+                .table(Candidacies::Table)
+                .add_column(string_len_null(Candidacies::Reference, 20))
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(Candidacies::Table)
+                .add_column(timestamp_with_time_zone_null(Candidacies::SubmittedAt))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("candidacies_reference")
+                .table(Candidacies::Table)
+                .col(Candidacies::Reference)
+                .unique()
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(CandidacyEvents::Table)
+                .col(big_pk_auto(CandidacyEvents::Id))
+                .col(big_integer(CandidacyEvents::CandidacyId))
+                .col(timestamp_with_time_zone(CandidacyEvents::At))
+                .col(big_integer(CandidacyEvents::ActorId))
+                .col(string_len(CandidacyEvents::FromStatus, 30))
+                .col(string_len(CandidacyEvents::ToStatus, 30))
+                .col(text(CandidacyEvents::Note))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(CandidacyEvents::Table, CandidacyEvents::CandidacyId)
+                        .to(Candidacies::Table, Candidacies::Id)
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .to_owned(),
+        )
+        .await?;
+        for column in [Outbox::AttachmentName, Outbox::AttachmentPath] {
+            m.alter_table(
+                Table::alter()
+                    .table(Outbox::Table)
+                    .add_column(string_len_null(column, 255))
+                    .to_owned(),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for column in [Outbox::AttachmentName, Outbox::AttachmentPath] {
+            m.alter_table(
+                Table::alter()
+                    .table(Outbox::Table)
+                    .drop_column(column)
+                    .to_owned(),
+            )
+            .await?;
+        }
+        m.drop_table(Table::drop().table(CandidacyEvents::Table).to_owned())
+            .await?;
+        m.drop_index(
+            Index::drop()
+                .name("candidacies_reference")
+                .table(Candidacies::Table)
+                .to_owned(),
+        )
+        .await?;
+        for column in [Candidacies::SubmittedAt, Candidacies::Reference] {
+            m.alter_table(
+                Table::alter()
+                    .table(Candidacies::Table)
+                    .drop_column(column)
+                    .to_owned(),
+            )
+            .await?;
+        }
+        Ok(())
     }
 }

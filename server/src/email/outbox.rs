@@ -23,9 +23,42 @@ pub async fn enqueue(
     vars: &[(&str, &str)],
     now: DateTime<Utc>,
 ) -> AppResult<()> {
+    insert(db, to, template, lang, vars, None, now).await
+}
+
+/// A file sent with an email: the name the recipient sees, and the stored file's path.
+pub struct Attachment<'a> {
+    pub name: &'a str,
+    pub path: &'a str,
+}
+
+/// `enqueue`, with a file attached (read when the message is sent).
+pub async fn enqueue_with_file(
+    db: &impl ConnectionTrait,
+    to: &str,
+    template: &str,
+    lang: Lang,
+    vars: &[(&str, &str)],
+    file: Attachment<'_>,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    insert(db, to, template, lang, vars, Some(file), now).await
+}
+
+async fn insert(
+    db: &impl ConnectionTrait,
+    to: &str,
+    template: &str,
+    lang: Lang,
+    vars: &[(&str, &str)],
+    file: Option<Attachment<'_>>,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
     let text =
         forms::email(template, lang.code(), vars).map_err(|e| AppError::Internal(e.to_string()))?;
     outbox::ActiveModel {
+        attachment_name: Set(file.as_ref().map(|f| f.name.to_string())),
+        attachment_path: Set(file.as_ref().map(|f| f.path.to_string())),
         to_addr: Set(to.to_string()),
         subject: Set(text.subject),
         body_text: Set(text.text),

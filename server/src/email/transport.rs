@@ -2,7 +2,7 @@
 
 use crate::config::{MailConfig, MailTransport};
 use crate::db::entities::outbox;
-use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
+use lettre::message::{header::ContentType, Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 #[derive(Clone)]
@@ -65,22 +65,33 @@ fn build(from: &str, message: &outbox::Model) -> Result<Message, SendError> {
         .to_addr
         .parse()
         .map_err(|e| SendError::Permanent(format!("recipient {:?}: {e}", message.to_addr)))?;
+    let text = MultiPart::alternative()
+        .singlepart(
+            SinglePart::builder()
+                .header(ContentType::TEXT_PLAIN)
+                .body(message.body_text.clone()),
+        )
+        .singlepart(
+            SinglePart::builder()
+                .header(ContentType::TEXT_HTML)
+                .body(message.body_html.clone()),
+        );
+    let body = match (&message.attachment_name, &message.attachment_path) {
+        (Some(name), Some(path)) => {
+            // A missing file may be a disk not yet mounted: try again later.
+            let bytes = std::fs::read(path)
+                .map_err(|e| SendError::Transient(format!("attachment {path}: {e}")))?;
+            let pdf = ContentType::parse("application/pdf").expect("a valid MIME type");
+            MultiPart::mixed()
+                .multipart(text)
+                .singlepart(Attachment::new(name.clone()).body(bytes, pdf))
+        }
+        _ => text,
+    };
     Message::builder()
         .from(from)
         .to(to)
         .subject(message.subject.clone())
-        .multipart(
-            MultiPart::alternative()
-                .singlepart(
-                    SinglePart::builder()
-                        .header(ContentType::TEXT_PLAIN)
-                        .body(message.body_text.clone()),
-                )
-                .singlepart(
-                    SinglePart::builder()
-                        .header(ContentType::TEXT_HTML)
-                        .body(message.body_html.clone()),
-                ),
-        )
+        .multipart(body)
         .map_err(|e| SendError::Permanent(e.to_string()))
 }

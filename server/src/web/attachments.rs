@@ -1,6 +1,6 @@
 //! /candidacies/{id}/attachments: photos, perimeter, cadastral extract, report.
 
-use super::candidacies::{head, own};
+use super::candidacies::{head, own, own_editable};
 use super::{page, see_other};
 use crate::db::entities::candidacy;
 use crate::documents;
@@ -66,7 +66,7 @@ pub async fn upload(
     Query(q): Query<Slot>,
     mut multipart: Multipart,
 ) -> AppResult<Response> {
-    let c = own(&ctx, id).await?;
+    let c = own_editable(&ctx, id).await?;
     let purpose = Purpose::from_code(&q.purpose).ok_or(AppError::NotFound)?;
     let dir = ctx.state.config.data_dir.join("uploads");
     let refuse = |key: &'static str, status: StatusCode| {
@@ -129,6 +129,7 @@ pub async fn upload(
         purpose.code(),
         &received,
         &[finding],
+        None,
         ctx.state.clock.now(),
     )
     .await?;
@@ -156,7 +157,7 @@ async fn read_for_check(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
 }
 
 pub async fn remove(ctx: Ctx, Path((id, document_id)): Path<(i64, i64)>) -> AppResult<Response> {
-    let c = own(&ctx, id).await?;
+    let c = own_editable(&ctx, id).await?;
     if !documents::remove(&ctx.state.db, c.id, document_id).await? {
         return Err(AppError::NotFound);
     }

@@ -6,10 +6,11 @@ use crate::db::entities::candidacy;
 use crate::documents;
 use crate::error::{AppError, AppResult};
 use crate::profiles;
+use crate::submission;
 use crate::uploads::{self, UploadError};
 use crate::web::context::Ctx;
 use app::view_data::{
-    CandidacyHead, CandidacyRow, FormState, PlacementView, Role, TemplateUploadView,
+    CandidacyHead, CandidacyRow, FormState, PlacementView, Role, UploadResultView,
 };
 use axum::extract::{Multipart, Path, Query};
 use axum::http::{header, StatusCode};
@@ -27,8 +28,17 @@ fn kind_key(c: &candidacy::Model) -> &'static str {
     }
 }
 
-fn status_key(_c: &candidacy::Model) -> &'static str {
-    "candidacy.status_draft"
+fn status_key(c: &candidacy::Model) -> &'static str {
+    match c.status.as_str() {
+        "submitted" => "candidacy.status_submitted",
+        "under_review" => "candidacy.status_under_review",
+        "integration_requested" => "candidacy.status_integration_requested",
+        "validated" => "candidacy.status_validated",
+        "published" => "candidacy.status_published",
+        "rejected" => "candidacy.status_rejected",
+        "withdrawn" => "candidacy.status_withdrawn",
+        _ => "candidacy.status_draft",
+    }
 }
 
 pub(super) fn head(c: &candidacy::Model) -> CandidacyHead {
@@ -112,10 +122,22 @@ pub(super) async fn own(ctx: &Ctx, id: i64) -> AppResult<candidacy::Model> {
     candidacies::find_own(&ctx.state.db, account.id, id).await
 }
 
-/// A candidacy's address leads to the step it is at.
+/// `own`, for a change: a submitted candidacy is read-only for its proponent.
+pub(super) async fn own_editable(ctx: &Ctx, id: i64) -> AppResult<candidacy::Model> {
+    let c = own(ctx, id).await?;
+    if submission::editable(&c) {
+        Ok(c)
+    } else {
+        Err(AppError::Locked)
+    }
+}
+
+/// A candidacy's address leads to the step it is at; a submitted one to its summary.
 pub async fn show(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
     let c = own(&ctx, id).await?;
-    let step = if c.latitude.is_some() {
+    let step = if !submission::editable(&c) {
+        "submit"
+    } else if c.latitude.is_some() {
         "template"
     } else {
         "location"
@@ -147,7 +169,7 @@ pub async fn save_location(
     Path(id): Path<i64>,
     Form(values): Form<BTreeMap<String, String>>,
 ) -> AppResult<Response> {
-    let c = own(&ctx, id).await?;
+    let c = own_editable(&ctx, id).await?;
     let values = values
         .into_iter()
         .filter(|(k, _)| {
@@ -189,7 +211,7 @@ async fn render_template_step(
         .await?
         .map(|d| {
             let english = ctx.lang == app::Lang::En;
-            TemplateUploadView {
+            UploadResultView {
                 findings: documents::read_findings(&d)
                     .into_iter()
                     .map(|f| (f.severity, if english { f.en } else { f.it }))
@@ -222,7 +244,7 @@ pub async fn upload_template(
     Path(id): Path<i64>,
     mut multipart: Multipart,
 ) -> AppResult<Response> {
-    let c = own(&ctx, id).await?;
+    let c = own_editable(&ctx, id).await?;
     let dir = ctx.state.config.data_dir.join("uploads");
     let limit = forms::template::guard::MAX_FILE_BYTES as u64;
     let received = match uploads::receive(&mut multipart, "file", &dir, limit).await {
@@ -259,6 +281,7 @@ pub async fn upload_template(
         documents::TEMPLATE,
         &received,
         &findings,
+        None,
         ctx.state.clock.now(),
     )
     .await?;

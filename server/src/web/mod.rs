@@ -9,6 +9,8 @@ pub mod errors;
 pub mod pages;
 pub mod profile;
 pub mod security;
+pub mod signed_forms;
+pub mod submission;
 
 use crate::state::AppState;
 use app::view_data::RomeDateTime;
@@ -98,6 +100,24 @@ pub fn router(state: AppState) -> Router {
             "/candidacies/{id}/attachments/{document}/delete",
             post(attachments::remove),
         )
+        .route(
+            "/candidacies/{id}/forms",
+            get(signed_forms::show)
+                .post(signed_forms::upload)
+                .layer(DefaultBodyLimit::max(
+                    forms::attachments::MAX_ATTACHMENT_BYTES as usize + 64 * 1024,
+                )),
+        )
+        .route(
+            "/candidacies/{id}/forms/{file}",
+            get(signed_forms::download),
+        )
+        .route(
+            "/candidacies/{id}/submit",
+            get(submission::show).post(submission::submit),
+        )
+        .route("/candidacies/{id}/withdraw", post(submission::withdraw))
+        .route("/candidacies/{id}/receipt.pdf", get(submission::receipt))
         .route(
             "/candidacies/{id}/documents/{document}",
             get(attachments::download),

@@ -3,6 +3,7 @@
 //! is set, a fresh schema in that PostgreSQL database, dropped at the end.
 #![allow(dead_code)]
 
+pub mod signing;
 pub mod smtp;
 
 use axum::body::Body;
@@ -59,12 +60,18 @@ pub fn test_config(dir: &std::path::Path, database_url: String) -> Config {
             per_ip: 20,
             window_minutes: 15,
         },
+        trust_anchors: None,
         production: false,
     }
 }
 
 impl TestApp {
     pub async fn new() -> TestApp {
+        TestApp::new_with(|_| {}).await
+    }
+
+    /// A portal whose configuration `adjust` changes first (trust anchors, deadline…).
+    pub async fn new_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let (url, schema) = match std::env::var("PORTAL_TEST_DATABASE_URL") {
             Ok(base) if !base.is_empty() => {
@@ -86,7 +93,8 @@ impl TestApp {
                 None,
             ),
         };
-        let config = test_config(dir.path(), url.clone());
+        let mut config = test_config(dir.path(), url.clone());
+        adjust(&mut config);
         let db = server::db::connect(&url, schema.as_deref())
             .await
             .expect("database connects and migrates");

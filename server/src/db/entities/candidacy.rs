@@ -10,7 +10,7 @@ pub struct Model {
     pub user_id: i64,
     /// "a" settlement opportunity, "b" investment proposal
     pub kind: String,
-    /// draft (later: submitted, under_review, …)
+    /// draft | submitted | under_review | integration_requested | validated | published | rejected | withdrawn
     pub status: String,
     /// ISTAT code of the municipality
     pub municipality_code: Option<String>,
@@ -20,6 +20,9 @@ pub struct Model {
     pub longitude: Option<f64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// `OL-2028-000123`, given at the first submission.
+    pub reference: Option<String>,
+    pub submitted_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -8,7 +8,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub candidacy_id: i64,
-    /// "template" (later: photo, perimeter, cadastral_extract, form_a, …)
+    /// template, photo, perimeter, cadastral_extract, report, form_a, form_b, form_c, id_document
     pub purpose: String,
     /// The name on the uploader's computer, shown back to them; never used as a path.
     pub original_name: String,
@@ -20,6 +20,8 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub report: String,
     pub created_at: DateTimeUtc,
+    /// For signed forms: valid | invalid | signer_mismatch | not_verifiable | handwritten.
+    pub signature: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

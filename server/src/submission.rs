@@ -1,0 +1,342 @@
+//! Submitting a candidacy: what is still missing, the reference, the receipt
+//! (a PDF listing every document with its SHA-256, stored and emailed), the
+//! record of the change; and withdrawing it.
+
+use crate::candidacies::kind_of;
+use crate::db::entities::{candidacy, candidacy_event, document, profile, user};
+use crate::documents;
+use crate::email::outbox::{self, Attachment};
+use crate::error::{AppError, AppResult};
+use crate::signed_forms::{forms_needed, handwritten, ID_DOCUMENT};
+use crate::state::AppState;
+use crate::uploads;
+use chrono::{DateTime, Datelike, Utc};
+use chrono_tz::Europe::Rome;
+use forms::attachments;
+use forms::receipt::{Receipt, ReceiptDocument};
+use forms::reference::Municipalities;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, QueryFilter, TransactionTrait,
+};
+
+pub const DRAFT: &str = crate::candidacies::DRAFT;
+pub const SUBMITTED: &str = "submitted";
+pub const INTEGRATION_REQUESTED: &str = "integration_requested";
+pub const WITHDRAWN: &str = "withdrawn";
+pub const RECEIPT: &str = "receipt";
+
+/// Whether the proponent may change the candidacy: a draft, or one staff sent back.
+pub fn editable(c: &candidacy::Model) -> bool {
+    c.status == DRAFT || c.status == INTEGRATION_REQUESTED
+}
+
+/// Whether the proponent may still withdraw it.
+pub fn withdrawable(c: &candidacy::Model) -> bool {
+    !matches!(c.status.as_str(), DRAFT | WITHDRAWN | "rejected")
+}
+
+/// Something the candidacy still lacks: what (a translation key) and the step that fixes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Gap {
+    pub key: &'static str,
+    /// The step's path under the candidacy (`location`, …), or an absolute path.
+    pub step: &'static str,
+}
+
+/// Everything missing before submission, in the order of the steps.
+pub async fn gaps(
+    db: &DatabaseConnection,
+    c: &candidacy::Model,
+    owner: Option<&profile::Model>,
+) -> AppResult<Vec<Gap>> {
+    let mut gaps = Vec::new();
+    let mut gap = |key, step| gaps.push(Gap { key, step });
+    if owner.is_none() {
+        gap("submit.gap_profile", "/profile");
+    }
+    if c.latitude.is_none() {
+        gap("submit.gap_location", "location");
+    }
+    match documents::latest(db, c.id, documents::TEMPLATE).await? {
+        None => gap("submit.gap_template", "template"),
+        Some(d) if !d.accepted => gap("submit.gap_template_errors", "template"),
+        Some(_) => {}
+    }
+    for purpose in attachments::ALL.into_iter().filter(|p| p.mandatory()) {
+        if documents::latest(db, c.id, purpose.code()).await?.is_none() {
+            let key = match purpose {
+                attachments::Purpose::Photo => "submit.gap_photo",
+                attachments::Purpose::Perimeter => "submit.gap_perimeter",
+                _ => "submit.gap_cadastral_extract",
+            };
+            gap(key, "attachments");
+        }
+    }
+    let mut signed = Vec::new();
+    for form in forms_needed(c) {
+        let latest = documents::latest(db, c.id, form.code()).await?;
+        let ok = latest
+            .as_ref()
+            .and_then(|d| d.signature.as_deref())
+            .is_some_and(|s| s == "valid" || s == "handwritten");
+        if !ok {
+            gap(
+                match form.letter() {
+                    'A' => "submit.gap_form_a",
+                    'B' => "submit.gap_form_b",
+                    _ => "submit.gap_form_c",
+                },
+                "forms",
+            );
+        }
+        signed.push(latest);
+    }
+    if handwritten(&signed) && documents::latest(db, c.id, ID_DOCUMENT).await?.is_none() {
+        gap("submit.gap_id_document", "forms");
+    }
+    Ok(gaps)
+}
+
+/// `OL-2028-000123`: the year of submission (Rome) and the candidacy's number,
+/// unique without a counter to share between server instances.
+pub fn reference(candidacy_id: i64, at: DateTime<Utc>) -> String {
+    format!("OL-{}-{candidacy_id:06}", at.with_timezone(&Rome).year())
+}
+
+/// The documents that make up the submission, in the order of the steps.
+async fn submitted_documents(
+    db: &DatabaseConnection,
+    c: &candidacy::Model,
+) -> AppResult<Vec<document::Model>> {
+    let mut docs = Vec::new();
+    docs.extend(documents::latest(db, c.id, documents::TEMPLATE).await?);
+    for purpose in attachments::ALL {
+        docs.extend(documents::all_for(db, c.id, purpose.code()).await?);
+    }
+    for form in forms_needed(c) {
+        docs.extend(documents::latest(db, c.id, form.code()).await?);
+    }
+    docs.extend(documents::latest(db, c.id, ID_DOCUMENT).await?);
+    Ok(docs)
+}
+
+fn document_label(lang: app::Lang, purpose: &str) -> String {
+    let key = match purpose {
+        "template" => "submit.doc_template",
+        "photo" => "attachments.photo",
+        "perimeter" => "attachments.perimeter",
+        "cadastral_extract" => "attachments.cadastral_extract",
+        "report" => "attachments.report",
+        "form_a" => "signed.form_a",
+        "form_b" => "signed.form_b",
+        "form_c" => "signed.form_c",
+        _ => "signed.id_document",
+    };
+    app::i18n::t(lang, key)
+}
+
+fn site(c: &candidacy::Model) -> String {
+    let municipality = c
+        .municipality_code
+        .as_deref()
+        .and_then(|code| Municipalities::get().by_istat_code(code))
+        .map(|m| m.list_label())
+        .unwrap_or_default();
+    [municipality, c.address.clone().unwrap_or_default()]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Submits `c` for `filer`: refuses after the closing instant and when
+/// something is missing; otherwise records the change, stores the receipt and
+/// queues the email with it, all or nothing.
+pub async fn submit(
+    state: &AppState,
+    c: &candidacy::Model,
+    filer: &user::Model,
+    owner: &profile::Model,
+    lang: app::Lang,
+) -> AppResult<Result<candidacy::Model, Refusal>> {
+    let now = state.clock.now();
+    // A first submission must arrive in time; one that staff sent back may be answered later.
+    if c.reference.is_none() && now > state.config.submission_deadline {
+        return Ok(Err(Refusal::Closed));
+    }
+    if !editable(c) {
+        return Err(AppError::Locked);
+    }
+    let missing = gaps(&state.db, c, Some(owner)).await?;
+    if !missing.is_empty() {
+        return Ok(Err(Refusal::Incomplete(missing)));
+    }
+    let reference = c.reference.clone().unwrap_or_else(|| reference(c.id, now));
+    let docs = submitted_documents(&state.db, c).await?;
+    let receipt = Receipt {
+        reference: reference.clone(),
+        submitted: app::pages::format_datetime(lang, &crate::web::rome(now)),
+        kind: app::i18n::t(
+            lang,
+            match kind_of(c) {
+                forms::Kind::Settlement => "candidacy.kind_a",
+                forms::Kind::Investment => "candidacy.kind_b",
+            },
+        ),
+        proponent: owner.name.clone(),
+        tax_code: owner.tax_code.clone(),
+        filer: filer.email.clone(),
+        site: site(c),
+        documents: docs
+            .iter()
+            .map(|d| ReceiptDocument {
+                label: document_label(lang, &d.purpose),
+                name: d.original_name.clone(),
+                size: d.size,
+                sha256: d.sha256.clone(),
+            })
+            .collect(),
+    };
+    let pdf_lang = if lang == app::Lang::En {
+        forms::Lang::En
+    } else {
+        forms::Lang::It
+    };
+    let pdf = tokio::task::spawn_blocking(move || forms::receipt::render(pdf_lang, &receipt))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let dir = state.config.data_dir.join("uploads");
+    let name = format!("{reference}.pdf");
+    let stored = uploads::store_bytes(&dir, &name, &pdf)
+        .await
+        .map_err(|e| AppError::Internal(format!("{e:?}")))?;
+
+    let txn = state.db.begin().await?;
+    // Only one of two simultaneous submissions (two tabs, two instances) wins.
+    let changed = candidacy::Entity::update_many()
+        .col_expr(candidacy::Column::Status, Expr::value(SUBMITTED))
+        .col_expr(
+            candidacy::Column::Reference,
+            Expr::value(Some(reference.clone())),
+        )
+        .col_expr(candidacy::Column::SubmittedAt, Expr::value(Some(now)))
+        .col_expr(candidacy::Column::UpdatedAt, Expr::value(now))
+        .filter(candidacy::Column::Id.eq(c.id))
+        .filter(candidacy::Column::Status.eq(c.status.clone()))
+        .exec(&txn)
+        .await?;
+    if changed.rows_affected != 1 {
+        txn.rollback().await?;
+        return Err(AppError::Locked);
+    }
+    record_event(&txn, c.id, filer.id, &c.status, SUBMITTED, "", now).await?;
+    documents::record(&txn, c.id, RECEIPT, &stored, &[], None, now).await?;
+    let link = state.link(&format!("/candidacies/{}/submit", c.id));
+    let path = stored.path.display().to_string();
+    outbox::enqueue_with_file(
+        &txn,
+        &filer.email,
+        "submission_receipt",
+        lang,
+        &[("reference", &reference), ("link", &link)],
+        Attachment {
+            name: &name,
+            path: &path,
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Ok(candidacy::Entity::find_by_id(c.id)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?))
+}
+
+/// Why a submission was refused.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Refusal {
+    /// After the closing instant.
+    Closed,
+    Incomplete(Vec<Gap>),
+}
+
+/// Withdraws a submitted candidacy; its data and files stay, for the record.
+pub async fn withdraw(
+    state: &AppState,
+    c: &candidacy::Model,
+    actor: &user::Model,
+    lang: app::Lang,
+) -> AppResult<()> {
+    if !withdrawable(c) {
+        return Err(AppError::Locked);
+    }
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let changed = candidacy::Entity::update_many()
+        .col_expr(candidacy::Column::Status, Expr::value(WITHDRAWN))
+        .col_expr(candidacy::Column::UpdatedAt, Expr::value(now))
+        .filter(candidacy::Column::Id.eq(c.id))
+        .filter(candidacy::Column::Status.eq(c.status.clone()))
+        .exec(&txn)
+        .await?;
+    if changed.rows_affected != 1 {
+        txn.rollback().await?;
+        return Err(AppError::Locked);
+    }
+    record_event(&txn, c.id, actor.id, &c.status, WITHDRAWN, "", now).await?;
+    let reference = c.reference.clone().unwrap_or_default();
+    let link = state.link(&format!("/candidacies/{}/submit", c.id));
+    outbox::enqueue(
+        &txn,
+        &actor.email,
+        "withdrawal_confirmation",
+        lang,
+        &[("reference", &reference), ("link", &link)],
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+pub async fn record_event(
+    db: &impl ConnectionTrait,
+    candidacy_id: i64,
+    actor_id: i64,
+    from: &str,
+    to: &str,
+    note: &str,
+    at: DateTime<Utc>,
+) -> AppResult<()> {
+    candidacy_event::ActiveModel {
+        candidacy_id: Set(candidacy_id),
+        at: Set(at),
+        actor_id: Set(actor_id),
+        from_status: Set(from.to_string()),
+        to_status: Set(to.to_string()),
+        note: Set(note.to_string()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_reference_takes_the_year_in_rome() {
+        // 31 December 2026, 23:30 UTC is already 2027 in Rome.
+        let at = DateTime::parse_from_rfc3339("2026-12-31T23:30:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(reference(123, at), "OL-2027-000123");
+        assert_eq!(reference(1_234_567, at), "OL-2027-1234567");
+    }
+}

@@ -1,0 +1,240 @@
+//! /candidacies/{id}/forms: forms A and B to download prefilled, their signed
+//! copies to upload and verify, and the identity document for a handwritten signature.
+
+use super::candidacies::{head, own, own_editable};
+use super::{page, rome, see_other};
+use crate::db::entities::{candidacy, document};
+use crate::documents::{self, Finding};
+use crate::error::{AppError, AppResult};
+use crate::profiles;
+use crate::signatures;
+use crate::signed_forms::{self, forms_needed, handwritten, Assessment, ID_DOCUMENT};
+use crate::uploads::{self, UploadError};
+use crate::web::context::Ctx;
+use app::view_data::{FormState, SignedSlotView, UploadResultView};
+use axum::extract::{Multipart, Path, Query};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use forms::attachments::{self, Purpose, MAX_ATTACHMENT_BYTES};
+use forms::signed_forms::Form;
+use forms::Lang;
+use serde::Deserialize;
+
+fn upload_view(ctx: &Ctx, d: document::Model) -> UploadResultView {
+    let english = ctx.lang == app::Lang::En;
+    UploadResultView {
+        findings: documents::read_findings(&d)
+            .into_iter()
+            .map(|f| (f.severity, if english { f.en } else { f.it }))
+            .collect(),
+        name: d.original_name,
+        size_bytes: d.size,
+        uploaded: rome(d.created_at),
+        accepted: d.accepted,
+    }
+}
+
+async fn render(
+    ctx: &Ctx,
+    c: &candidacy::Model,
+    form: &FormState,
+    status: StatusCode,
+) -> AppResult<Response> {
+    let mut latest = Vec::new();
+    for f in forms_needed(c) {
+        latest.push((
+            f.code(),
+            documents::latest(&ctx.state.db, c.id, f.code()).await?,
+        ));
+    }
+    let id_needed = handwritten(&latest.iter().map(|(_, d)| d.clone()).collect::<Vec<_>>());
+    let id_doc = documents::latest(&ctx.state.db, c.id, ID_DOCUMENT).await?;
+    let mut slots: Vec<SignedSlotView> = latest
+        .into_iter()
+        .map(|(purpose, d)| SignedSlotView {
+            purpose,
+            needed: true,
+            upload: d.map(|d| upload_view(ctx, d)),
+        })
+        .collect();
+    slots.push(SignedSlotView {
+        purpose: ID_DOCUMENT,
+        needed: id_needed,
+        upload: id_doc.map(|d| upload_view(ctx, d)),
+    });
+    let html = app::pages::signed_forms::signed_forms(&ctx.page(), &head(c), &slots, form);
+    Ok(page(status, html))
+}
+
+pub async fn show(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+    let c = own(&ctx, id).await?;
+    render(&ctx, &c, &FormState::default(), StatusCode::OK).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct LangQuery {
+    lang: Option<String>,
+}
+
+/// A form prefilled from the profile and the draft, as a PDF download.
+pub async fn download(
+    ctx: Ctx,
+    Path((id, file)): Path<(i64, String)>,
+    Query(q): Query<LangQuery>,
+) -> AppResult<Response> {
+    let c = own(&ctx, id).await?;
+    let form = file
+        .strip_suffix(".pdf")
+        .and_then(|letter| Form::from_code(&format!("form_{}", letter.to_lowercase())))
+        .filter(|f| forms_needed(&c).contains(f))
+        .ok_or(AppError::NotFound)?;
+    let lang =
+        q.lang
+            .as_deref()
+            .and_then(Lang::from_code)
+            .unwrap_or(if ctx.lang == app::Lang::En {
+                Lang::En
+            } else {
+                Lang::It
+            });
+    // The forms speak of the owner: without a profile there is nothing to fill them with.
+    let Some(owner) = profiles::load(&ctx.state.db, c.user_id).await? else {
+        return Ok(see_other("/profile"));
+    };
+    let bytes = tokio::task::spawn_blocking(move || signed_forms::render(form, &c, &owner, lang))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(AppError::Internal)?;
+    let name = form.file_name(lang, id);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Slot {
+    purpose: String,
+}
+
+/// A signed form (or the identity document): received to disk, checked, and
+/// kept with the verdict even when the signature is refused, so the page can
+/// say why. A file that is not a PDF or a signed envelope is not kept.
+pub async fn upload(
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(q): Query<Slot>,
+    mut multipart: Multipart,
+) -> AppResult<Response> {
+    let c = own_editable(&ctx, id).await?;
+    let form = Form::from_code(&q.purpose).filter(|f| forms_needed(&c).contains(f));
+    let purpose: &'static str = match form {
+        Some(f) => f.code(),
+        None if q.purpose == ID_DOCUMENT => ID_DOCUMENT,
+        None => return Err(AppError::NotFound),
+    };
+    let dir = ctx.state.config.data_dir.join("uploads");
+    let refuse = |key: &'static str| {
+        let mut form = FormState::default();
+        form.add_error(purpose, key);
+        form
+    };
+    let received = match uploads::receive(&mut multipart, purpose, &dir, MAX_ATTACHMENT_BYTES).await
+    {
+        Ok(received) => received,
+        Err(UploadError::Io(e)) => return Err(AppError::Internal(format!("upload failed: {e}"))),
+        Err(UploadError::TooLarge) => {
+            let form = refuse("error.attachment_too_large");
+            return render(&ctx, &c, &form, StatusCode::PAYLOAD_TOO_LARGE).await;
+        }
+        Err(UploadError::Missing) => {
+            let form = refuse("error.file_required");
+            return render(&ctx, &c, &form, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+    };
+    let bytes = tokio::fs::read(&received.path)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let outcome = match form {
+        Some(form) => {
+            // Whose signature counts comes from the profile; without one, fill it first.
+            let Some(owner) = profiles::load(&ctx.state.db, c.user_id).await? else {
+                uploads::discard(received).await;
+                return Ok(see_other("/profile"));
+            };
+            let expected = signed_forms::expected_signer(&owner);
+            let anchors = ctx.state.anchors.clone();
+            let candidacy_id = c.id;
+            // Verifying signatures and hashing 25 MB is CPU work: off the async workers.
+            tokio::task::spawn_blocking(move || {
+                let checked = signatures::check(&bytes, &anchors)?;
+                Some(signed_forms::assess(
+                    form,
+                    candidacy_id,
+                    &checked,
+                    &expected,
+                ))
+            })
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?
+            .ok_or("error.signed_unreadable")
+        }
+        None => tokio::task::spawn_blocking(move || identity_document(&bytes))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?,
+    };
+    let assessment = match outcome {
+        Ok(a) => a,
+        Err(key) => {
+            uploads::discard(received).await;
+            let form = refuse(key);
+            return render(&ctx, &c, &form, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+    };
+    let received = uploads::store(received, &dir)
+        .await
+        .map_err(|e| AppError::Internal(format!("{e:?}")))?;
+    documents::clear(&ctx.state.db, c.id, purpose).await?;
+    let signature = (purpose != ID_DOCUMENT).then_some(assessment.signature);
+    documents::record(
+        &ctx.state.db,
+        c.id,
+        purpose,
+        &received,
+        &assessment.findings,
+        signature,
+        ctx.state.clock.now(),
+    )
+    .await?;
+    Ok(see_other(&format!(
+        "/candidacies/{id}/forms#slot-{purpose}"
+    )))
+}
+
+/// An identity document: a PDF or a picture that decodes.
+fn identity_document(bytes: &[u8]) -> Result<Assessment, &'static str> {
+    let found =
+        attachments::check(Purpose::IdDocument, bytes).map_err(|m| match m.key.as_str() {
+            "attachment_image_broken" => "error.attachment_image_broken",
+            "attachment_wrong_type" => "error.attachment_wrong_type",
+            _ => "error.attachment_unknown_type",
+        })?;
+    Ok(Assessment {
+        signature: "",
+        findings: vec![Finding {
+            severity: "info".into(),
+            it: found.label().into(),
+            en: found.label().into(),
+        }],
+    })
+}

@@ -1,0 +1,131 @@
+//! /candidacies/{id}/submit: check and submit, then the submitted summary with
+//! the receipt; /withdraw; /receipt.pdf.
+
+use super::candidacies::{head, own};
+use super::{page, rome, see_other};
+use crate::db::entities::candidacy;
+use crate::documents;
+use crate::error::{AppError, AppResult};
+use crate::profiles;
+use crate::submission::{self, Refusal, RECEIPT, WITHDRAWN};
+use crate::web::context::Ctx;
+use app::view_data::{FormState, SubmissionView};
+use axum::extract::Path;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+use serde::Deserialize;
+
+async fn render(
+    ctx: &Ctx,
+    c: &candidacy::Model,
+    gaps: Option<Vec<submission::Gap>>,
+    form: &FormState,
+    status: StatusCode,
+) -> AppResult<Response> {
+    let editable = submission::editable(c);
+    let gaps = match gaps {
+        Some(g) => g,
+        None if editable => {
+            let owner = profiles::load(&ctx.state.db, c.user_id).await?;
+            submission::gaps(&ctx.state.db, c, owner.as_ref()).await?
+        }
+        None => Vec::new(),
+    };
+    let view = SubmissionView {
+        editable,
+        gaps: gaps
+            .into_iter()
+            .map(|g| {
+                let href = if g.step.starts_with('/') {
+                    g.step.to_string()
+                } else {
+                    format!("/candidacies/{}/{}", c.id, g.step)
+                };
+                (g.key, href)
+            })
+            .collect(),
+        closed: c.reference.is_none()
+            && ctx.state.clock.now() > ctx.state.config.submission_deadline,
+        deadline: rome(ctx.state.config.submission_deadline),
+        reference: c.reference.clone(),
+        submitted: c.submitted_at.map(rome),
+        has_receipt: documents::latest(&ctx.state.db, c.id, RECEIPT)
+            .await?
+            .is_some(),
+        withdrawable: submission::withdrawable(c),
+        withdrawn: c.status == WITHDRAWN,
+    };
+    let html = app::pages::submission::submission(&ctx.page(), &head(c), &view, form);
+    Ok(page(status, html))
+}
+
+pub async fn show(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+    let c = own(&ctx, id).await?;
+    render(&ctx, &c, None, &FormState::default(), StatusCode::OK).await
+}
+
+pub async fn submit(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+    let c = own(&ctx, id).await?;
+    let account = ctx.user()?.clone();
+    let Some(owner) = profiles::load(&ctx.state.db, c.user_id).await? else {
+        return Ok(see_other("/profile"));
+    };
+    match submission::submit(&ctx.state, &c, &account, &owner, ctx.lang).await? {
+        Ok(_) => Ok(see_other(&format!("/candidacies/{id}/submit#submitted"))),
+        // After the closing instant: the page says so, and nothing changes.
+        Err(Refusal::Closed) => {
+            render(&ctx, &c, None, &FormState::default(), StatusCode::FORBIDDEN).await
+        }
+        Err(Refusal::Incomplete(gaps)) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            render(&ctx, &c, Some(gaps), &FormState::default(), status).await
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct WithdrawForm {
+    confirm: String,
+}
+
+pub async fn withdraw(
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<WithdrawForm>,
+) -> AppResult<Response> {
+    let c = own(&ctx, id).await?;
+    if f.confirm != "yes" {
+        let mut form = FormState::default();
+        form.add_error("confirm", "error.confirm_required");
+        return render(&ctx, &c, None, &form, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    let account = ctx.user()?.clone();
+    submission::withdraw(&ctx.state, &c, &account, ctx.lang).await?;
+    Ok(see_other(&format!("/candidacies/{id}/submit")))
+}
+
+/// The receipt, as a download.
+pub async fn receipt(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+    let c = own(&ctx, id).await?;
+    let doc = documents::latest(&ctx.state.db, c.id, RECEIPT)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let path = ctx.state.config.data_dir.join("uploads").join(&doc.sha256);
+    let bytes = tokio::fs::read(&path)
+        .await
+        .map_err(|e| AppError::Internal(format!("{}: {e}", path.display())))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", doc.original_name),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -1,0 +1,115 @@
+//! Signed files for the tests, made by real tools: a throw-away PKI from the
+//! `openssl` command (`tests/pki/make-test-ca.sh`), CAdES envelopes from
+//! `openssl cms -sign -cades`, PAdES PDFs from pyHanko (`tests/pki/pades-sign.py`).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+/// The test PKI, made once per test binary.
+pub fn pki() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("ol-pki-{}", std::process::id()));
+        let script = repo().join("tests/pki/make-test-ca.sh");
+        let status = Command::new(&script).arg(&dir).status().unwrap();
+        assert!(status.success(), "{} failed", script.display());
+        dir
+    })
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// The trust anchors file of the tests: the test CA only.
+pub fn anchors_file() -> PathBuf {
+    pki().join("ca.pem")
+}
+
+fn scratch(name: &str, bytes: &[u8]) -> PathBuf {
+    static COUNT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = pki().join(format!("{n}-{name}"));
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+/// `content` in a CAdES envelope signed by `who` (owner, other, rogue), in DER.
+pub fn cades(content: &[u8], who: &str) -> Vec<u8> {
+    let input = scratch("in.bin", content);
+    let output = input.with_extension("p7m");
+    let dir = pki();
+    let chain = if who == "rogue" {
+        "rogue-ca.pem"
+    } else {
+        "ca.pem"
+    };
+    let status = Command::new("openssl")
+        .args([
+            "cms",
+            "-sign",
+            "-binary",
+            "-nodetach",
+            "-cades",
+            "-md",
+            "sha256",
+        ])
+        .args(["-outform", "DER", "-in"])
+        .arg(&input)
+        .arg("-signer")
+        .arg(dir.join(format!("{who}.pem")))
+        .arg("-inkey")
+        .arg(dir.join(format!("{who}.key")))
+        .arg("-certfile")
+        .arg(dir.join(chain))
+        .arg("-out")
+        .arg(&output)
+        .status()
+        .unwrap();
+    assert!(status.success(), "openssl cms -sign failed");
+    std::fs::read(output).unwrap()
+}
+
+/// Whether pyHanko can run here; CI requires it.
+pub fn pyhanko() -> bool {
+    let ok = Command::new("python3")
+        .args(["-c", "import pyhanko"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI requires pyHanko (python3 -m pip install pyhanko)"
+        );
+        eprintln!("SKIPPED: pyHanko is not installed (python3 -m pip install pyhanko)");
+    }
+    ok
+}
+
+/// `pdf` signed as PAdES by `who`.
+pub fn pades(pdf: &[u8], who: &str) -> Vec<u8> {
+    let input = scratch("in.pdf", pdf);
+    let output = input.with_extension("signed.pdf");
+    let dir = pki();
+    let chain = if who == "rogue" {
+        "rogue-ca.pem"
+    } else {
+        "ca.pem"
+    };
+    let out = Command::new("python3")
+        .arg(repo().join("tests/pki/pades-sign.py"))
+        .arg(dir.join(format!("{who}.key")))
+        .arg(dir.join(format!("{who}.pem")))
+        .arg(dir.join(chain))
+        .arg(&input)
+        .arg(&output)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "pades-sign.py failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::read(output).unwrap()
+}

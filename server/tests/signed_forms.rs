@@ -1,0 +1,234 @@
+//! The signed-forms step over HTTP: forms A and B download prefilled; their
+//! signed copies are verified (CAdES by `openssl cms`, PAdES by pyHanko, against
+//! a test CA); someone else's signature, a tampered file, the wrong form and an
+//! unsigned download are each flagged; a scan asks for the identity document.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::signing::{anchors_file, cades, pades, pyhanko};
+use common::{Client, TestApp};
+use forms::signed_forms::{find_marker, Form};
+use sea_orm::EntityTrait;
+use server::db::entities::document;
+
+async fn app() -> TestApp {
+    let anchors = anchors_file();
+    TestApp::new_with(|c| c.trust_anchors = Some(anchors)).await
+}
+
+/// Mario Rossi, owner, with a located draft; returns the candidacy's base path.
+async fn owner_with_draft(app: &TestApp, email: &str, ip: &str) -> (Client, String) {
+    let mut owner = app.user(email, "proponent", ip).await;
+    let profile = [
+        ("subject_type", "person"),
+        ("name", "Mario Rossi"),
+        ("tax_code", "RSSMRA80A01F205X"),
+        ("address", "Via Roma 1"),
+        ("postcode", "24044"),
+        ("city", "Dalmine"),
+        ("email", email),
+        ("phone", "+39 035 123 4567"),
+        ("property_role", "owner"),
+    ];
+    assert_eq!(
+        owner.post("/profile", &profile).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let r = owner.post("/candidacies", &[("kind", "a")]).await;
+    let base = r.location().trim_end_matches("/location").to_string();
+    let location = [
+        ("municipality", "Dalmine (BG)"),
+        ("address", "Via Buttaro 12"),
+        ("postcode", "24044"),
+        ("latitude", "45,6471"),
+        ("longitude", "9,6003"),
+    ];
+    let r = owner.post(&format!("{base}/location"), &location).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    (owner, base)
+}
+
+async fn upload(
+    owner: &mut Client,
+    base: &str,
+    purpose: &str,
+    name: &str,
+    bytes: &[u8],
+) -> common::TestResponse {
+    if owner.csrf().is_empty() {
+        owner.get("/").await;
+    }
+    let path = format!("{base}/forms?purpose={purpose}&_csrf={}", owner.csrf());
+    owner.upload_with(&path, purpose, name, bytes, None).await
+}
+
+async fn verdict(app: &TestApp, purpose: &str) -> Option<String> {
+    document::Entity::find()
+        .all(&app.state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|d| d.purpose == purpose)
+        .next_back()
+        .and_then(|d| d.signature)
+}
+
+#[tokio::test]
+async fn forms_download_prefilled_and_come_back_verified() {
+    let app = app().await;
+    let (mut owner, base) = owner_with_draft(&app, "mario@example.it", "10.0.5.1").await;
+    let page = owner.get(&format!("{base}/forms")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page
+        .body
+        .contains("Modulo A – Domanda e dichiarazioni del proprietario"));
+
+    let a = owner.get(&format!("{base}/forms/A.pdf")).await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(a.headers["content-type"], "application/pdf");
+    assert!(a.headers["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment"));
+    let id: i64 = base.rsplit('/').next().unwrap().parse().unwrap();
+    assert_eq!(find_marker(&a.bytes), Some((Form::A, id)));
+    let b = owner.get(&format!("{base}/forms/B.pdf?lang=en")).await;
+    assert_eq!(find_marker(&b.bytes), Some((Form::B, id)));
+    // Form C is for candidacies filed by a delegate.
+    assert_eq!(
+        owner.get(&format!("{base}/forms/C.pdf")).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // The owner signs form A as CAdES: valid, and the page names the signer.
+    let r = upload(
+        &mut owner,
+        &base,
+        "form_a",
+        "modulo-A.pdf.p7m",
+        &cades(&a.bytes, "owner"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(verdict(&app, "form_a").await.as_deref(), Some("valid"));
+    let page = owner.get(&format!("{base}/forms")).await.body;
+    assert!(
+        page.contains("Firma digitale valida di Mario Rossi (RSSMRA80A01F205X)"),
+        "{page}"
+    );
+
+    // Someone else signs it: a signer mismatch, said in words.
+    upload(
+        &mut owner,
+        &base,
+        "form_a",
+        "modulo-A.p7m",
+        &cades(&a.bytes, "other"),
+    )
+    .await;
+    assert_eq!(
+        verdict(&app, "form_a").await.as_deref(),
+        Some("signer_mismatch")
+    );
+    let page = owner.get(&format!("{base}/forms")).await.body;
+    assert!(
+        page.contains("è firmato da Luigi Verdi (VRDLGU70A01F205R), ma deve firmarlo Mario Rossi"),
+        "{page}"
+    );
+
+    // Form B put in form A's place.
+    upload(
+        &mut owner,
+        &base,
+        "form_a",
+        "b.p7m",
+        &cades(&b.bytes, "owner"),
+    )
+    .await;
+    assert_eq!(verdict(&app, "form_a").await.as_deref(), Some("invalid"));
+    assert!(owner
+        .get(&format!("{base}/forms"))
+        .await
+        .body
+        .contains("è il modulo B della candidatura"));
+
+    // The download itself, unsigned.
+    upload(&mut owner, &base, "form_a", "modulo-A.pdf", &a.bytes).await;
+    assert_eq!(verdict(&app, "form_a").await.as_deref(), Some("invalid"));
+
+    if pyhanko() {
+        let signed = pades(&b.bytes, "owner");
+        upload(&mut owner, &base, "form_b", "modulo-B-firmato.pdf", &signed).await;
+        assert_eq!(verdict(&app, "form_b").await.as_deref(), Some("valid"));
+        // Bytes changed after signing.
+        let mut forged = signed.clone();
+        let at = forged.windows(8).position(|w| w == b"OL-FORM:").unwrap();
+        forged[at + 10] = b'9';
+        upload(&mut owner, &base, "form_b", "modulo-B-firmato.pdf", &forged).await;
+        assert_eq!(verdict(&app, "form_b").await.as_deref(), Some("invalid"));
+        // Signed with a certificate from an authority nobody trusts.
+        upload(
+            &mut owner,
+            &base,
+            "form_b",
+            "b.pdf",
+            &pades(&b.bytes, "rogue"),
+        )
+        .await;
+        assert_eq!(
+            verdict(&app, "form_b").await.as_deref(),
+            Some("not_verifiable")
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_scan_needs_the_identity_document_and_junk_is_not_kept() {
+    let app = app().await;
+    let (mut owner, base) = owner_with_draft(&app, "scan@example.it", "10.0.5.2").await;
+    let page = owner.get(&format!("{base}/forms")).await.body;
+    assert!(page.contains("Nessun file: serve solo con una firma autografa."));
+
+    let scan = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+    let r = upload(&mut owner, &base, "form_a", "scansione.pdf", scan).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        verdict(&app, "form_a").await.as_deref(),
+        Some("handwritten")
+    );
+    let page = owner.get(&format!("{base}/forms")).await.body;
+    assert!(page.contains("trattato come scansione con firma autografa"));
+    assert!(
+        !page.contains("serve solo con una firma autografa"),
+        "now it is needed"
+    );
+
+    let r = upload(
+        &mut owner,
+        &base,
+        "form_b",
+        "note.txt",
+        b"not a signed file",
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("non è un PDF né un file firmato .p7m"));
+    assert_eq!(verdict(&app, "form_b").await, None);
+    let tmp = app.state.config.data_dir.join("uploads/tmp");
+    let left = std::fs::read_dir(&tmp).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(left, 0, "nothing half-kept in {}", tmp.display());
+
+    // Nobody else reaches the forms.
+    let mut stranger = app.user("other@example.it", "proponent", "10.0.5.3").await;
+    assert_eq!(
+        stranger.get(&format!("{base}/forms")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        stranger.get(&format!("{base}/forms/A.pdf")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let r = upload(&mut stranger, &base, "form_a", "x.pdf", scan).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
