@@ -70,14 +70,27 @@ pub struct Location {
     pub longitude: f64,
 }
 
-/// The location form of a saved draft.
-pub fn location_form(c: &candidacy::Model) -> FormState {
-    let municipality = c
-        .municipality_code
+/// "Bergamo (BG)" for the site's municipality; empty until the draft is located.
+pub fn municipality_label(c: &candidacy::Model) -> String {
+    c.municipality_code
         .as_deref()
         .and_then(|code| Municipalities::get().by_istat_code(code))
         .map(|m| m.list_label())
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// "Bergamo (BG), Via Grumello 57": where the site is, as far as the draft says.
+pub fn site_label(c: &candidacy::Model) -> String {
+    [municipality_label(c), c.address.clone().unwrap_or_default()]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The location form of a saved draft.
+pub fn location_form(c: &candidacy::Model) -> FormState {
+    let municipality = municipality_label(c);
     let number = |n: Option<f64>| n.map(|n| n.to_string()).unwrap_or_default();
     FormState::with_values([
         ("municipality", municipality.as_str()),

@@ -7,7 +7,6 @@ use crate::db::entities::{candidacy, document, profile};
 use crate::documents::Finding;
 use crate::signatures::{self, Checked, Format, Verdict};
 use app::i18n::t;
-use forms::reference::Municipalities;
 use forms::signed_forms::{self, Form};
 use forms::{Kind, Lang};
 
@@ -70,14 +69,8 @@ pub fn vars(
         Kind::Settlement => t(l, "candidacy.kind_a"),
         Kind::Investment => t(l, "candidacy.kind_b"),
     };
-    let municipality = c
-        .municipality_code
-        .as_deref()
-        .and_then(|code| Municipalities::get().by_istat_code(code))
-        .map(|m| m.list_label())
-        .unwrap_or_default();
     let site = [
-        municipality,
+        crate::candidacies::municipality_label(c),
         c.address.clone().unwrap_or_default(),
         c.postcode.clone().unwrap_or_default(),
     ]

@@ -14,7 +14,6 @@ use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Europe::Rome;
 use forms::attachments;
 use forms::receipt::{Receipt, ReceiptDocument};
-use forms::reference::Municipalities;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
@@ -137,20 +136,6 @@ fn document_label(lang: app::Lang, purpose: &str) -> String {
     app::i18n::t(lang, key)
 }
 
-fn site(c: &candidacy::Model) -> String {
-    let municipality = c
-        .municipality_code
-        .as_deref()
-        .and_then(|code| Municipalities::get().by_istat_code(code))
-        .map(|m| m.list_label())
-        .unwrap_or_default();
-    [municipality, c.address.clone().unwrap_or_default()]
-        .into_iter()
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// Submits `c` for `filer`: refuses after the closing instant and when
 /// something is missing; otherwise records the change, stores the receipt and
 /// queues the email with it, all or nothing.
@@ -188,7 +173,7 @@ pub async fn submit(
         proponent: owner.name.clone(),
         tax_code: owner.tax_code.clone(),
         filer: filer.email.clone(),
-        site: site(c),
+        site: crate::candidacies::site_label(c),
         documents: docs
             .iter()
             .map(|d| ReceiptDocument {
@@ -215,24 +200,7 @@ pub async fn submit(
         .map_err(|e| AppError::Internal(format!("{e:?}")))?;
 
     let txn = state.db.begin().await?;
-    // Only one of two simultaneous submissions (two tabs, two instances) wins.
-    let changed = candidacy::Entity::update_many()
-        .col_expr(candidacy::Column::Status, Expr::value(SUBMITTED))
-        .col_expr(
-            candidacy::Column::Reference,
-            Expr::value(Some(reference.clone())),
-        )
-        .col_expr(candidacy::Column::SubmittedAt, Expr::value(Some(now)))
-        .col_expr(candidacy::Column::UpdatedAt, Expr::value(now))
-        .filter(candidacy::Column::Id.eq(c.id))
-        .filter(candidacy::Column::Status.eq(c.status.clone()))
-        .exec(&txn)
-        .await?;
-    if changed.rows_affected != 1 {
-        txn.rollback().await?;
-        return Err(AppError::Locked);
-    }
-    record_event(&txn, c.id, filer.id, &c.status, SUBMITTED, "", now).await?;
+    change_status(&txn, c, SUBMITTED, filer.id, now, Some(&reference)).await?;
     documents::record(&txn, c.id, RECEIPT, &stored, &[], None, now).await?;
     let link = state.link(&format!("/candidacies/{}/submit", c.id));
     let path = stored.path.display().to_string();
@@ -276,18 +244,7 @@ pub async fn withdraw(
     }
     let now = state.clock.now();
     let txn = state.db.begin().await?;
-    let changed = candidacy::Entity::update_many()
-        .col_expr(candidacy::Column::Status, Expr::value(WITHDRAWN))
-        .col_expr(candidacy::Column::UpdatedAt, Expr::value(now))
-        .filter(candidacy::Column::Id.eq(c.id))
-        .filter(candidacy::Column::Status.eq(c.status.clone()))
-        .exec(&txn)
-        .await?;
-    if changed.rows_affected != 1 {
-        txn.rollback().await?;
-        return Err(AppError::Locked);
-    }
-    record_event(&txn, c.id, actor.id, &c.status, WITHDRAWN, "", now).await?;
+    change_status(&txn, c, WITHDRAWN, actor.id, now, None).await?;
     let reference = c.reference.clone().unwrap_or_default();
     let link = state.link(&format!("/candidacies/{}/submit", c.id));
     outbox::enqueue(
@@ -301,6 +258,39 @@ pub async fn withdraw(
     .await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// Moves `c` to status `to` and records who did it, unless someone changed it
+/// meanwhile (two tabs, two instances): then nothing changes and it is `Locked`.
+/// A submission also sets the reference and the instant.
+async fn change_status(
+    txn: &impl ConnectionTrait,
+    c: &candidacy::Model,
+    to: &str,
+    actor_id: i64,
+    now: DateTime<Utc>,
+    reference: Option<&str>,
+) -> AppResult<()> {
+    let mut update = candidacy::Entity::update_many()
+        .col_expr(candidacy::Column::Status, Expr::value(to))
+        .col_expr(candidacy::Column::UpdatedAt, Expr::value(now));
+    if let Some(reference) = reference {
+        update = update
+            .col_expr(
+                candidacy::Column::Reference,
+                Expr::value(Some(reference.to_string())),
+            )
+            .col_expr(candidacy::Column::SubmittedAt, Expr::value(Some(now)));
+    }
+    let changed = update
+        .filter(candidacy::Column::Id.eq(c.id))
+        .filter(candidacy::Column::Status.eq(c.status.clone()))
+        .exec(txn)
+        .await?;
+    if changed.rows_affected != 1 {
+        return Err(AppError::Locked);
+    }
+    record_event(txn, c.id, actor_id, &c.status, to, "", now).await
 }
 
 pub async fn record_event(

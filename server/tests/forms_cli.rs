@@ -49,7 +49,15 @@ fn a_template_is_written_and_an_empty_one_is_reported_field_by_field() {
     assert!(text.contains("non è un foglio di calcolo"), "{text}");
 
     // The example is complete and valid.
-    let (code, _) = portal(&["forms", "template", "--kind", "a", "--example", "--out", path]);
+    let (code, _) = portal(&[
+        "forms",
+        "template",
+        "--kind",
+        "a",
+        "--example",
+        "--out",
+        path,
+    ]);
     assert_eq!(code, 0);
     let (code, text) = portal(&["forms", "check", path]);
     assert_eq!(code, 0, "{text}");

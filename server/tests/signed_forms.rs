@@ -7,7 +7,7 @@ mod common;
 
 use axum::http::StatusCode;
 use common::signing::{anchors_file, cades, pades, pyhanko};
-use common::{Client, TestApp};
+use common::{rossi_with_draft, Client, TestApp};
 use forms::signed_forms::{find_marker, Form};
 use sea_orm::EntityTrait;
 use server::db::entities::document;
@@ -15,38 +15,6 @@ use server::db::entities::document;
 async fn app() -> TestApp {
     let anchors = anchors_file();
     TestApp::new_with(|c| c.trust_anchors = Some(anchors)).await
-}
-
-/// Mario Rossi, owner, with a located draft; returns the candidacy's base path.
-async fn owner_with_draft(app: &TestApp, email: &str, ip: &str) -> (Client, String) {
-    let mut owner = app.user(email, "proponent", ip).await;
-    let profile = [
-        ("subject_type", "person"),
-        ("name", "Mario Rossi"),
-        ("tax_code", "RSSMRA80A01F205X"),
-        ("address", "Via Roma 1"),
-        ("postcode", "24044"),
-        ("city", "Dalmine"),
-        ("email", email),
-        ("phone", "+39 035 123 4567"),
-        ("property_role", "owner"),
-    ];
-    assert_eq!(
-        owner.post("/profile", &profile).await.status,
-        StatusCode::SEE_OTHER
-    );
-    let r = owner.post("/candidacies", &[("kind", "a")]).await;
-    let base = r.location().trim_end_matches("/location").to_string();
-    let location = [
-        ("municipality", "Dalmine (BG)"),
-        ("address", "Via Buttaro 12"),
-        ("postcode", "24044"),
-        ("latitude", "45,6471"),
-        ("longitude", "9,6003"),
-    ];
-    let r = owner.post(&format!("{base}/location"), &location).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
-    (owner, base)
 }
 
 async fn upload(
@@ -77,7 +45,7 @@ async fn verdict(app: &TestApp, purpose: &str) -> Option<String> {
 #[tokio::test]
 async fn forms_download_prefilled_and_come_back_verified() {
     let app = app().await;
-    let (mut owner, base) = owner_with_draft(&app, "mario@example.it", "10.0.5.1").await;
+    let (mut owner, base) = rossi_with_draft(&app, "mario@example.it", "10.0.5.1").await;
     let page = owner.get(&format!("{base}/forms")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page
@@ -186,7 +154,7 @@ async fn forms_download_prefilled_and_come_back_verified() {
 #[tokio::test]
 async fn a_scan_needs_the_identity_document_and_junk_is_not_kept() {
     let app = app().await;
-    let (mut owner, base) = owner_with_draft(&app, "scan@example.it", "10.0.5.2").await;
+    let (mut owner, base) = rossi_with_draft(&app, "scan@example.it", "10.0.5.2").await;
     let page = owner.get(&format!("{base}/forms")).await.body;
     assert!(page.contains("Nessun file: serve solo con una firma autografa."));
 

@@ -7,7 +7,7 @@ mod common;
 
 use axum::http::StatusCode;
 use common::signing::{anchors_file, cades};
-use common::{at, Client, TestApp};
+use common::{at, rossi_with_draft, Client, TestApp};
 use forms::call::{Call, Kind, Lang};
 use sea_orm::EntityTrait;
 use server::db::entities::{candidacy, candidacy_event};
@@ -39,32 +39,7 @@ async fn upload(owner: &mut Client, path: &str, field: &str, name: &str, bytes: 
 
 /// Mario Rossi with a draft that has everything but what `skip` names.
 async fn complete_draft(app: &TestApp, email: &str, ip: &str, skip: &[&str]) -> (Client, String) {
-    let mut owner = app.user(email, "proponent", ip).await;
-    let profile = [
-        ("subject_type", "person"),
-        ("name", "Mario Rossi"),
-        ("tax_code", "RSSMRA80A01F205X"),
-        ("address", "Via Roma 1"),
-        ("postcode", "24044"),
-        ("city", "Dalmine"),
-        ("email", email),
-        ("phone", "+39 035 123 4567"),
-        ("property_role", "owner"),
-    ];
-    assert_eq!(
-        owner.post("/profile", &profile).await.status,
-        StatusCode::SEE_OTHER
-    );
-    let r = owner.post("/candidacies", &[("kind", "a")]).await;
-    let base = r.location().trim_end_matches("/location").to_string();
-    let location = [
-        ("municipality", "Bergamo (BG)"),
-        ("address", "Via Grumello 57"),
-        ("postcode", "24127"),
-        ("latitude", "45.6983"),
-        ("longitude", "9.6773"),
-    ];
-    owner.post(&format!("{base}/location"), &location).await;
+    let (mut owner, base) = rossi_with_draft(app, email, ip).await;
     if !skip.contains(&"template") {
         let values = forms::sample::complete(Kind::Settlement);
         let xlsx =

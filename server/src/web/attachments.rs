@@ -2,15 +2,15 @@
 
 use super::candidacies::{head, own, own_editable};
 use super::{page, see_other};
-use crate::db::entities::candidacy;
+use crate::db::entities::{candidacy, document};
 use crate::documents;
 use crate::error::{AppError, AppResult};
 use crate::uploads::{self, UploadError};
 use crate::web::context::Ctx;
 use app::view_data::{AttachmentSlotView, AttachmentView, FormState};
 use axum::extract::{Multipart, Path, Query};
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use forms::attachments::{self, Purpose, MAX_ATTACHMENT_BYTES};
 use serde::Deserialize;
 
@@ -164,40 +164,24 @@ pub async fn remove(ctx: Ctx, Path((id, document_id)): Path<(i64, i64)>) -> AppR
     Ok(see_other(&format!("/candidacies/{id}/attachments")))
 }
 
-/// One stored file of a candidacy, back to its owner: always as a download, never
-/// rendered by the browser from the portal's origin (attachment, nosniff, sandbox).
+/// One stored file of a candidacy, back to its owner, as a download.
 pub async fn download(ctx: Ctx, Path((id, document_id)): Path<(i64, i64)>) -> AppResult<Response> {
     let c = own(&ctx, id).await?;
     let doc = documents::find(&ctx.state.db, c.id, document_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    stored_file(&ctx, &doc, "application/octet-stream").await
+}
+
+/// The bytes of a stored document, as a download under its original name.
+pub(super) async fn stored_file(
+    ctx: &Ctx,
+    doc: &document::Model,
+    content_type: &str,
+) -> AppResult<Response> {
     let path = ctx.state.config.data_dir.join("uploads").join(&doc.sha256);
     let bytes = tokio::fs::read(&path)
         .await
         .map_err(|e| AppError::Internal(format!("{}: {e}", path.display())))?;
-    // Only letters, digits and a few marks survive in the header; the rest becomes "_".
-    let safe: String = doc
-        .original_name
-        .chars()
-        .map(|ch| {
-            if ch.is_ascii_alphanumeric() || "._- ".contains(ch) {
-                ch
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let headers = [
-        (header::CONTENT_TYPE, "application/octet-stream".to_string()),
-        (
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{safe}\""),
-        ),
-        (
-            header::CONTENT_SECURITY_POLICY,
-            "sandbox; default-src 'none'".to_string(),
-        ),
-        (header::CACHE_CONTROL, "private, no-store".to_string()),
-    ];
-    Ok((headers, bytes).into_response())
+    Ok(super::download(content_type, &doc.original_name, bytes))
 }

@@ -2,7 +2,7 @@
 
 use super::{page, rome, see_other};
 use crate::candidacies::{self, kind_of};
-use crate::db::entities::candidacy;
+use crate::db::entities::{candidacy, document};
 use crate::documents;
 use crate::error::{AppError, AppResult};
 use crate::profiles;
@@ -13,8 +13,8 @@ use app::view_data::{
     CandidacyHead, CandidacyRow, FormState, PlacementView, Role, UploadResultView,
 };
 use axum::extract::{Multipart, Path, Query};
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Form;
 use forms::reference::Municipalities;
 use forms::{Call, Kind, Lang};
@@ -50,13 +50,24 @@ pub(super) fn head(c: &candidacy::Model) -> CandidacyHead {
 }
 
 fn place(c: &candidacy::Model) -> String {
-    let municipality = c
-        .municipality_code
-        .as_deref()
-        .and_then(|code| Municipalities::get().by_istat_code(code));
-    match (municipality, &c.address) {
-        (Some(m), Some(address)) => format!("{} – {address}", m.list_label()),
+    match (candidacies::municipality_label(c), &c.address) {
+        (m, Some(address)) if !m.is_empty() => format!("{m} – {address}"),
         _ => String::new(),
+    }
+}
+
+/// A stored upload and what its checks said, in the page's language.
+pub(super) fn upload_result(ctx: &Ctx, d: document::Model) -> UploadResultView {
+    let english = ctx.lang == app::Lang::En;
+    UploadResultView {
+        findings: documents::read_findings(&d)
+            .into_iter()
+            .map(|f| (f.severity, if english { f.en } else { f.it }))
+            .collect(),
+        name: d.original_name,
+        size_bytes: d.size,
+        uploaded: rome(d.created_at),
+        accepted: d.accepted,
     }
 }
 
@@ -209,19 +220,7 @@ async fn render_template_step(
     });
     let upload = documents::latest(&ctx.state.db, c.id, documents::TEMPLATE)
         .await?
-        .map(|d| {
-            let english = ctx.lang == app::Lang::En;
-            UploadResultView {
-                findings: documents::read_findings(&d)
-                    .into_iter()
-                    .map(|f| (f.severity, if english { f.en } else { f.it }))
-                    .collect(),
-                name: d.original_name,
-                size_bytes: d.size,
-                uploaded: rome(d.created_at),
-                accepted: d.accepted,
-            }
-        });
+        .map(|d| upload_result(ctx, d));
     let html = app::pages::candidacies::template_step(
         &ctx.page(),
         &head(c),
@@ -317,19 +316,6 @@ pub async fn template_file(
     let bytes = forms::template::write(Call::embedded(), kind_of(&c), lang, &prefill)
         .map_err(|e| AppError::Internal(e.to_string()))?;
     let filename = format!("opportunity-lombardy-{}-{}.xlsx", c.id, lang.code());
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}\""),
-            ),
-            (header::CACHE_CONTROL, "private, no-store".to_string()),
-        ],
-        bytes,
-    )
-        .into_response())
+    let xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    Ok(super::download(xlsx, &filename, bytes))
 }

@@ -137,6 +137,35 @@ pub fn page(status: StatusCode, html: String) -> Response {
     (status, Html(html)).into_response()
 }
 
+/// A file for the browser to save, never to render from the portal's origin:
+/// `attachment`, a sandboxing CSP, not cached. Only letters, digits and `._- `
+/// of `filename` reach the header; anything else becomes `_`.
+pub fn download(content_type: &str, filename: &str, bytes: Vec<u8>) -> Response {
+    let safe: String = filename
+        .chars()
+        .map(|ch| {
+            if ch.is_ascii_alphanumeric() || "._- ".contains(ch) {
+                ch
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let headers = [
+        (header::CONTENT_TYPE, content_type.to_string()),
+        (
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{safe}\""),
+        ),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "sandbox; default-src 'none'".to_string(),
+        ),
+        (header::CACHE_CONTROL, "private, no-store".to_string()),
+    ];
+    (headers, bytes).into_response()
+}
+
 /// Post/redirect/get: after a successful form, go to a page that can be reloaded safely.
 pub fn see_other(path: &str) -> Response {
     Redirect::to(path).into_response()

@@ -1,9 +1,9 @@
 //! /candidacies/{id}/forms: forms A and B to download prefilled, their signed
 //! copies to upload and verify, and the identity document for a handwritten signature.
 
-use super::candidacies::{head, own, own_editable};
-use super::{page, rome, see_other};
-use crate::db::entities::{candidacy, document};
+use super::candidacies::{head, own, own_editable, upload_result};
+use super::{page, see_other};
+use crate::db::entities::candidacy;
 use crate::documents::{self, Finding};
 use crate::error::{AppError, AppResult};
 use crate::profiles;
@@ -11,28 +11,14 @@ use crate::signatures;
 use crate::signed_forms::{self, forms_needed, handwritten, Assessment, ID_DOCUMENT};
 use crate::uploads::{self, UploadError};
 use crate::web::context::Ctx;
-use app::view_data::{FormState, SignedSlotView, UploadResultView};
+use app::view_data::{FormState, SignedSlotView};
 use axum::extract::{Multipart, Path, Query};
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use forms::attachments::{self, Purpose, MAX_ATTACHMENT_BYTES};
 use forms::signed_forms::Form;
 use forms::Lang;
 use serde::Deserialize;
-
-fn upload_view(ctx: &Ctx, d: document::Model) -> UploadResultView {
-    let english = ctx.lang == app::Lang::En;
-    UploadResultView {
-        findings: documents::read_findings(&d)
-            .into_iter()
-            .map(|f| (f.severity, if english { f.en } else { f.it }))
-            .collect(),
-        name: d.original_name,
-        size_bytes: d.size,
-        uploaded: rome(d.created_at),
-        accepted: d.accepted,
-    }
-}
 
 async fn render(
     ctx: &Ctx,
@@ -54,13 +40,13 @@ async fn render(
         .map(|(purpose, d)| SignedSlotView {
             purpose,
             needed: true,
-            upload: d.map(|d| upload_view(ctx, d)),
+            upload: d.map(|d| upload_result(ctx, d)),
         })
         .collect();
     slots.push(SignedSlotView {
         purpose: ID_DOCUMENT,
         needed: id_needed,
-        upload: id_doc.map(|d| upload_view(ctx, d)),
+        upload: id_doc.map(|d| upload_result(ctx, d)),
     });
     let html = app::pages::signed_forms::signed_forms(&ctx.page(), &head(c), &slots, form);
     Ok(page(status, html))
@@ -106,19 +92,11 @@ pub async fn download(
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?
         .map_err(AppError::Internal)?;
-    let name = form.file_name(lang, id);
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-            (header::CACHE_CONTROL, "private, no-store".to_string()),
-        ],
+    Ok(super::download(
+        "application/pdf",
+        &form.file_name(lang, id),
         bytes,
-    )
-        .into_response())
+    ))
 }
 
 #[derive(Deserialize, Default)]

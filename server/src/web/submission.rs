@@ -11,8 +11,8 @@ use crate::submission::{self, Refusal, RECEIPT, WITHDRAWN};
 use crate::web::context::Ctx;
 use app::view_data::{FormState, SubmissionView};
 use axum::extract::Path;
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Form;
 use serde::Deserialize;
 
@@ -112,20 +112,5 @@ pub async fn receipt(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
     let doc = documents::latest(&ctx.state.db, c.id, RECEIPT)
         .await?
         .ok_or(AppError::NotFound)?;
-    let path = ctx.state.config.data_dir.join("uploads").join(&doc.sha256);
-    let bytes = tokio::fs::read(&path)
-        .await
-        .map_err(|e| AppError::Internal(format!("{}: {e}", path.display())))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{}\"", doc.original_name),
-            ),
-            (header::CACHE_CONTROL, "private, no-store".to_string()),
-        ],
-        bytes,
-    )
-        .into_response())
+    super::attachments::stored_file(&ctx, &doc, "application/pdf").await
 }

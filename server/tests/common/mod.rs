@@ -384,3 +384,37 @@ impl Client {
             .await
     }
 }
+
+/// Mario Rossi (RSSMRA80A01F205X: the owner of the test PKI in `signing`), with
+/// a saved profile and a draft of kind (a) located in Bergamo. Returns his client
+/// and the draft's path.
+pub async fn rossi_with_draft(app: &TestApp, email: &str, ip: &str) -> (Client, String) {
+    let mut owner = app.user(email, "proponent", ip).await;
+    let profile = [
+        ("subject_type", "person"),
+        ("name", "Mario Rossi"),
+        ("tax_code", "RSSMRA80A01F205X"),
+        ("address", "Via Roma 1"),
+        ("postcode", "24044"),
+        ("city", "Dalmine"),
+        ("email", email),
+        ("phone", "+39 035 123 4567"),
+        ("property_role", "owner"),
+    ];
+    assert_eq!(
+        owner.post("/profile", &profile).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let r = owner.post("/candidacies", &[("kind", "a")]).await;
+    let base = r.location().trim_end_matches("/location").to_string();
+    let location = [
+        ("municipality", "Bergamo (BG)"),
+        ("address", "Via Grumello 57"),
+        ("postcode", "24127"),
+        ("latitude", "45,6983"),
+        ("longitude", "9,6773"),
+    ];
+    let r = owner.post(&format!("{base}/location"), &location).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    (owner, base)
+}
