@@ -177,6 +177,43 @@ pub fn SelectField(
     }
 }
 
+/// A drop-down whose options are data (already translated), not fixed keys;
+/// the first option is the default.
+#[component]
+pub fn ChoiceField(
+    lang: Lang,
+    form: FormState,
+    name: &'static str,
+    label: &'static str,
+    options: Vec<(String, String)>,
+    #[prop(optional)] hint: Option<&'static str>,
+) -> impl IntoView {
+    let parts = FieldParts::new(&form, name, hint);
+    let current = form.value(name);
+    let choices = options
+        .into_iter()
+        .map(|(value, text)| {
+            let selected = current == value;
+            view! { <option value=value selected=selected>{text}</option> }
+        })
+        .collect::<Vec<_>>();
+    view! {
+        <div class="select-wrapper portal-field mb-4">
+            {parts.label(lang, label, true)}
+            <select
+                id=parts.id.clone()
+                name=name
+                class=if parts.error.is_some() { "form-select is-invalid" } else { "form-select" }
+                aria-invalid=parts.error.map(|_| "true")
+                aria-describedby=parts.described.clone()
+            >
+                {choices}
+            </select>
+            {parts.hint_and_error(lang, hint)}
+        </div>
+    }
+}
+
 /// A labelled file chooser. Browsers never let a page prefill one, so nothing is echoed back.
 #[component]
 pub fn FileField(
@@ -215,9 +252,9 @@ pub fn Notice(
     view! { <div class=format!("alert {kind}") role="status">{text}</div> }
 }
 
-/// A single checkbox that must be ticked (a confirmation), with its error next to it.
+/// A single checkbox (a confirmation, an opt-in) with its error next to it.
 #[component]
-pub fn ConfirmCheck(
+pub fn CheckField(
     lang: Lang,
     form: FormState,
     name: &'static str,

@@ -222,4 +222,6 @@ pub struct SubmissionView {
     pub has_receipt: bool,
     pub withdrawable: bool,
     pub withdrawn: bool,
+    /// Read by the owner a delegate filed it for: nothing can be changed.
+    pub read_only: bool,
 }

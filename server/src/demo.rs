@@ -154,7 +154,7 @@ async fn seed_submitted(
     }
     let expected = signed_forms::expected_signer(owner);
     for form in [Form::A, Form::B] {
-        let pdf = signed_forms::render(form, &c, owner, forms::Lang::It).map_err(internal)?;
+        let pdf = signed_forms::render(form, &c, owner, None, forms::Lang::It).map_err(internal)?;
         let p7m = crate::demo_pki::sign(&pki, &pdf).map_err(internal)?;
         let Some(checked) = signatures::check(&p7m, &state.anchors) else {
             return Err(internal("the demo signature cannot be read".into()));

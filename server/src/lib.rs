@@ -11,6 +11,7 @@ pub mod demo_pki;
 pub mod documents;
 pub mod email;
 pub mod error;
+pub mod owners;
 pub mod profiles;
 pub mod signatures;
 pub mod signed_forms;

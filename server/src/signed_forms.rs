@@ -13,9 +13,13 @@ use forms::{Kind, Lang};
 /// The purpose of the signer's identity document, needed with a handwritten signature.
 pub const ID_DOCUMENT: &str = "id_document";
 
-/// The forms this candidacy needs signed. Form C comes with delegation.
-pub fn forms_needed(_c: &candidacy::Model) -> Vec<Form> {
-    vec![Form::A, Form::B]
+/// The forms this candidacy needs signed: A and B, and C when a delegate files it.
+pub fn forms_needed(c: &candidacy::Model) -> Vec<Form> {
+    if c.owner_id.is_some() {
+        vec![Form::A, Form::B, Form::C]
+    } else {
+        vec![Form::A, Form::B]
+    }
 }
 
 /// Whether some form in `docs` was signed by hand, so the identity document is needed.
@@ -58,10 +62,12 @@ fn ui(lang: Lang) -> app::Lang {
     }
 }
 
-/// The values of the forms' placeholders, in `lang`.
+/// The values of the forms' placeholders, in `lang`. `delegate` is the filer's
+/// profile when a delegate files for the owner (form C names them).
 pub fn vars(
     c: &candidacy::Model,
     owner: &profile::Model,
+    delegate: Option<&profile::Model>,
     lang: Lang,
 ) -> Vec<(&'static str, String)> {
     let l = ui(lang);
@@ -110,6 +116,15 @@ pub fn vars(
         ("coordinates", coordinates),
         ("signer", signer.name),
         ("signer_capacity", capacity),
+        ("delegate", delegate.map_or("–".into(), |d| d.name.clone())),
+        (
+            "delegate_tax_code",
+            delegate.map_or("–".into(), |d| d.tax_code.clone()),
+        ),
+        (
+            "delegate_email",
+            delegate.map_or("–".into(), |d| d.email.clone()),
+        ),
     ]
 }
 
@@ -118,9 +133,10 @@ pub fn render(
     form: Form,
     c: &candidacy::Model,
     owner: &profile::Model,
+    delegate: Option<&profile::Model>,
     lang: Lang,
 ) -> Result<Vec<u8>, String> {
-    let vars = vars(c, owner, lang);
+    let vars = vars(c, owner, delegate, lang);
     let pairs: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
     signed_forms::render(form, lang, c.id, &pairs).map_err(|e| e.to_string())
 }

@@ -7,6 +7,7 @@ use crate::db::entities::{candidacy, candidacy_event, document, profile, user};
 use crate::documents;
 use crate::email::outbox::{self, Attachment};
 use crate::error::{AppError, AppResult};
+use crate::profiles;
 use crate::signed_forms::{forms_needed, handwritten, ID_DOCUMENT};
 use crate::state::AppState;
 use crate::uploads;
@@ -52,7 +53,8 @@ pub async fn gaps(
 ) -> AppResult<Vec<Gap>> {
     let mut gaps = Vec::new();
     let mut gap = |key, step| gaps.push(Gap { key, step });
-    if owner.is_none() {
+    // The filer's own profile (form C names the delegate) and the owner's details.
+    if owner.is_none() || profiles::load(db, c.user_id).await?.is_none() {
         gap("submit.gap_profile", "/profile");
     }
     if c.latitude.is_none() {

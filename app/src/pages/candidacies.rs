@@ -1,6 +1,8 @@
 //! "My candidacies" and the steps of a candidacy draft: location, then the Excel template.
 
-use crate::components::{CsrfField, ErrorSummary, Field, FileField, Notice, SelectField};
+use crate::components::{
+    ChoiceField, CsrfField, ErrorSummary, Field, FileField, Notice, SelectField,
+};
 use crate::page::{render, PageCtx};
 use crate::pages::format_datetime;
 use crate::view_data::{CandidacyHead, CandidacyRow, FormState, PlacementView, UploadResultView};
@@ -14,43 +16,23 @@ pub const LOCATION_FIELDS: [(&str, &str); 5] = [
     ("longitude", "candidacy.longitude"),
 ];
 
-pub fn list(ctx: &PageCtx, rows: &[CandidacyRow], form: &FormState, closed: bool) -> String {
+/// "My candidacies": the proponent's own, those delegates filed for them
+/// (`for_me`, read-only), and a new draft, for themselves or for an owner in `owners`
+/// (id, "name (tax code)").
+pub fn list(
+    ctx: &PageCtx,
+    rows: &[CandidacyRow],
+    for_me: &[CandidacyRow],
+    owners: &[(i64, String)],
+    form: &FormState,
+    closed: bool,
+) -> String {
     let lang = ctx.lang;
     let title = ctx.t("candidacy.list_title");
     let table = if rows.is_empty() {
         view! { <p id="no-candidacies">{ctx.t("candidacy.none")}</p> }.into_any()
     } else {
-        let lines = rows
-            .iter()
-            .map(|r| {
-                let href = format!("/candidacies/{}", r.id);
-                view! {
-                    <tr>
-                        <td><a href=href>{format!("#{}", r.id)}</a></td>
-                        <td>{ctx.t(r.kind)}</td>
-                        <td>{if r.place.is_empty() { ctx.t("candidacy.place_missing") } else { r.place.clone() }}</td>
-                        <td>{ctx.t(r.status)}</td>
-                        <td>{format_datetime(lang, &r.updated)}</td>
-                    </tr>
-                }
-            })
-            .collect::<Vec<_>>();
-        view! {
-            <div class="table-responsive">
-                <table class="table" id="candidacies">
-                    <caption class="visually-hidden">{title.clone()}</caption>
-                    <thead><tr>
-                        <th scope="col">{ctx.t("candidacy.number")}</th>
-                        <th scope="col">{ctx.t("candidacy.kind")}</th>
-                        <th scope="col">{ctx.t("candidacy.place")}</th>
-                        <th scope="col">{ctx.t("candidacy.status")}</th>
-                        <th scope="col">{ctx.t("candidacy.updated")}</th>
-                    </tr></thead>
-                    <tbody>{lines}</tbody>
-                </table>
-            </div>
-        }
-        .into_any()
+        table_of(ctx, rows, "candidacies", &title).into_any()
     };
     let new_form = if closed {
         view! { <Notice text=ctx.t("candidacy.closed") kind="alert-warning" /> }.into_any()
@@ -58,24 +40,83 @@ pub fn list(ctx: &PageCtx, rows: &[CandidacyRow], form: &FormState, closed: bool
         view! {
             <section class="mt-5 col-lg-6" aria-labelledby="new-title">
                 <h2 id="new-title" class="h3">{ctx.t("candidacy.new_title")}</h2>
-                <ErrorSummary lang form=form.clone() labels=vec![("kind", "candidacy.kind")] />
+                <ErrorSummary lang form=form.clone() labels=vec![("kind", "candidacy.kind"), ("on_behalf", "candidacy.on_behalf")] />
                 <form method="post" action="/candidacies" novalidate=true>
                     <CsrfField token=ctx.csrf.clone() />
                     <SelectField lang form=form.clone() name="kind" label="candidacy.kind" hint="candidacy.kind_hint"
                         options=vec![("a", "candidacy.kind_a"), ("b", "candidacy.kind_b")] />
+                    <ChoiceField lang form=form.clone() name="on_behalf" label="candidacy.on_behalf" hint="candidacy.on_behalf_hint"
+                        options=owner_choices(ctx, owners) />
                     <button type="submit" class="btn btn-primary">{ctx.t("candidacy.create")}</button>
                 </form>
             </section>
         }
         .into_any()
     };
+    let filed_for_me = (!for_me.is_empty()).then(|| {
+        view! {
+            <section class="mt-5" aria-labelledby="for-me-title">
+                <h2 id="for-me-title" class="h3">{ctx.t("candidacy.for_me_title")}</h2>
+                <p>{ctx.t("candidacy.for_me_intro")}</p>
+                {table_of(ctx, for_me, "for-me", &ctx.t("candidacy.for_me_title"))}
+            </section>
+        }
+    });
     let body = view! {
         <h1>{title.clone()}</h1>
         <p>{ctx.t("candidacy.list_intro")} " " <a href="/profile">{ctx.t("site.profile")}</a></p>
         {table}
+        {filed_for_me}
         {new_form}
     };
     render(ctx, &title, body.into_any())
+}
+
+fn table_of(ctx: &PageCtx, rows: &[CandidacyRow], id: &str, caption: &str) -> impl IntoView {
+    let lang = ctx.lang;
+    let lines = rows
+        .iter()
+        .map(|r| {
+            let href = format!("/candidacies/{}", r.id);
+            view! {
+                <tr>
+                    <td><a href=href>{format!("#{}", r.id)}</a></td>
+                    <td>{ctx.t(r.kind)}</td>
+                    <td>{if r.place.is_empty() { ctx.t("candidacy.place_missing") } else { r.place.clone() }}</td>
+                    <td>{ctx.t(r.status)}</td>
+                    <td>{format_datetime(lang, &r.updated)}</td>
+                </tr>
+            }
+        })
+        .collect::<Vec<_>>();
+    view! {
+        <div class="table-responsive">
+            <table class="table" id=id.to_string()>
+                <caption class="visually-hidden">{caption.to_string()}</caption>
+                <thead><tr>
+                    <th scope="col">{ctx.t("candidacy.number")}</th>
+                    <th scope="col">{ctx.t("candidacy.kind")}</th>
+                    <th scope="col">{ctx.t("candidacy.place")}</th>
+                    <th scope="col">{ctx.t("candidacy.status")}</th>
+                    <th scope="col">{ctx.t("candidacy.updated")}</th>
+                </tr></thead>
+                <tbody>{lines}</tbody>
+            </table>
+        </div>
+    }
+}
+
+/// Myself, each saved owner, or a new owner.
+fn owner_choices(ctx: &PageCtx, owners: &[(i64, String)]) -> Vec<(String, String)> {
+    let mut choices = vec![(String::new(), ctx.t("candidacy.on_behalf_self"))];
+    choices.extend(owners.iter().map(|(id, name)| {
+        (
+            id.to_string(),
+            ctx.t("candidacy.on_behalf_owner").replace("{owner}", name),
+        )
+    }));
+    choices.push(("new".into(), ctx.t("candidacy.on_behalf_new")));
+    choices
 }
 
 pub(crate) fn heading(ctx: &PageCtx, head: &CandidacyHead, step: &'static str) -> impl IntoView {
@@ -155,7 +196,7 @@ pub fn template_step(
         <p><a href=format!("/candidacies/{}/location", head.id)>{ctx.t("candidacy.change_location")}</a></p>
         <section class="mt-5" aria-labelledby="upload-title">
             <h2 id="upload-title" class="h3">{ctx.t("candidacy.upload_title")}</h2>
-            {upload.map(|u| upload_result(ctx, u, "upload-result"))}
+            {upload.map(|u| upload_result(ctx, u, "upload-result", ("candidacy.upload_accepted", "candidacy.upload_refused")))}
             <ErrorSummary lang form=form.clone() labels=vec![("file", "candidacy.upload_file")] />
             <form method="post" action=action enctype="multipart/form-data" novalidate=true class="col-lg-8">
                 <CsrfField token=ctx.csrf.clone() />
@@ -170,12 +211,18 @@ pub fn template_step(
 }
 
 /// The last upload: which file, and every finding of its check, errors first.
-/// `id` names the box, so a page with several uploads can link to each.
-pub(crate) fn upload_result(ctx: &PageCtx, u: &UploadResultView, id: &str) -> impl IntoView {
+/// `id` names the box, so a page with several uploads can link to each;
+/// `verdicts` are the keys of what to say when it was accepted, and when not.
+pub(crate) fn upload_result(
+    ctx: &PageCtx,
+    u: &UploadResultView,
+    id: &str,
+    verdicts: (&str, &str),
+) -> impl IntoView {
     let (verdict, class) = if u.accepted {
-        (ctx.t("candidacy.upload_accepted"), "alert alert-success")
+        (ctx.t(verdicts.0), "alert alert-success")
     } else {
-        (ctx.t("candidacy.upload_refused"), "alert alert-danger")
+        (ctx.t(verdicts.1), "alert alert-danger")
     };
     let about = ctx
         .t("candidacy.upload_about")

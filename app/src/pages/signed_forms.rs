@@ -92,7 +92,7 @@ fn slot_section(
             <h2 id=heading_id class="h4">{ctx.t(label_key(slot.purpose))}</h2>
             {downloads}
             {status.map(|s| view! { <p class="text-muted">{s}</p> })}
-            {slot.upload.as_ref().map(|u| upload_result(ctx, u, &result_id))}
+            {slot.upload.as_ref().map(|u| upload_result(ctx, u, &result_id, ("signed.accepted", "signed.refused")))}
             <form method="post" action=action enctype="multipart/form-data" novalidate=true>
                 <CsrfField token=ctx.csrf.clone() />
                 <FileField lang form=form.clone() name=slot.purpose label=label_key(slot.purpose) hint=hint_key(slot.purpose) accept=accept />

@@ -4,7 +4,7 @@
 
 use super::candidacies::heading;
 use super::format_datetime;
-use crate::components::{ConfirmCheck, CsrfField, ErrorSummary, Notice};
+use crate::components::{CheckField, CsrfField, ErrorSummary, Notice};
 use crate::page::{render, PageCtx};
 use crate::view_data::{CandidacyHead, FormState, SubmissionView};
 use leptos::prelude::*;
@@ -93,7 +93,7 @@ fn summary(
                 <ErrorSummary lang form=form.clone() labels=vec![("confirm", "submit.withdraw_confirm")] />
                 <form method="post" action=action novalidate=true>
                     <CsrfField token=ctx.csrf.clone() />
-                    <ConfirmCheck lang form=form.clone() name="confirm" label="submit.withdraw_confirm" />
+                    <CheckField lang form=form.clone() name="confirm" label="submit.withdraw_confirm" />
                     <button id="withdraw" type="submit" class="btn btn-outline-danger">{ctx.t("submit.withdraw")}</button>
                 </form>
             </section>
@@ -102,7 +102,8 @@ fn summary(
     view! {
         {submitted.map(|text| view! { <div class="alert alert-success" role="status" id="submitted">{text}</div> })}
         {s.withdrawn.then(|| view! { <Notice text=ctx.t("submit.withdrawn") kind="alert-info" /> })}
-        {(!s.withdrawn).then(|| view! { <p>{ctx.t("submit.locked")}</p> })}
+        {s.read_only.then(|| view! { <Notice text=ctx.t("candidacy.read_only") kind="alert-info" /> })}
+        {(!s.withdrawn && !s.read_only).then(|| view! { <p>{ctx.t("submit.locked")}</p> })}
         {receipt}
         {withdraw}
     }

@@ -6,6 +6,7 @@ pub mod candidacy_event;
 pub mod document;
 pub mod login_failure;
 pub mod outbox;
+pub mod owner;
 pub mod profile;
 pub mod session;
 pub mod user;

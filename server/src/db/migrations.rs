@@ -14,6 +14,7 @@ impl MigratorTrait for Migrator {
             Box::new(CreateDocuments),
             Box::new(AddDocumentSignature),
             Box::new(Submission),
+            Box::new(CreateOwners),
         ]
     }
 }
@@ -281,6 +282,30 @@ enum Candidacies {
     UpdatedAt,
     Reference,
     SubmittedAt,
+    OwnerId,
+}
+
+#[derive(DeriveIden)]
+enum Owners {
+    Table,
+    Id,
+    DelegateId,
+    SubjectType,
+    OrgType,
+    Name,
+    TaxCode,
+    VatNumber,
+    LegalRep,
+    Address,
+    Postcode,
+    City,
+    Email,
+    Pec,
+    Phone,
+    PropertyRole,
+    ReadAccess,
+    CreatedAt,
+    UpdatedAt,
 }
 
 #[derive(DeriveIden)]
@@ -533,5 +558,78 @@ impl MigrationTrait for Submission {
             .await?;
         }
         Ok(())
+    }
+}
+
+/// Owners a delegate files candidacies for (form C), saved for the next
+/// candidacy; a candidacy filed for one of them points to it.
+pub struct CreateOwners;
+
+impl MigrationName for CreateOwners {
+    fn name(&self) -> &str {
+        "m20261122_000007_create_owners"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for CreateOwners {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(Owners::Table)
+                .col(big_pk_auto(Owners::Id))
+                .col(big_integer(Owners::DelegateId))
+                .col(string_len(Owners::SubjectType, 20))
+                .col(string_len_null(Owners::OrgType, 20))
+                .col(string_len(Owners::Name, 200))
+                .col(string_len(Owners::TaxCode, 16))
+                .col(string_len_null(Owners::VatNumber, 11))
+                .col(string_len_null(Owners::LegalRep, 200))
+                .col(string_len(Owners::Address, 200))
+                .col(string_len(Owners::Postcode, 5))
+                .col(string_len(Owners::City, 200))
+                .col(string_len(Owners::Email, 254))
+                .col(string_len_null(Owners::Pec, 254))
+                .col(string_len(Owners::Phone, 40))
+                .col(string_len(Owners::PropertyRole, 30))
+                .col(boolean(Owners::ReadAccess))
+                .col(timestamp_with_time_zone(Owners::CreatedAt))
+                .col(timestamp_with_time_zone(Owners::UpdatedAt))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(Owners::Table, Owners::DelegateId)
+                        .to(Users::Table, Users::Id)
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("owners_email")
+                .table(Owners::Table)
+                .col(Owners::Email)
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(Candidacies::Table)
+                .add_column(big_integer_null(Candidacies::OwnerId))
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table(Candidacies::Table)
+                .drop_column(Candidacies::OwnerId)
+                .to_owned(),
+        )
+        .await?;
+        m.drop_table(Table::drop().table(Owners::Table).to_owned())
+            .await
     }
 }

@@ -2,9 +2,10 @@
 
 use super::{page, rome, see_other};
 use crate::candidacies::{self, kind_of};
-use crate::db::entities::{candidacy, document};
+use crate::db::entities::{candidacy, document, user};
 use crate::documents;
 use crate::error::{AppError, AppResult};
+use crate::owners;
 use crate::profiles;
 use crate::submission;
 use crate::uploads::{self, UploadError};
@@ -71,39 +72,54 @@ pub(super) fn upload_result(ctx: &Ctx, d: document::Model) -> UploadResultView {
     }
 }
 
+fn row(c: &candidacy::Model) -> CandidacyRow {
+    CandidacyRow {
+        id: c.id,
+        kind: kind_key(c),
+        status: status_key(c),
+        place: place(c),
+        updated: rome(c.updated_at),
+    }
+}
+
 async fn render_list(
     ctx: &Ctx,
-    user_id: i64,
+    account: &user::Model,
     form: &FormState,
     status: StatusCode,
 ) -> AppResult<Response> {
-    let rows = candidacies::list(&ctx.state.db, user_id)
+    let db = &ctx.state.db;
+    let rows: Vec<_> = candidacies::list(db, account.id)
         .await?
         .iter()
-        .map(|c| CandidacyRow {
-            id: c.id,
-            kind: kind_key(c),
-            status: status_key(c),
-            place: place(c),
-            updated: rome(c.updated_at),
-        })
-        .collect::<Vec<_>>();
+        .map(row)
+        .collect();
+    let for_me: Vec<_> = owners::filed_for(db, account)
+        .await?
+        .iter()
+        .map(row)
+        .collect();
+    let owners: Vec<(i64, String)> = owners::list(db, account.id)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, format!("{} ({})", o.name, o.tax_code)))
+        .collect();
     let closed = ctx.state.clock.now() > ctx.state.config.submission_deadline;
-    Ok(page(
-        status,
-        app::pages::candidacies::list(&ctx.page(), &rows, form, closed),
-    ))
+    let html = app::pages::candidacies::list(&ctx.page(), &rows, &for_me, &owners, form, closed);
+    Ok(page(status, html))
 }
 
 pub async fn list(ctx: Ctx) -> AppResult<Response> {
     let account = ctx.user_with_role(&[Role::Proponent])?;
-    render_list(&ctx, account.id, &FormState::default(), StatusCode::OK).await
+    render_list(&ctx, account, &FormState::default(), StatusCode::OK).await
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct NewForm {
     kind: String,
+    /// "" for the proponent themselves, "new" for a new owner, or a saved owner's id.
+    on_behalf: String,
 }
 
 pub async fn create(ctx: Ctx, Form(f): Form<NewForm>) -> AppResult<Response> {
@@ -111,21 +127,39 @@ pub async fn create(ctx: Ctx, Form(f): Form<NewForm>) -> AppResult<Response> {
     let now = ctx.state.clock.now();
     // After the closing instant no new draft is started; the list says why.
     if now > ctx.state.config.submission_deadline {
-        return render_list(
-            &ctx,
-            account.id,
-            &FormState::default(),
-            StatusCode::FORBIDDEN,
-        )
-        .await;
+        return render_list(&ctx, account, &FormState::default(), StatusCode::FORBIDDEN).await;
     }
-    let Some(kind) = Kind::from_code(&f.kind) else {
-        let mut form = FormState::default();
+    let mut form = FormState::with_values([
+        ("kind", f.kind.as_str()),
+        ("on_behalf", f.on_behalf.as_str()),
+    ]);
+    let kind = Kind::from_code(&f.kind);
+    if kind.is_none() {
         form.add_error("kind", "error.choice_required");
-        return render_list(&ctx, account.id, &form, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    let owner = match f.on_behalf.as_str() {
+        "" | "new" => None,
+        id => match id.parse() {
+            Ok(id) => owners::find_own(&ctx.state.db, account.id, id).await.ok(),
+            Err(_) => None,
+        },
+    };
+    if owner.is_none() && !matches!(f.on_behalf.as_str(), "" | "new") {
+        form.add_error("on_behalf", "error.owner_unknown");
+    }
+    let Some(kind) = kind.filter(|_| form.is_valid()) else {
+        return render_list(&ctx, account, &form, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
     let c = candidacies::create(&ctx.state.db, account.id, kind, now).await?;
-    Ok(see_other(&format!("/candidacies/{}/location", c.id)))
+    let next = match (f.on_behalf.as_str(), owner) {
+        ("new", _) => "owner",
+        (_, Some(o)) => {
+            owners::link(&ctx.state.db, c.clone(), o.id, now).await?;
+            "location"
+        }
+        _ => "location",
+    };
+    Ok(see_other(&format!("/candidacies/{}/{next}", c.id)))
 }
 
 pub(super) async fn own(ctx: &Ctx, id: i64) -> AppResult<candidacy::Model> {
@@ -143,10 +177,27 @@ pub(super) async fn own_editable(ctx: &Ctx, id: i64) -> AppResult<candidacy::Mod
     }
 }
 
-/// A candidacy's address leads to the step it is at; a submitted one to its summary.
+/// The candidacy for reading: the proponent's own (true), or one a delegate
+/// filed for the owner registered as this account, with read access (false).
+pub(super) async fn readable(ctx: &Ctx, id: i64) -> AppResult<(candidacy::Model, bool)> {
+    let account = ctx.user_with_role(&[Role::Proponent])?;
+    match candidacies::find_own(&ctx.state.db, account.id, id).await {
+        Ok(c) => Ok((c, true)),
+        Err(AppError::NotFound) => owners::filed_for(&ctx.state.db, account)
+            .await?
+            .into_iter()
+            .find(|c| c.id == id)
+            .map(|c| (c, false))
+            .ok_or(AppError::NotFound),
+        Err(e) => Err(e),
+    }
+}
+
+/// A candidacy's address leads to the step it is at; a submitted one (or one
+/// read by its owner) to its summary.
 pub async fn show(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
-    let c = own(&ctx, id).await?;
-    let step = if !submission::editable(&c) {
+    let (c, mine) = readable(&ctx, id).await?;
+    let step = if !mine || !submission::editable(&c) {
         "submit"
     } else if c.latitude.is_some() {
         "template"

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod candidacies;
 pub mod context;
 pub mod errors;
+pub mod owner;
 pub mod pages;
 pub mod profile;
 pub mod security;
@@ -70,6 +71,10 @@ pub fn router(state: AppState) -> Router {
             get(candidacies::list).post(candidacies::create),
         )
         .route("/candidacies/{id}", get(candidacies::show))
+        .route(
+            "/candidacies/{id}/owner",
+            get(owner::show).post(owner::save),
+        )
         .route(
             "/candidacies/{id}/location",
             get(candidacies::location_form).post(candidacies::save_location),

@@ -6,6 +6,7 @@ use super::{page, see_other};
 use crate::db::entities::candidacy;
 use crate::documents::{self, Finding};
 use crate::error::{AppError, AppResult};
+use crate::owners;
 use crate::profiles;
 use crate::signatures;
 use crate::signed_forms::{self, forms_needed, handwritten, Assessment, ID_DOCUMENT};
@@ -84,14 +85,21 @@ pub async fn download(
             } else {
                 Lang::It
             });
-    // The forms speak of the owner: without a profile there is nothing to fill them with.
-    let Some(owner) = profiles::load(&ctx.state.db, c.user_id).await? else {
+    // The forms speak of the owner and, for form C, of the delegate: without
+    // the filer's profile there is nothing to fill them with.
+    let Some(filer) = profiles::load(&ctx.state.db, c.user_id).await? else {
         return Ok(see_other("/profile"));
     };
-    let bytes = tokio::task::spawn_blocking(move || signed_forms::render(form, &c, &owner, lang))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(AppError::Internal)?;
+    let owner = owners::owner_of(&ctx.state.db, &c)
+        .await?
+        .unwrap_or_else(|| filer.clone());
+    let delegate = c.owner_id.is_some().then_some(filer);
+    let bytes = tokio::task::spawn_blocking(move || {
+        signed_forms::render(form, &c, &owner, delegate.as_ref(), lang)
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+    .map_err(AppError::Internal)?;
     Ok(super::download(
         "application/pdf",
         &form.file_name(lang, id),
@@ -145,8 +153,8 @@ pub async fn upload(
         .map_err(|e| AppError::Internal(e.to_string()))?;
     let outcome = match form {
         Some(form) => {
-            // Whose signature counts comes from the profile; without one, fill it first.
-            let Some(owner) = profiles::load(&ctx.state.db, c.user_id).await? else {
+            // Whose signature counts comes from the owner's details; without them, fill them first.
+            let Some(owner) = owners::owner_of(&ctx.state.db, &c).await? else {
                 uploads::discard(received).await;
                 return Ok(see_other("/profile"));
             };

@@ -1,12 +1,12 @@
 //! /candidacies/{id}/submit: check and submit, then the submitted summary with
 //! the receipt; /withdraw; /receipt.pdf.
 
-use super::candidacies::{head, own};
+use super::candidacies::{head, own, readable};
 use super::{page, rome, see_other};
 use crate::db::entities::candidacy;
 use crate::documents;
 use crate::error::{AppError, AppResult};
-use crate::profiles;
+use crate::owners;
 use crate::submission::{self, Refusal, RECEIPT, WITHDRAWN};
 use crate::web::context::Ctx;
 use app::view_data::{FormState, SubmissionView};
@@ -16,18 +16,20 @@ use axum::response::Response;
 use axum::Form;
 use serde::Deserialize;
 
+/// `mine`: the proponent's own candidacy; otherwise its owner reading it.
 async fn render(
     ctx: &Ctx,
     c: &candidacy::Model,
+    mine: bool,
     gaps: Option<Vec<submission::Gap>>,
     form: &FormState,
     status: StatusCode,
 ) -> AppResult<Response> {
-    let editable = submission::editable(c);
+    let editable = mine && submission::editable(c);
     let gaps = match gaps {
         Some(g) => g,
         None if editable => {
-            let owner = profiles::load(&ctx.state.db, c.user_id).await?;
+            let owner = owners::owner_of(&ctx.state.db, c).await?;
             submission::gaps(&ctx.state.db, c, owner.as_ref()).await?
         }
         None => Vec::new(),
@@ -53,7 +55,8 @@ async fn render(
         has_receipt: documents::latest(&ctx.state.db, c.id, RECEIPT)
             .await?
             .is_some(),
-        withdrawable: submission::withdrawable(c),
+        withdrawable: mine && submission::withdrawable(c),
+        read_only: !mine,
         withdrawn: c.status == WITHDRAWN,
     };
     let html = app::pages::submission::submission(&ctx.page(), &head(c), &view, form);
@@ -61,25 +64,33 @@ async fn render(
 }
 
 pub async fn show(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
-    let c = own(&ctx, id).await?;
-    render(&ctx, &c, None, &FormState::default(), StatusCode::OK).await
+    let (c, mine) = readable(&ctx, id).await?;
+    render(&ctx, &c, mine, None, &FormState::default(), StatusCode::OK).await
 }
 
 pub async fn submit(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
     let c = own(&ctx, id).await?;
     let account = ctx.user()?.clone();
-    let Some(owner) = profiles::load(&ctx.state.db, c.user_id).await? else {
+    let Some(owner) = owners::owner_of(&ctx.state.db, &c).await? else {
         return Ok(see_other("/profile"));
     };
     match submission::submit(&ctx.state, &c, &account, &owner, ctx.lang).await? {
         Ok(_) => Ok(see_other(&format!("/candidacies/{id}/submit#submitted"))),
         // After the closing instant: the page says so, and nothing changes.
         Err(Refusal::Closed) => {
-            render(&ctx, &c, None, &FormState::default(), StatusCode::FORBIDDEN).await
+            render(
+                &ctx,
+                &c,
+                true,
+                None,
+                &FormState::default(),
+                StatusCode::FORBIDDEN,
+            )
+            .await
         }
         Err(Refusal::Incomplete(gaps)) => {
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            render(&ctx, &c, Some(gaps), &FormState::default(), status).await
+            render(&ctx, &c, true, Some(gaps), &FormState::default(), status).await
         }
     }
 }
@@ -99,7 +110,15 @@ pub async fn withdraw(
     if f.confirm != "yes" {
         let mut form = FormState::default();
         form.add_error("confirm", "error.confirm_required");
-        return render(&ctx, &c, None, &form, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return render(
+            &ctx,
+            &c,
+            true,
+            None,
+            &form,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
     let account = ctx.user()?.clone();
     submission::withdraw(&ctx.state, &c, &account, ctx.lang).await?;
@@ -108,7 +127,7 @@ pub async fn withdraw(
 
 /// The receipt, as a download.
 pub async fn receipt(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
-    let c = own(&ctx, id).await?;
+    let (c, _) = readable(&ctx, id).await?;
     let doc = documents::latest(&ctx.state.db, c.id, RECEIPT)
         .await?
         .ok_or(AppError::NotFound)?;

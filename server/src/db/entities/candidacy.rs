@@ -23,6 +23,8 @@ pub struct Model {
     /// `OL-2028-000123`, given at the first submission.
     pub reference: Option<String>,
     pub submitted_at: Option<DateTimeUtc>,
+    /// Filed by a delegate for this owner (form C needed); None when the proponent is the owner.
+    pub owner_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

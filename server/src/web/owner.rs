@@ -1,0 +1,62 @@
+//! /candidacies/{id}/owner: the owner a delegate files the candidacy for
+//! (form C), entered once and saved for the delegate's next candidacies.
+
+use super::candidacies::{head, own, own_editable};
+use super::{page, see_other};
+use crate::error::AppResult;
+use crate::owners;
+use crate::profiles;
+use crate::web::context::Ctx;
+use app::view_data::FormState;
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Form;
+use std::collections::BTreeMap;
+
+pub async fn show(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+    let c = own(&ctx, id).await?;
+    let form = match owners::of(&ctx.state.db, &c).await? {
+        Some(o) => owners::to_form(&o),
+        None => FormState::with_values([("property_role", "owner")]),
+    };
+    let html = app::pages::profile::owner(&ctx.page(), &head(&c), &form);
+    Ok(page(StatusCode::OK, html))
+}
+
+pub async fn save(
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(values): Form<BTreeMap<String, String>>,
+) -> AppResult<Response> {
+    let c = own_editable(&ctx, id).await?;
+    let read_access = values.get("read_access").is_some_and(|v| v == "yes");
+    // The owner's fields only: the CSRF token or anything else posted is dropped.
+    let values: BTreeMap<String, String> = values
+        .into_iter()
+        .filter(|(k, _)| {
+            k == "read_access"
+                || app::pages::profile::FIELDS
+                    .iter()
+                    .any(|(name, _)| name == k)
+        })
+        .collect();
+    let (form, checked) = profiles::check(values);
+    let Some(data) = checked else {
+        let html = app::pages::profile::owner(&ctx.page(), &head(&c), &form);
+        return Ok(page(StatusCode::UNPROCESSABLE_ENTITY, html));
+    };
+    let now = ctx.state.clock.now();
+    let existing = owners::of(&ctx.state.db, &c).await?;
+    let linked = existing.is_some();
+    let o = owners::save(&ctx.state.db, c.user_id, existing, data, read_access, now).await?;
+    let next = if c.latitude.is_some() {
+        "template"
+    } else {
+        "location"
+    };
+    if !linked {
+        owners::link(&ctx.state.db, c, o.id, now).await?;
+    }
+    Ok(see_other(&format!("/candidacies/{id}/{next}")))
+}

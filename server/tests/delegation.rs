@@ -1,0 +1,288 @@
+//! A delegate files for an owner (DGR XII/4959 §4.2, form C): the owner's
+//! details are entered once and offered again; forms A, B and C need the
+//! owner's signature, so the delegate's own is a signer mismatch; the owner,
+//! given read access, reads the candidacy with the same email, and changes nothing.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::signing::{anchors_file, cades};
+use common::{Client, TestApp};
+use forms::call::{Call, Kind, Lang};
+use forms::signed_forms::{find_marker, Form};
+use sea_orm::EntityTrait;
+use server::db::entities::{candidacy, document};
+
+async fn app() -> TestApp {
+    let anchors = anchors_file();
+    TestApp::new_with(|c| c.trust_anchors = Some(anchors)).await
+}
+
+const PDF: &[u8] =
+    b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+
+async fn upload(
+    client: &mut Client,
+    path: &str,
+    field: &str,
+    name: &str,
+    bytes: &[u8],
+) -> StatusCode {
+    if client.csrf().is_empty() {
+        client.get("/").await;
+    }
+    let sep = if path.contains('?') { '&' } else { '?' };
+    let path = format!("{path}{sep}_csrf={}", client.csrf());
+    client
+        .upload_with(&path, field, name, bytes, None)
+        .await
+        .status
+}
+
+/// Luigi Verdi, a delegate (the test PKI's "other"), with his own profile.
+async fn delegate(app: &TestApp) -> Client {
+    let mut verdi = app
+        .user("verdi@studio.example", "proponent", "10.0.7.1")
+        .await;
+    let profile = [
+        ("subject_type", "person"),
+        ("name", "Luigi Verdi"),
+        ("tax_code", "VRDLGU70A01F205R"),
+        ("address", "Via Dante 3"),
+        ("postcode", "24121"),
+        ("city", "Bergamo"),
+        ("email", "verdi@studio.example"),
+        ("phone", "+39 035 765 4321"),
+        ("property_role", "intermediary"),
+    ];
+    assert_eq!(
+        verdi.post("/profile", &profile).await.status,
+        StatusCode::SEE_OTHER
+    );
+    verdi
+}
+
+const OWNER: [(&str, &str); 10] = [
+    ("subject_type", "person"),
+    ("name", "Mario Rossi"),
+    ("tax_code", "RSSMRA80A01F205X"),
+    ("address", "Via Roma 1"),
+    ("postcode", "24044"),
+    ("city", "Dalmine"),
+    ("email", "mario.owner@example.it"),
+    ("phone", "+39 035 123 4567"),
+    ("property_role", "owner"),
+    ("read_access", "yes"),
+];
+
+async fn signature(app: &TestApp, purpose: &str) -> Option<String> {
+    document::Entity::find()
+        .all(&app.state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|d| d.purpose == purpose)
+        .next_back()
+        .and_then(|d| d.signature)
+}
+
+#[tokio::test]
+async fn a_delegate_files_for_an_owner_who_signs_and_then_reads_it() {
+    let app = app().await;
+    let mut verdi = delegate(&app).await;
+
+    // A new owner: the draft asks for the owner's details first.
+    let r = verdi
+        .post("/candidacies", &[("kind", "a"), ("on_behalf", "new")])
+        .await;
+    let base = r.location().trim_end_matches("/owner").to_string();
+    assert!(r.location().ends_with("/owner"), "{}", r.location());
+    let mut wrong = OWNER.to_vec();
+    wrong[2] = ("tax_code", "RSSMRA80A01F205Y");
+    let r = verdi.post(&format!("{base}/owner"), &wrong).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("value=\"Via Roma 1\""),
+        "what was typed stays"
+    );
+    let r = verdi.post(&format!("{base}/owner"), &OWNER).await;
+    assert_eq!(r.location(), format!("{base}/location"));
+    let location = [
+        ("municipality", "Bergamo (BG)"),
+        ("address", "Via Grumello 57"),
+        ("postcode", "24127"),
+        ("latitude", "45.6983"),
+        ("longitude", "9.6773"),
+    ];
+    verdi.post(&format!("{base}/location"), &location).await;
+
+    // Form C is now needed, and names both.
+    let id: i64 = base.rsplit('/').next().unwrap().parse().unwrap();
+    let page = verdi.get(&format!("{base}/forms")).await.body;
+    assert!(page.contains("Modulo C – Delega al compilatore"));
+    let mut signed = Vec::new();
+    for letter in ["A", "B", "C"] {
+        let pdf = verdi.get(&format!("{base}/forms/{letter}.pdf")).await.bytes;
+        let form = Form::from_code(&format!("form_{}", letter.to_lowercase())).unwrap();
+        assert_eq!(find_marker(&pdf), Some((form, id)));
+        signed.push((form, pdf));
+    }
+
+    // The delegate signing form A himself is a signer mismatch, said in words.
+    let (_, a) = &signed[0];
+    upload(
+        &mut verdi,
+        &format!("{base}/forms?purpose=form_a"),
+        "form_a",
+        "a.p7m",
+        &cades(a, "other"),
+    )
+    .await;
+    assert_eq!(
+        signature(&app, "form_a").await.as_deref(),
+        Some("signer_mismatch")
+    );
+    let page = verdi.get(&format!("{base}/forms")).await.body;
+    assert!(
+        page.contains("chi firma per il proprietario non può essere un delegato"),
+        "{page}"
+    );
+
+    // The owner signs all three.
+    for (form, pdf) in &signed {
+        let path = format!("{base}/forms?purpose={}", form.code());
+        upload(
+            &mut verdi,
+            &path,
+            form.code(),
+            "firmato.p7m",
+            &cades(pdf, "owner"),
+        )
+        .await;
+        assert_eq!(
+            signature(&app, form.code()).await.as_deref(),
+            Some("valid"),
+            "{form:?}"
+        );
+    }
+    let values = forms::sample::complete(Kind::Settlement);
+    let xlsx =
+        forms::template::write(Call::embedded(), Kind::Settlement, Lang::It, &values).unwrap();
+    upload(
+        &mut verdi,
+        &format!("{base}/template"),
+        "file",
+        "modello.xlsx",
+        &xlsx,
+    )
+    .await;
+    for (purpose, name, bytes) in [
+        ("photo", "foto.png", forms::sample::photo_png()),
+        ("perimeter", "perimetro.pdf", PDF.to_vec()),
+        ("cadastral_extract", "estratto.pdf", PDF.to_vec()),
+    ] {
+        let path = format!("{base}/attachments?purpose={purpose}");
+        assert_eq!(
+            upload(&mut verdi, &path, purpose, name, &bytes).await,
+            StatusCode::SEE_OTHER
+        );
+    }
+    let r = verdi.post(&format!("{base}/submit"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    // The next candidacy offers the saved owner, and goes straight to the location.
+    let list = verdi.get("/candidacies").await.body;
+    assert!(
+        list.contains("Come delegato di Mario Rossi (RSSMRA80A01F205X)"),
+        "{list}"
+    );
+    let c = candidacy::Entity::find_by_id(id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let owner_id = c.owner_id.unwrap().to_string();
+    let r = verdi
+        .post("/candidacies", &[("kind", "b"), ("on_behalf", &owner_id)])
+        .await;
+    assert!(r.location().ends_with("/location"), "{}", r.location());
+
+    // The owner registers with the email the delegate gave, and reads; nothing more.
+    let mut mario = app
+        .user("mario.owner@example.it", "proponent", "10.0.7.2")
+        .await;
+    let list = mario.get("/candidacies").await.body;
+    assert!(
+        list.contains("Candidature presentate per mio conto"),
+        "{list}"
+    );
+    assert!(list.contains(&format!("href=\"/candidacies/{id}\"")));
+    assert_eq!(mario.get(&base).await.location(), format!("{base}/submit"));
+    let summary = mario.get(&format!("{base}/submit")).await.body;
+    assert!(summary.contains("la vedi in sola lettura"), "{summary}");
+    assert!(!summary.contains("id=\"withdraw\""));
+    assert_eq!(
+        mario.get(&format!("{base}/receipt.pdf")).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        mario
+            .post(&format!("{base}/withdraw"), &[("confirm", "yes")])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        mario.get(&format!("{base}/forms")).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Anyone else: nothing.
+    let mut other = app.user("other@example.it", "proponent", "10.0.7.3").await;
+    assert_eq!(
+        other.get(&format!("{base}/submit")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert!(!other
+        .get("/candidacies")
+        .await
+        .body
+        .contains("per mio conto"));
+}
+
+#[tokio::test]
+async fn another_delegates_owner_cannot_be_chosen() {
+    let app = app().await;
+    let mut verdi = delegate(&app).await;
+    let r = verdi
+        .post("/candidacies", &[("kind", "a"), ("on_behalf", "new")])
+        .await;
+    let base = r.location().trim_end_matches("/owner").to_string();
+    verdi.post(&format!("{base}/owner"), &OWNER).await;
+    let c = candidacy::Entity::find()
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let owner_id = c.owner_id.unwrap().to_string();
+
+    let mut stranger = app
+        .user("stranger@example.it", "proponent", "10.0.7.4")
+        .await;
+    let r = stranger
+        .post("/candidacies", &[("kind", "a"), ("on_behalf", &owner_id)])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("Scegli un proprietario dall&#x27;elenco.")
+            || r.body.contains("Scegli un proprietario dall'elenco.")
+    );
+    assert_eq!(
+        candidacy::Entity::find()
+            .all(&app.state.db)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
