@@ -23,7 +23,7 @@ macro_rules! texts {
 const PAGES: &[(&str, &str, &str)] = texts!("pages": "privacy", "accessibility", "credits");
 const TEMPLATE: &[(&str, &str, &str)] = texts!("template": "instructions");
 const FORMS: &[(&str, &str, &str)] = texts!("forms": "form_a", "form_b", "form_c", "receipt");
-const EMAILS: &[(&str, &str, &str)] = texts!("emails": "verify_email", "already_registered", "password_reset", "password_changed", "submission_receipt", "withdrawal_confirmation");
+const EMAILS: &[(&str, &str, &str)] = texts!("emails": "verify_email", "already_registered", "password_reset", "password_changed", "submission_receipt", "withdrawal_confirmation", "deadline_reminder");
 
 fn lookup(
     table: &[(&str, &str, &'static str)],
@@ -133,6 +133,9 @@ mod tests {
                 let vars = [
                     ("link", "https://x.test/a?b=1"),
                     ("reference", "OL-2026-000001"),
+                    ("left", "Mancano 7 giorni"),
+                    ("deadline", "30 giugno 2028"),
+                    ("count", "2"),
                 ];
                 let e = email(name, lang, &vars).unwrap();
                 assert!(!e.subject.is_empty(), "{name}.{lang}");

@@ -13,6 +13,7 @@ pub mod email;
 pub mod error;
 pub mod owners;
 pub mod profiles;
+pub mod reminders;
 pub mod signatures;
 pub mod signed_forms;
 pub mod state;

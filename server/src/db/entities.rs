@@ -8,5 +8,6 @@ pub mod login_failure;
 pub mod outbox;
 pub mod owner;
 pub mod profile;
+pub mod reminder;
 pub mod session;
 pub mod user;

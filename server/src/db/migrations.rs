@@ -15,6 +15,7 @@ impl MigratorTrait for Migrator {
             Box::new(AddDocumentSignature),
             Box::new(Submission),
             Box::new(CreateOwners),
+            Box::new(CreateReminders),
         ]
     }
 }
@@ -630,6 +631,62 @@ impl MigrationTrait for CreateOwners {
         )
         .await?;
         m.drop_table(Table::drop().table(Owners::Table).to_owned())
+            .await
+    }
+}
+
+#[derive(DeriveIden)]
+enum Reminders {
+    Table,
+    Id,
+    UserId,
+    DaysBefore,
+    SentAt,
+}
+
+/// Deadline reminders already sent: one row per proponent and threshold; the
+/// unique index makes two instances send each reminder once.
+pub struct CreateReminders;
+
+impl MigrationName for CreateReminders {
+    fn name(&self) -> &str {
+        "m20261122_000008_create_reminders"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for CreateReminders {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(Reminders::Table)
+                .col(big_pk_auto(Reminders::Id))
+                .col(big_integer(Reminders::UserId))
+                .col(integer(Reminders::DaysBefore))
+                .col(timestamp_with_time_zone(Reminders::SentAt))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(Reminders::Table, Reminders::UserId)
+                        .to(Users::Table, Users::Id)
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("reminders_once")
+                .table(Reminders::Table)
+                .col(Reminders::UserId)
+                .col(Reminders::DaysBefore)
+                .unique()
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(Reminders::Table).to_owned())
             .await
     }
 }
