@@ -21,6 +21,8 @@ pub enum UploadError {
     /// No file was chosen.
     Missing,
     TooLarge,
+    /// The body stopped before the end (connection lost, browser tab closed).
+    Interrupted(String),
     Io(String),
 }
 
@@ -113,7 +115,7 @@ fn from_multipart(e: axum::extract::multipart::MultipartError) -> UploadError {
     if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
         UploadError::TooLarge
     } else {
-        UploadError::Io(e.body_text())
+        UploadError::Interrupted(e.body_text())
     }
 }
 

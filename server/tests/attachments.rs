@@ -248,3 +248,46 @@ async fn files_come_back_to_their_owner_as_downloads_only() {
     let (mut other, _) = draft(&app, "other@example.it", "10.0.3.5").await;
     assert_eq!(other.get(&link).await.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn an_upload_cut_off_half_way_leaves_nothing_behind() {
+    use axum::body::Body;
+    use axum::http::{header, Request};
+    let app = TestApp::new().await;
+    let (mut owner, base) = draft(&app, "cut@example.it", "10.0.3.9").await;
+    if owner.csrf().is_empty() {
+        owner.get("/").await;
+    }
+    let boundary = "cut-off-boundary";
+    let head = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"grande.png\"\r\nContent-Type: image/png\r\n\r\n"
+    );
+    // The first 256 KB arrive, then the connection drops.
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = vec![
+        Ok(head.into_bytes()),
+        Ok(vec![0x89; 256 * 1024]),
+        Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "connection reset",
+        )),
+    ];
+    let uri = format!("{base}/attachments?purpose=photo&_csrf={}", owner.csrf());
+    let request = Request::post(uri)
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from_stream(futures_util::stream::iter(chunks)))
+        .unwrap();
+    let r = owner.send(request).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let tmp = app.state.config.data_dir.join("uploads").join("tmp");
+    assert_eq!(
+        std::fs::read_dir(&tmp).map(|d| d.count()).unwrap_or(0),
+        0,
+        "no partial file"
+    );
+    assert_eq!(stored_files(&app), 0, "nothing stored");
+    let page = owner.get(&format!("{base}/attachments")).await.body;
+    assert!(!page.contains("grande.png"), "nothing recorded");
+}

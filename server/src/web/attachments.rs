@@ -77,6 +77,8 @@ pub async fn upload(
     let received =
         match uploads::receive(&mut multipart, purpose.code(), &dir, MAX_ATTACHMENT_BYTES).await {
             Ok(received) => received,
+            // Nobody is there to read an answer; nothing was kept.
+            Err(UploadError::Interrupted(_)) => return Err(AppError::BadRequest),
             Err(UploadError::Io(e)) => {
                 return Err(AppError::Internal(format!("upload failed: {e}")))
             }

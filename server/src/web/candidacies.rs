@@ -300,6 +300,8 @@ pub async fn upload_template(
     let received = match uploads::receive(&mut multipart, "file", &dir, limit).await {
         Ok(received) => received,
         Err(UploadError::Io(e)) => return Err(AppError::Internal(format!("upload failed: {e}"))),
+        // Nobody is there to read an answer; nothing was kept.
+        Err(UploadError::Interrupted(_)) => return Err(AppError::BadRequest),
         Err(refusal) => {
             let (key, status) = match refusal {
                 UploadError::TooLarge => ("error.file_too_large", StatusCode::PAYLOAD_TOO_LARGE),

@@ -139,6 +139,8 @@ pub async fn upload(
     {
         Ok(received) => received,
         Err(UploadError::Io(e)) => return Err(AppError::Internal(format!("upload failed: {e}"))),
+        // Nobody is there to read an answer; nothing was kept.
+        Err(UploadError::Interrupted(_)) => return Err(AppError::BadRequest),
         Err(UploadError::TooLarge) => {
             let form = refuse("error.attachment_too_large");
             return render(&ctx, &c, &form, StatusCode::PAYLOAD_TOO_LARGE).await;
