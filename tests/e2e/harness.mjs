@@ -139,12 +139,14 @@ export function watchConsole(page, { scriptsOff = false } = {}) {
     if (r.request().resourceType() !== "document" && r.status() >= 400) problems.push(`${r.status()} ${r.url()}`);
   });
   // With JavaScript off, Chromium cancels the preload of the islands' script: expected.
-  // Chromium fetches the favicon after the load event and cancels it when the test
-  // navigates on at once: that abort is the browser's doing, not a missing asset.
+  // Chromium fetches the favicon after the load event, and web fonts lazily, and
+  // cancels them when the test navigates on at once: that abort is the browser's
+  // doing, not a missing asset (a missing one answers 404, which is caught above).
   page.on("requestfailed", (r) => {
     const aborted = r.failure()?.errorText === "net::ERR_ABORTED";
     if (scriptsOff && r.url().includes("/pkg/")) return;
-    if (aborted && new URL(r.url()).pathname === "/favicon.svg") return;
+    const path = new URL(r.url()).pathname;
+    if (aborted && (path === "/favicon.svg" || path.startsWith("/assets/fonts/"))) return;
     problems.push(`failed ${r.url()} (${r.failure()?.errorText})`);
   });
   return problems;

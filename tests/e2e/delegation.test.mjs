@@ -1,0 +1,160 @@
+// A delegate's journey in a real browser, with JavaScript and without: a new
+// account registers and verifies by email, fills its profile, starts a candidacy
+// for a new owner (entered once, with read access), goes through location,
+// template, attachments, forms A, B and C signed by the owner (the demo
+// certificate, with the openssl command), and submits; then the owner registers
+// with the email the delegate gave and reads the candidacy, without changing it.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { AxeBuilder } from "@axe-core/playwright";
+import {
+  browserMissing, exampleTemplate, signWithDemoCertificate, useStack, waitForLink, watchConsole,
+} from "./harness.mjs";
+
+const skip = browserMissing();
+const stack = useStack(skip);
+const PASSWORD = "una frase lunga e sicura";
+const PDF = Buffer.from("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
+const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=", "base64");
+
+async function audit(page, on, label) {
+  if (!on) return; // axe runs as a script in the page
+  const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  const summary = result.violations.map((v) => `${label}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  assert.deepEqual(summary, [], summary.join("\n"));
+}
+
+/** Registers a proponent account, confirms it from the email, logs in. */
+async function registerAndLogIn(page, email) {
+  await page.goto(stack.portal.base + "/register");
+  await page.getByLabel("Indirizzo email").fill(email);
+  await page.getByLabel("Password", { exact: false }).first().fill(PASSWORD);
+  await page.getByLabel("Ripeti la password").fill(PASSWORD);
+  await page.getByText("Proprietario di aree o edifici, o suo delegato").click();
+  await page.getByText("Ho letto l'informativa privacy", { exact: true }).click();
+  await page.getByRole("button", { name: "Crea l'account" }).click();
+  await page.waitForURL("**/register/sent");
+  const { url } = await waitForLink(stack.sink, email, "/verify?token=");
+  await page.goto(url);
+  await page.goto(stack.portal.base + "/login");
+  await page.getByLabel("Indirizzo email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Accedi" }).click();
+  await page.waitForURL("**/account");
+}
+
+/** Fills the profile-shaped form on the page (the proponent's, or an owner's). */
+async function fillPerson(page, p) {
+  await page.locator("#f-subject_type").selectOption("person");
+  for (const [name, value] of Object.entries(p.fields)) await page.locator(`#f-${name}`).fill(value);
+  await page.locator("#f-property_role").selectOption(p.role);
+}
+
+async function journey(on) {
+  const stamp = `${on ? "js" : "nojs"}-${Date.now()}`;
+  const delegateEmail = `delegato-${stamp}@example.it`;
+  const ownerEmail = `proprietaria-${stamp}@example.it`;
+  const context = await stack.browser.newContext({ javaScriptEnabled: on, locale: "it-IT", acceptDownloads: true });
+  const page = await context.newPage();
+  const problems = watchConsole(page, { scriptsOff: !on });
+
+  await registerAndLogIn(page, delegateEmail);
+  await page.goto(stack.portal.base + "/profile");
+  await fillPerson(page, {
+    role: "intermediary",
+    fields: { name: "Luigi Verdi", tax_code: "VRDLGU70A01F205R", address: "Via Dante 3", postcode: "24121", city: "Bergamo", email: delegateEmail, phone: "+39 035 765 4321" },
+  });
+  await page.getByRole("button", { name: "Salva il profilo" }).click();
+  await page.waitForURL("**/profile?saved=1");
+
+  // A candidacy for a new owner: the owner's details come first.
+  await page.goto(stack.portal.base + "/candidacies");
+  await page.getByLabel("Tipo di candidatura").selectOption("a");
+  await page.getByLabel("Per chi presenti la candidatura").selectOption("new");
+  await page.getByRole("button", { name: "Crea la bozza" }).click();
+  await page.waitForURL("**/owner");
+  await audit(page, on, "owner, empty");
+  await fillPerson(page, {
+    role: "owner",
+    fields: { name: "Maria Rossi", tax_code: "RSSMRA80A41F205X", address: "Via Roma 1", postcode: "24044", city: "Dalmine", email: ownerEmail, phone: "+39 035 123 4567" },
+  });
+  await page.getByText("Permetti al proprietario di vedere questa candidatura", { exact: false }).click();
+  await page.getByRole("button", { name: "Salva e continua" }).click();
+  await page.locator("#error-summary").waitFor();
+  await audit(page, on, "owner, with an error");
+  assert.equal(await page.locator("#f-name").inputValue(), "Maria Rossi", "what was typed stays");
+  await page.locator("#f-tax_code").fill("RSSMRA80A41F205B");
+  await page.getByRole("button", { name: "Salva e continua" }).click();
+  await page.waitForURL("**/location");
+
+  await page.getByLabel("Comune").fill("Bergamo (BG)");
+  await page.getByLabel("Indirizzo").fill("Via Grumello 57");
+  await page.getByLabel("CAP").fill("24127");
+  await page.getByLabel("Latitudine").fill("45,6983");
+  await page.getByLabel("Longitudine").fill("9,6773");
+  await page.getByRole("button", { name: "Salva e continua" }).click();
+  await page.waitForURL("**/template");
+  await page.getByLabel("File del modello compilato").setInputFiles(exampleTemplate("a"));
+  await page.getByRole("button", { name: "Carica e controlla" }).click();
+  await page.locator("#upload-result.alert-success").waitFor();
+
+  await page.getByRole("link", { name: "Continua con gli allegati" }).click();
+  await page.waitForURL("**/attachments");
+  for (const [purpose, file] of [
+    ["photo", { name: "cortile.png", mimeType: "image/png", buffer: PNG }],
+    ["perimeter", { name: "perimetro.pdf", mimeType: "application/pdf", buffer: PDF }],
+    ["cadastral_extract", { name: "estratto.pdf", mimeType: "application/pdf", buffer: PDF }],
+  ]) {
+    await page.locator(`#f-${purpose}`).setInputFiles(file);
+    await page.locator(`form[action*='purpose=${purpose}'] button[type=submit]`).click();
+    await page.waitForURL(`**/attachments#slot-${purpose}`);
+  }
+
+  // Forms A, B and C, all signed by the owner (the demo certificate is Maria Rossi's).
+  await page.getByRole("link", { name: "Continua con i moduli firmati" }).click();
+  await page.waitForURL("**/forms");
+  for (const form of ["a", "b", "c"]) {
+    const downloading = page.waitForEvent("download");
+    await page.locator(`#download-form_${form}-it`).click();
+    const pdf = await (await downloading).path();
+    await page.locator(`#f-form_${form}`).setInputFiles(signWithDemoCertificate(stack.portal, pdf));
+    await page.locator(`form[action*='purpose=form_${form}'] button[type=submit]`).click();
+    await page.waitForURL(`**/forms#slot-form_${form}`);
+    assert.match(await page.locator(`#result-form_${form}`).innerText(), /Firma digitale valida di Maria Rossi \(RSSMRA80A41F205B\)/);
+  }
+  await audit(page, on, "signed forms with form C");
+
+  await page.getByRole("link", { name: "Continua con la verifica e l'invio" }).click();
+  await page.getByRole("button", { name: "Presenta la candidatura" }).click();
+  await page.waitForURL("**/submit#submitted");
+  const reference = (await page.locator("#submitted").innerText()).match(/OL-\d{4}-\d{6}/)[0];
+  const { message } = await waitForLink(stack.sink, delegateEmail, "/submit");
+  assert.match(message.body, new RegExp(reference));
+
+  // The next candidacy offers the saved owner.
+  await page.goto(stack.portal.base + "/candidacies");
+  const choices = await page.getByLabel("Per chi presenti la candidatura").innerText();
+  assert.match(choices, /Come delegato di Maria Rossi \(RSSMRA80A41F205B\)/);
+
+  // The owner registers with the email given, and reads the candidacy.
+  const ownerContext = await stack.browser.newContext({ javaScriptEnabled: on, locale: "it-IT" });
+  const ownerPage = await ownerContext.newPage();
+  const ownerProblems = watchConsole(ownerPage, { scriptsOff: !on });
+  await registerAndLogIn(ownerPage, ownerEmail);
+  await ownerPage.goto(stack.portal.base + "/candidacies");
+  await ownerPage.getByRole("heading", { name: "Candidature presentate per mio conto" }).waitFor();
+  await audit(ownerPage, on, "owner's list");
+  await ownerPage.locator("#for-me a").first().click();
+  await ownerPage.waitForURL("**/submit");
+  assert.match(await ownerPage.locator("main").innerText(), /la vedi in sola lettura/);
+  assert.match(await ownerPage.locator("#submitted").innerText(), new RegExp(reference));
+  assert.equal(await ownerPage.locator("#withdraw").count(), 0, "the owner cannot withdraw it");
+  await audit(ownerPage, on, "owner's read-only summary");
+
+  assert.deepEqual([...problems, ...ownerProblems], [], "no console errors or CSP violations");
+  await ownerContext.close();
+  await context.close();
+}
+
+test("a delegate files for a new owner, who signs A, B and C and then reads it, with JavaScript", { skip, timeout: 180000 }, () => journey(true));
+test("the same delegate journey with JavaScript disabled", { skip, timeout: 180000 }, () => journey(false));
