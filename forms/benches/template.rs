@@ -160,53 +160,6 @@ fn spec_for_python(call: &Call) -> serde_json::Value {
     })
 }
 
-/// A valid template plus a notes sheet of incompressible text, about 5 MB on disk.
-fn five_megabyte_upload(call: &Call) -> Vec<u8> {
-    let mut workbook = rust_xlsxwriter::Workbook::new();
-    let filled = filled(call);
-    // Re-create the data sheet's content: simplest is to read the filled file's cells back.
-    let report = forms::check_file(call, &filled, Some(Kind::Settlement));
-    let sheet = workbook.add_worksheet();
-    sheet.set_name("Dati").unwrap();
-    sheet
-        .write_string(
-            0,
-            0,
-            template::layout::Meta::for_template(call, Kind::Settlement, Lang::It).to_marker(),
-        )
-        .unwrap();
-    sheet.write_string(1, 2, "#value").unwrap();
-    for (row, (id, v)) in report.values.iter().enumerate() {
-        let row = row as u32 + 3;
-        sheet.write_string(row, 0, id).unwrap();
-        match template::to_cell(call, call.field(id).unwrap(), v, Lang::It).unwrap() {
-            forms::Cell::Number(n) => sheet.write_number(row, 2, n).unwrap(),
-            other => sheet
-                .write_string(row, 2, forms::value::cell_text(&other))
-                .unwrap(),
-        };
-    }
-    let notes = workbook.add_worksheet();
-    notes.set_name("Note").unwrap();
-    // Random letters and digits barely compress: 8,000 rows × 36 cells of 24 characters ≈ 5 MB zipped.
-    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
-    for row in 0..8_000 {
-        for col in 0..36 {
-            let text: String = (0..24)
-                .map(|_| {
-                    seed ^= seed << 13;
-                    seed ^= seed >> 7;
-                    seed ^= seed << 17;
-                    ALPHABET[(seed % 62) as usize] as char
-                })
-                .collect();
-            notes.write_string(row, col, text).unwrap();
-        }
-    }
-    workbook.save_to_buffer().unwrap()
-}
-
 fn zip_bomb() -> Vec<u8> {
     use std::io::Write;
     let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
@@ -298,7 +251,7 @@ fn main() {
         println!("  openpyxl baseline skipped: pip install openpyxl (./portal bench does it)");
     }
 
-    let upload = five_megabyte_upload(call);
+    let upload = forms::sample::five_megabyte_upload(Kind::Settlement);
     let (report, peak) = peak_during(|| forms::check_file(call, &upload, Some(Kind::Settlement)));
     let t = median_ms(time_ms(5, || {
         forms::check_file(call, &upload, Some(Kind::Settlement));

@@ -2,7 +2,7 @@
 //! Bergamo. Used by the tests, the demo data and the benchmarks, so all of
 //! them exercise the same realistic filling.
 
-use crate::call::{Axis, Call, Field, FieldType, Kind};
+use crate::call::{Axis, Call, Field, FieldType, Kind, Lang};
 use crate::template::Prefill;
 use crate::value::{Parcels, Value};
 use chrono::NaiveDate;
@@ -78,4 +78,47 @@ pub fn photo_png() -> Vec<u8> {
     img.write_to(&mut out, image::ImageFormat::Png)
         .expect("a PNG encodes in memory");
     out.into_inner()
+}
+
+/// A complete template of `kind` plus a notes sheet of incompressible text,
+/// about 5 MB on disk: the large upload of the benchmarks. Written with
+/// rust_xlsxwriter directly, found by the same markers as the real template.
+pub fn five_megabyte_upload(kind: Kind) -> Vec<u8> {
+    use crate::template::{self, layout::Meta};
+    let call = Call::embedded();
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("Dati").expect("a valid sheet name");
+    let marker = Meta::for_template(call, kind, Lang::It).to_marker();
+    sheet.write_string(0, 0, marker).expect("cell written");
+    sheet.write_string(1, 2, "#value").expect("cell written");
+    for (row, (id, v)) in complete(kind).iter().enumerate() {
+        let row = row as u32 + 3;
+        sheet.write_string(row, 0, id).expect("cell written");
+        let field = call.field(id).expect("a field of the call");
+        match template::to_cell(call, field, v, Lang::It).expect("a valid value") {
+            crate::Cell::Number(n) => sheet.write_number(row, 2, n),
+            other => sheet.write_string(row, 2, crate::value::cell_text(&other)),
+        }
+        .expect("cell written");
+    }
+    let notes = workbook.add_worksheet();
+    notes.set_name("Note").expect("a valid sheet name");
+    // Random letters and digits barely compress: 8,000 rows × 36 cells of 24 characters ≈ 5 MB zipped.
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    for row in 0..8_000 {
+        for col in 0..36 {
+            let text: String = (0..24)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    ALPHABET[(seed % 62) as usize] as char
+                })
+                .collect();
+            notes.write_string(row, col, text).expect("cell written");
+        }
+    }
+    workbook.save_to_buffer().expect("the workbook is written in memory")
 }

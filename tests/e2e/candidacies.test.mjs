@@ -1,12 +1,14 @@
-// A proponent's candidacy in a real browser, with JavaScript and without:
-// profile -> new draft -> location (a mistake first) -> prefilled template download ->
+// A new owner's candidacy in a real browser, with JavaScript and without:
+// register and verify by email -> profile -> new draft -> location (a mistake first) -> prefilled template download ->
 // upload it back and read the findings -> upload a complete one -> attachments ->
 // forms A and B downloaded, signed with openssl, uploaded and verified -> submit ->
 // the receipt email with the reference -> a second draft starts from the same profile.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { AxeBuilder } from "@axe-core/playwright";
-import { browserMissing, decodeQuotedPrintable, exampleTemplate, signWithDemoCertificate, useStack, watchConsole } from "./harness.mjs";
+import {
+  browserMissing, decodeQuotedPrintable, exampleTemplate, fillPerson, registerAndLogIn, signWithDemoCertificate, useStack, watchConsole,
+} from "./harness.mjs";
 
 const skip = browserMissing();
 const stack = useStack(skip);
@@ -18,16 +20,17 @@ async function journey(javaScriptEnabled) {
   const page = await context.newPage();
   const problems = watchConsole(page, { scriptsOff: !javaScriptEnabled });
 
-  await page.goto(stack.portal.base + "/login");
-  await page.getByLabel("Indirizzo email").fill("proponente@demo.test");
-  await page.getByLabel("Password").fill("Lombardia-Demo-2028");
-  await page.getByRole("button", { name: "Accedi" }).click();
-  await page.waitForURL("**/account");
-
-  // The demo proponent's saved profile is there to be reused.
+  // A new owner: Maria Rossi, whose signing certificate is the demo one.
+  const email = `maria-${javaScriptEnabled ? "js" : "nojs"}-${Date.now()}@example.it`;
+  await registerAndLogIn(stack, page, email);
   await page.locator("nav a[href='/profile']").click();
   await page.waitForURL("**/profile");
-  assert.equal(await page.getByLabel("Codice fiscale").inputValue(), "80050050154");
+  await fillPerson(page, {
+    role: "owner",
+    fields: { name: "Maria Rossi", tax_code: "RSSMRA80A41F205B", address: "Via Roma 1", postcode: "24044", city: "Dalmine", email, phone: "+39 035 123 4567" },
+  });
+  await page.getByRole("button", { name: "Salva il profilo" }).click();
+  await page.waitForURL("**/profile?saved=1");
 
   await page.locator("nav a[href='/candidacies']").click();
   await page.waitForURL("**/candidacies");
@@ -97,21 +100,27 @@ async function journey(javaScriptEnabled) {
   await page.getByRole("button", { name: "Presenta la candidatura" }).click();
   await page.waitForURL("**/submit#submitted");
   const summary = await page.locator("#submitted").innerText();
+  assert.match(await page.locator("#receipt").innerText(), /Scarica la ricevuta/);
   const reference = summary.match(/OL-\d{4}-\d{6}/)[0];
   assert.match(summary, /presentata il \d+ \w+ \d{4}, ore \d\d:\d\d:\d\d \(ora italiana\)/);
   await audit(page, javaScriptEnabled, "submitted");
 
   // The receipt email: the reference, a link to the candidacy, the PDF attached.
-  const mail = await waitForMail((m) => m.to.includes("proponente@demo.test") && m.raw.includes(reference));
+  const mail = await waitForMail((m) => m.to.includes(email) && m.raw.includes(reference));
   assert.match(mail, new RegExp(`filename="${reference}.pdf"`));
   assert.match(mail, /\/candidacies\/\d+\/submit/);
 
-  // A second candidacy starts from the same saved profile.
+  // A second candidacy starts from the same saved profile: forms A and B come
+  // prefilled with it, without typing it again.
   await page.locator("nav a[href='/candidacies']").click();
   await page.waitForURL("**/candidacies");
   assert.match(await page.locator("#candidacies").innerText(), new RegExp("Presentata"));
+  await page.getByLabel("Tipo di candidatura").selectOption("a");
+  await page.getByRole("button", { name: "Crea la bozza" }).click();
+  await page.waitForURL("**/location");
   await page.locator("nav a[href='/profile']").click();
-  assert.equal(await page.getByLabel("Codice fiscale").inputValue(), "80050050154");
+  assert.equal(await page.getByLabel("Codice fiscale").inputValue(), "RSSMRA80A41F205B");
+  assert.equal(await page.getByLabel("Nome e cognome, o denominazione").inputValue(), "Maria Rossi");
 
   assert.deepEqual(problems, [], "no console errors or CSP violations");
   await context.close();

@@ -8,12 +8,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { AxeBuilder } from "@axe-core/playwright";
 import {
-  browserMissing, exampleTemplate, signWithDemoCertificate, useStack, waitForLink, watchConsole,
+  browserMissing, exampleTemplate, fillPerson, registerAndLogIn, signWithDemoCertificate, useStack, waitForLink, watchConsole,
 } from "./harness.mjs";
 
 const skip = browserMissing();
 const stack = useStack(skip);
-const PASSWORD = "una frase lunga e sicura";
 const PDF = Buffer.from("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
 const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=", "base64");
 
@@ -24,32 +23,6 @@ async function audit(page, on, label) {
   assert.deepEqual(summary, [], summary.join("\n"));
 }
 
-/** Registers a proponent account, confirms it from the email, logs in. */
-async function registerAndLogIn(page, email) {
-  await page.goto(stack.portal.base + "/register");
-  await page.getByLabel("Indirizzo email").fill(email);
-  await page.getByLabel("Password", { exact: false }).first().fill(PASSWORD);
-  await page.getByLabel("Ripeti la password").fill(PASSWORD);
-  await page.getByText("Proprietario di aree o edifici, o suo delegato").click();
-  await page.getByText("Ho letto l'informativa privacy", { exact: true }).click();
-  await page.getByRole("button", { name: "Crea l'account" }).click();
-  await page.waitForURL("**/register/sent");
-  const { url } = await waitForLink(stack.sink, email, "/verify?token=");
-  await page.goto(url);
-  await page.goto(stack.portal.base + "/login");
-  await page.getByLabel("Indirizzo email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Accedi" }).click();
-  await page.waitForURL("**/account");
-}
-
-/** Fills the profile-shaped form on the page (the proponent's, or an owner's). */
-async function fillPerson(page, p) {
-  await page.locator("#f-subject_type").selectOption("person");
-  for (const [name, value] of Object.entries(p.fields)) await page.locator(`#f-${name}`).fill(value);
-  await page.locator("#f-property_role").selectOption(p.role);
-}
-
 async function journey(on) {
   const stamp = `${on ? "js" : "nojs"}-${Date.now()}`;
   const delegateEmail = `delegato-${stamp}@example.it`;
@@ -58,7 +31,7 @@ async function journey(on) {
   const page = await context.newPage();
   const problems = watchConsole(page, { scriptsOff: !on });
 
-  await registerAndLogIn(page, delegateEmail);
+  await registerAndLogIn(stack, page, delegateEmail);
   await page.goto(stack.portal.base + "/profile");
   await fillPerson(page, {
     role: "intermediary",
@@ -140,7 +113,7 @@ async function journey(on) {
   const ownerContext = await stack.browser.newContext({ javaScriptEnabled: on, locale: "it-IT" });
   const ownerPage = await ownerContext.newPage();
   const ownerProblems = watchConsole(ownerPage, { scriptsOff: !on });
-  await registerAndLogIn(ownerPage, ownerEmail);
+  await registerAndLogIn(stack, ownerPage, ownerEmail);
   await ownerPage.goto(stack.portal.base + "/candidacies");
   await ownerPage.getByRole("heading", { name: "Candidature presentate per mio conto" }).waitFor();
   await audit(ownerPage, on, "owner's list");

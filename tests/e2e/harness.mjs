@@ -191,3 +191,30 @@ export function exampleTemplate(kind) {
   execFileSync(process.env.PORTAL_SERVER_BIN, ["forms", "template", "--kind", kind, "--example", "--out", out]);
   return out;
 }
+
+/** Registers a proponent account, confirms it from the email, logs in. */
+export async function registerAndLogIn(stack, page, email, password = "una frase lunga e sicura") {
+  await page.goto(stack.portal.base + "/register");
+  await page.getByLabel("Indirizzo email").fill(email);
+  await page.getByLabel("Password", { exact: false }).first().fill(password);
+  await page.getByLabel("Ripeti la password").fill(password);
+  await page.getByText("Proprietario di aree o edifici, o suo delegato").click();
+  await page.getByText("Ho letto l'informativa privacy", { exact: true }).click();
+  await page.getByRole("button", { name: "Crea l'account" }).click();
+  await page.waitForURL("**/register/sent");
+  const { url } = await waitForLink(stack.sink, email, "/verify?token=");
+  await page.goto(url);
+  await page.goto(stack.portal.base + "/login");
+  await page.getByLabel("Indirizzo email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Accedi" }).click();
+  await page.waitForURL("**/account");
+}
+
+/** Fills the profile-shaped form on the page (the proponent's, or an owner's). */
+export async function fillPerson(page, p) {
+  await page.locator("#f-subject_type").selectOption("person");
+  for (const [name, value] of Object.entries(p.fields)) await page.locator(`#f-${name}`).fill(value);
+  await page.locator("#f-property_role").selectOption(p.role);
+}
+
