@@ -211,6 +211,10 @@ pub struct SignedSlotView {
 /// The "check and submit" page of a candidacy, or its summary once submitted.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SubmissionView {
+    /// (label key, what the candidacy holds, link to the step that changes it; empty for none).
+    pub answers: Vec<(&'static str, String, String)>,
+    /// Whole days until the closing instant.
+    pub days_left: i64,
     pub editable: bool,
     /// What is still missing: (translation key, link to the step that fixes it).
     pub gaps: Vec<(&'static str, String)>,

@@ -120,5 +120,7 @@ pub fn five_megabyte_upload(kind: Kind) -> Vec<u8> {
             notes.write_string(row, col, text).expect("cell written");
         }
     }
-    workbook.save_to_buffer().expect("the workbook is written in memory")
+    workbook
+        .save_to_buffer()
+        .expect("the workbook is written in memory")
 }

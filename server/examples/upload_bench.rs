@@ -254,7 +254,10 @@ async fn main() {
     for _ in 0..10 {
         let t = Instant::now();
         let path = format!("{base}/template");
-        assert_eq!(s.upload(&path, "file", "grande.xlsx", &large).await, StatusCode::SEE_OTHER);
+        assert_eq!(
+            s.upload(&path, "file", "grande.xlsx", &large).await,
+            StatusCode::SEE_OTHER
+        );
         times.push(t.elapsed().as_secs_f64() * 1000.0);
     }
     println!(
@@ -286,7 +289,10 @@ async fn main() {
     for _ in 0..20 {
         let t = Instant::now();
         let path = format!("{base}/forms?purpose=form_a");
-        assert_eq!(s.upload(&path, "form_a", "a.p7m", &signed).await, StatusCode::SEE_OTHER);
+        assert_eq!(
+            s.upload(&path, "form_a", "a.p7m", &signed).await,
+            StatusCode::SEE_OTHER
+        );
         times.push(t.elapsed().as_secs_f64() * 1000.0);
     }
     println!(
@@ -302,7 +308,10 @@ async fn main() {
     for _ in 0..10 {
         let t = Instant::now();
         let path = format!("{base}/forms?purpose=form_a");
-        assert_eq!(s.upload(&path, "form_a", "a.p7m", &signed_big).await, StatusCode::SEE_OTHER);
+        assert_eq!(
+            s.upload(&path, "form_a", "a.p7m", &signed_big).await,
+            StatusCode::SEE_OTHER
+        );
         times.push(t.elapsed().as_secs_f64() * 1000.0);
     }
     println!(

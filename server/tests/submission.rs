@@ -111,6 +111,13 @@ async fn what_is_missing_is_listed_and_submission_is_refused_until_complete() {
         !page.contains("id=\"submit-candidacy\""),
         "no button while incomplete"
     );
+    // The answers so far, each with the step that changes it.
+    assert!(page.contains("Le tue risposte") && page.contains("Mario Rossi (RSSMRA80A01F205X)"));
+    assert!(
+        page.contains("A: firma digitale valida; B: firmato da chi non è il proprietario"),
+        "{page}"
+    );
+    assert!(page.contains("(mancano ") && page.contains(" giorni)."));
     assert!(page.contains(&format!("href=\"{base}/template\"")));
     let r = owner.post(&format!("{base}/submit"), &[]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);

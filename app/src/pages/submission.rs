@@ -21,8 +21,23 @@ pub fn submission(
     } else {
         summary(ctx, head, s, form).into_any()
     };
+    let answers = s
+        .answers
+        .iter()
+        .map(|(label, value, href)| {
+            let change = (!href.is_empty() && s.editable).then(|| {
+                let text = ctx.t("submit.change").replace("{what}", &ctx.t(label).to_lowercase());
+                view! { " " <a href=href.clone() class="ms-2">{text}</a> }
+            });
+            view! { <dt class="col-sm-3">{ctx.t(label)}</dt><dd class="col-sm-9">{value.clone()}{change}</dd> }
+        })
+        .collect::<Vec<_>>();
     let page = view! {
         {heading(ctx, head, "submit.title")}
+        <section aria-labelledby="answers-title" class="mb-4">
+            <h2 id="answers-title" class="h4">{ctx.t("submit.answers_title")}</h2>
+            <dl class="row" id="answers">{answers}</dl>
+        </section>
         {body}
         <p class="mt-4"><a href="/candidacies">{ctx.t("submit.back_to_list")}</a></p>
     };
@@ -32,7 +47,8 @@ pub fn submission(
 fn check(ctx: &PageCtx, head: &CandidacyHead, s: &SubmissionView) -> impl IntoView {
     let deadline = ctx
         .t("submit.deadline")
-        .replace("{when}", &format_datetime(ctx.lang, &s.deadline));
+        .replace("{when}", &format_datetime(ctx.lang, &s.deadline))
+        .replace("{left}", &days_left(ctx, s.days_left));
     if s.closed {
         return view! {
             <div class="alert alert-danger" role="alert" id="submit-closed">{ctx.t("submit.closed")}</div>
@@ -65,6 +81,14 @@ fn check(ctx: &PageCtx, head: &CandidacyHead, s: &SubmissionView) -> impl IntoVi
         })}
     }
     .into_any()
+}
+
+fn days_left(ctx: &PageCtx, days: i64) -> String {
+    match days {
+        0 => ctx.t("submit.left_today"),
+        1 => ctx.t("submit.left_one"),
+        n => ctx.t("submit.left_many").replace("{days}", &n.to_string()),
+    }
 }
 
 fn summary(

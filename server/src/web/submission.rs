@@ -3,10 +3,12 @@
 
 use super::candidacies::{head, own, readable};
 use super::{page, rome, see_other};
+use crate::candidacies;
 use crate::db::entities::candidacy;
 use crate::documents;
 use crate::error::{AppError, AppResult};
 use crate::owners;
+use crate::signed_forms;
 use crate::submission::{self, Refusal, RECEIPT, WITHDRAWN};
 use crate::web::context::Ctx;
 use app::view_data::{FormState, SubmissionView};
@@ -34,7 +36,11 @@ async fn render(
         }
         None => Vec::new(),
     };
+    let now = ctx.state.clock.now();
+    let deadline = ctx.state.config.submission_deadline;
     let view = SubmissionView {
+        answers: answers(ctx, c).await?,
+        days_left: (deadline - now).num_days().max(0),
         editable,
         gaps: gaps
             .into_iter()
@@ -61,6 +67,76 @@ async fn render(
     };
     let html = app::pages::submission::submission(&ctx.page(), &head(c), &view, form);
     Ok(page(status, html))
+}
+
+/// What the candidacy holds, step by step, each with the page that changes it:
+/// the "check your answers" list.
+async fn answers(
+    ctx: &Ctx,
+    c: &candidacy::Model,
+) -> AppResult<Vec<(&'static str, String, String)>> {
+    let db = &ctx.state.db;
+    let t = |key: &str| app::i18n::t(ctx.lang, key);
+    let step = |s: &str| format!("/candidacies/{}/{s}", c.id);
+    let mut out = Vec::new();
+    let kind = match candidacies::kind_of(c) {
+        forms::Kind::Settlement => t("candidacy.kind_a"),
+        forms::Kind::Investment => t("candidacy.kind_b"),
+    };
+    out.push(("candidacy.kind", kind, String::new()));
+    if let Some(owner) = owners::owner_of(db, c).await? {
+        let href = if c.owner_id.is_some() {
+            step("owner")
+        } else {
+            "/profile".into()
+        };
+        out.push((
+            "submit.answer_owner",
+            format!("{} ({})", owner.name, owner.tax_code),
+            href,
+        ));
+    }
+    let site = candidacies::site_label(c);
+    out.push((
+        "submit.answer_site",
+        if site.is_empty() { "–".into() } else { site },
+        step("location"),
+    ));
+    let template = match documents::latest(db, c.id, documents::TEMPLATE).await? {
+        Some(d) if d.accepted => format!("{} – {}", d.original_name, t("submit.answer_ok")),
+        Some(d) => format!("{} – {}", d.original_name, t("submit.answer_errors")),
+        None => "–".into(),
+    };
+    out.push(("submit.doc_template", template, step("template")));
+    let mut files = Vec::new();
+    for purpose in forms::attachments::ALL {
+        files.extend(
+            documents::all_for(db, c.id, purpose.code())
+                .await?
+                .into_iter()
+                .map(|d| d.original_name),
+        );
+    }
+    let files = if files.is_empty() {
+        "–".into()
+    } else {
+        files.join(", ")
+    };
+    out.push(("attachments.title", files, step("attachments")));
+    let mut signed = Vec::new();
+    for form in signed_forms::forms_needed(c) {
+        let verdict = documents::latest(db, c.id, form.code())
+            .await?
+            .and_then(|d| d.signature)
+            .unwrap_or_else(|| "missing".into());
+        signed.push(format!(
+            "{}: {}",
+            form.letter(),
+            t(&format!("submit.sig_{verdict}"))
+        ));
+    }
+    out.push(("signed.title", signed.join("; "), step("forms")));
+    Ok(out)
 }
 
 pub async fn show(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
