@@ -33,15 +33,8 @@ async fn attach(
     name: &str,
     bytes: &[u8],
 ) -> common::TestResponse {
-    let token = {
-        if owner.csrf().is_empty() {
-            owner.get("/").await;
-        }
-        owner.csrf()
-    };
     let path = format!("{base}/attachments?purpose={purpose}");
-    let path = format!("{path}&_csrf={token}");
-    owner.upload_with(&path, purpose, name, bytes, None).await
+    owner.upload_to(&path, purpose, name, bytes).await
 }
 
 fn stored_files(app: &TestApp) -> usize {

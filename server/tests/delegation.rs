@@ -28,15 +28,7 @@ async fn upload(
     name: &str,
     bytes: &[u8],
 ) -> StatusCode {
-    if client.csrf().is_empty() {
-        client.get("/").await;
-    }
-    let sep = if path.contains('?') { '&' } else { '?' };
-    let path = format!("{path}{sep}_csrf={}", client.csrf());
-    client
-        .upload_with(&path, field, name, bytes, None)
-        .await
-        .status
+    client.upload_to(path, field, name, bytes).await.status
 }
 
 /// Luigi Verdi, a delegate (the test PKI's "other"), with his own profile.

@@ -24,11 +24,8 @@ async fn upload(
     name: &str,
     bytes: &[u8],
 ) -> common::TestResponse {
-    if owner.csrf().is_empty() {
-        owner.get("/").await;
-    }
-    let path = format!("{base}/forms?purpose={purpose}&_csrf={}", owner.csrf());
-    owner.upload_with(&path, purpose, name, bytes, None).await
+    let path = format!("{base}/forms?purpose={purpose}");
+    owner.upload_to(&path, purpose, name, bytes).await
 }
 
 async fn verdict(app: &TestApp, purpose: &str) -> Option<String> {

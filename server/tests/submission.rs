@@ -28,12 +28,7 @@ async fn app() -> TestApp {
 }
 
 async fn upload(owner: &mut Client, path: &str, field: &str, name: &str, bytes: &[u8]) {
-    if owner.csrf().is_empty() {
-        owner.get("/").await;
-    }
-    let sep = if path.contains('?') { '&' } else { '?' };
-    let path = format!("{path}{sep}_csrf={}", owner.csrf());
-    let r = owner.upload_with(&path, field, name, bytes, None).await;
+    let r = owner.upload_to(path, field, name, bytes).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{path}: {}", r.body);
 }
 

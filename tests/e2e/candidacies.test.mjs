@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { AxeBuilder } from "@axe-core/playwright";
 import {
-  browserMissing, decodeQuotedPrintable, exampleTemplate, fillPerson, registerAndLogIn, signWithDemoCertificate, useStack, watchConsole,
+  browserMissing, decodeQuotedPrintable, exampleTemplate, fillPerson, registerAndLogIn, signAndUploadForms, useStack, watchConsole,
 } from "./harness.mjs";
 
 const skip = browserMissing();
@@ -83,14 +83,8 @@ async function journey(javaScriptEnabled) {
   await page.getByRole("link", { name: "Continua con i moduli firmati" }).click();
   await page.waitForURL("**/forms");
   await audit(page, javaScriptEnabled, "signed forms, empty");
-  for (const form of ["a", "b"]) {
-    const downloading = page.waitForEvent("download");
-    await page.locator(`#download-form_${form}-it`).click();
-    const pdf = await (await downloading).path();
-    await page.locator(`#f-form_${form}`).setInputFiles(signWithDemoCertificate(stack.portal, pdf));
-    await page.locator(`form[action*='purpose=form_${form}'] button[type=submit]`).click();
-    await page.waitForURL(`**/forms#slot-form_${form}`);
-    assert.match(await page.locator(`#result-form_${form}`).innerText(), /Firma digitale valida di Maria Rossi \(RSSMRA80A41F205B\)/);
+  for (const verdict of await signAndUploadForms(stack, page, ["a", "b"])) {
+    assert.match(verdict, /Firma digitale valida di Maria Rossi \(RSSMRA80A41F205B\)/);
   }
   await audit(page, javaScriptEnabled, "signed forms, verified");
 

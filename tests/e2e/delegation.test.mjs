@@ -8,7 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { AxeBuilder } from "@axe-core/playwright";
 import {
-  browserMissing, exampleTemplate, fillPerson, registerAndLogIn, signWithDemoCertificate, useStack, waitForLink, watchConsole,
+  browserMissing, exampleTemplate, fillPerson, registerAndLogIn, signAndUploadForms, useStack, waitForLink, watchConsole,
 } from "./harness.mjs";
 
 const skip = browserMissing();
@@ -86,14 +86,8 @@ async function journey(on) {
   // Forms A, B and C, all signed by the owner (the demo certificate is Maria Rossi's).
   await page.getByRole("link", { name: "Continua con i moduli firmati" }).click();
   await page.waitForURL("**/forms");
-  for (const form of ["a", "b", "c"]) {
-    const downloading = page.waitForEvent("download");
-    await page.locator(`#download-form_${form}-it`).click();
-    const pdf = await (await downloading).path();
-    await page.locator(`#f-form_${form}`).setInputFiles(signWithDemoCertificate(stack.portal, pdf));
-    await page.locator(`form[action*='purpose=form_${form}'] button[type=submit]`).click();
-    await page.waitForURL(`**/forms#slot-form_${form}`);
-    assert.match(await page.locator(`#result-form_${form}`).innerText(), /Firma digitale valida di Maria Rossi \(RSSMRA80A41F205B\)/);
+  for (const verdict of await signAndUploadForms(stack, page, ["a", "b", "c"])) {
+    assert.match(verdict, /Firma digitale valida di Maria Rossi \(RSSMRA80A41F205B\)/);
   }
   await audit(page, on, "signed forms with form C");
 

@@ -185,6 +185,24 @@ export function signWithDemoCertificate(portal, pdfPath) {
   return out;
 }
 
+/**
+ * On the signed-forms page: downloads each form in `letters` ("a", "b", "c"),
+ * signs it with the demo certificate and uploads it; returns the verdict text of each.
+ */
+export async function signAndUploadForms(stack, page, letters) {
+  const verdicts = [];
+  for (const form of letters) {
+    const downloading = page.waitForEvent("download");
+    await page.locator(`#download-form_${form}-it`).click();
+    const pdf = await (await downloading).path();
+    await page.locator(`#f-form_${form}`).setInputFiles(signWithDemoCertificate(stack.portal, pdf));
+    await page.locator(`form[action*='purpose=form_${form}'] button[type=submit]`).click();
+    await page.waitForURL(`**/forms#slot-form_${form}`);
+    verdicts.push(await page.locator(`#result-form_${form}`).innerText());
+  }
+  return verdicts;
+}
+
 /** A complete, valid Excel template of `kind` written by the portal's own command. */
 export function exampleTemplate(kind) {
   const out = join(mkdtempSync(join(tmpdir(), "portal-example-")), `esempio-${kind}.xlsx`);

@@ -5,7 +5,7 @@ use super::{page, see_other};
 use crate::db::entities::{candidacy, document};
 use crate::documents;
 use crate::error::{AppError, AppResult};
-use crate::uploads::{self, UploadError};
+use crate::uploads;
 use crate::web::context::Ctx;
 use app::view_data::{AttachmentSlotView, AttachmentView, FormState};
 use axum::extract::{Multipart, Path, Query};
@@ -74,25 +74,15 @@ pub async fn upload(
         form.add_error(purpose.code(), key);
         (form, status)
     };
-    let received =
-        match uploads::receive(&mut multipart, purpose.code(), &dir, MAX_ATTACHMENT_BYTES).await {
-            Ok(received) => received,
-            // Nobody is there to read an answer; nothing was kept.
-            Err(UploadError::Interrupted(_)) => return Err(AppError::BadRequest),
-            Err(UploadError::Io(e)) => {
-                return Err(AppError::Internal(format!("upload failed: {e}")))
-            }
-            Err(UploadError::TooLarge) => {
-                let (form, status) =
-                    refuse("error.attachment_too_large", StatusCode::PAYLOAD_TOO_LARGE);
-                return render(&ctx, &c, &form, status).await;
-            }
-            Err(UploadError::Missing) => {
-                let (form, status) =
-                    refuse("error.file_required", StatusCode::UNPROCESSABLE_ENTITY);
-                return render(&ctx, &c, &form, status).await;
-            }
-        };
+    let limit = MAX_ATTACHMENT_BYTES;
+    let received = match uploads::receive(&mut multipart, purpose.code(), &dir, limit).await {
+        Ok(received) => received,
+        Err(e) => {
+            let (form, status) =
+                super::upload_refusal(e, purpose.code(), "error.attachment_too_large")?;
+            return render(&ctx, &c, &form, status).await;
+        }
+    };
     let bytes = read_for_check(&received.path)
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;

@@ -8,7 +8,7 @@ use crate::error::{AppError, AppResult};
 use crate::owners;
 use crate::profiles;
 use crate::submission;
-use crate::uploads::{self, UploadError};
+use crate::uploads;
 use crate::web::context::Ctx;
 use app::view_data::{
     CandidacyHead, CandidacyRow, FormState, PlacementView, Role, UploadResultView,
@@ -299,16 +299,8 @@ pub async fn upload_template(
     let limit = forms::template::guard::MAX_FILE_BYTES as u64;
     let received = match uploads::receive(&mut multipart, "file", &dir, limit).await {
         Ok(received) => received,
-        Err(UploadError::Io(e)) => return Err(AppError::Internal(format!("upload failed: {e}"))),
-        // Nobody is there to read an answer; nothing was kept.
-        Err(UploadError::Interrupted(_)) => return Err(AppError::BadRequest),
-        Err(refusal) => {
-            let (key, status) = match refusal {
-                UploadError::TooLarge => ("error.file_too_large", StatusCode::PAYLOAD_TOO_LARGE),
-                _ => ("error.file_required", StatusCode::UNPROCESSABLE_ENTITY),
-            };
-            let mut form = FormState::default();
-            form.add_error("file", key);
+        Err(e) => {
+            let (form, status) = super::upload_refusal(e, "file", "error.file_too_large")?;
             return render_template_step(&ctx, &c, &form, status).await;
         }
     };

@@ -171,6 +171,28 @@ pub fn download(content_type: &str, filename: &str, bytes: Vec<u8>) -> Response 
     (headers, bytes).into_response()
 }
 
+/// A failed upload as its page tells it: the error next to `field` (`too_large`
+/// is the key for an oversized file) and the status; or, when it is not the
+/// user's to fix, the error itself.
+pub fn upload_refusal(
+    e: crate::uploads::UploadError,
+    field: &'static str,
+    too_large: &'static str,
+) -> crate::error::AppResult<(app::view_data::FormState, StatusCode)> {
+    use crate::error::AppError;
+    use crate::uploads::UploadError;
+    let (key, status) = match e {
+        UploadError::Io(e) => return Err(AppError::Internal(format!("upload failed: {e}"))),
+        // Nobody is there to read an answer; nothing was kept.
+        UploadError::Interrupted(_) => return Err(AppError::BadRequest),
+        UploadError::TooLarge => (too_large, StatusCode::PAYLOAD_TOO_LARGE),
+        UploadError::Missing => ("error.file_required", StatusCode::UNPROCESSABLE_ENTITY),
+    };
+    let mut form = app::view_data::FormState::default();
+    form.add_error(field, key);
+    Ok((form, status))
+}
+
 /// Post/redirect/get: after a successful form, go to a page that can be reloaded safely.
 pub fn see_other(path: &str) -> Response {
     Redirect::to(path).into_response()

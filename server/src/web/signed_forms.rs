@@ -10,7 +10,7 @@ use crate::owners;
 use crate::profiles;
 use crate::signatures;
 use crate::signed_forms::{self, forms_needed, handwritten, Assessment, ID_DOCUMENT};
-use crate::uploads::{self, UploadError};
+use crate::uploads;
 use crate::web::context::Ctx;
 use app::view_data::{FormState, SignedSlotView};
 use axum::extract::{Multipart, Path, Query};
@@ -135,19 +135,12 @@ pub async fn upload(
         form.add_error(purpose, key);
         form
     };
-    let received = match uploads::receive(&mut multipart, purpose, &dir, MAX_ATTACHMENT_BYTES).await
-    {
+    let limit = MAX_ATTACHMENT_BYTES;
+    let received = match uploads::receive(&mut multipart, purpose, &dir, limit).await {
         Ok(received) => received,
-        Err(UploadError::Io(e)) => return Err(AppError::Internal(format!("upload failed: {e}"))),
-        // Nobody is there to read an answer; nothing was kept.
-        Err(UploadError::Interrupted(_)) => return Err(AppError::BadRequest),
-        Err(UploadError::TooLarge) => {
-            let form = refuse("error.attachment_too_large");
-            return render(&ctx, &c, &form, StatusCode::PAYLOAD_TOO_LARGE).await;
-        }
-        Err(UploadError::Missing) => {
-            let form = refuse("error.file_required");
-            return render(&ctx, &c, &form, StatusCode::UNPROCESSABLE_ENTITY).await;
+        Err(e) => {
+            let (form, status) = super::upload_refusal(e, purpose, "error.attachment_too_large")?;
+            return render(&ctx, &c, &form, status).await;
         }
     };
     let bytes = tokio::fs::read(&received.path)

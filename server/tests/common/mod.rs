@@ -329,6 +329,23 @@ impl Client {
         self.send(request).await
     }
 
+    /// Uploads `bytes` as the multipart field `field` to `path` (which may carry a
+    /// query already), with this client's CSRF token, fetched first if needed.
+    pub async fn upload_to(
+        &mut self,
+        path: &str,
+        field: &str,
+        filename: &str,
+        bytes: &[u8],
+    ) -> TestResponse {
+        if self.csrf().is_empty() {
+            self.get("/").await;
+        }
+        let separator = if path.contains('?') { '&' } else { '?' };
+        let path = format!("{path}{separator}_csrf={}", self.csrf());
+        self.upload_with(&path, field, filename, bytes, None).await
+    }
+
     pub async fn upload(&mut self, path: &str, filename: &str, bytes: &[u8]) -> TestResponse {
         if self.csrf().is_empty() {
             self.get("/").await;
