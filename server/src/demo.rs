@@ -54,6 +54,7 @@ async fn seed_proponent(state: &AppState, user: &user::Model) -> AppResult<()> {
         tax_code: "80050050154".into(),
         vat_number: None,
         legal_rep: Some("Maria Rossi".into()),
+        legal_rep_tax_code: Some(crate::demo_pki::SIGNER.2.into()),
         address: "Piazza Libertà 1".into(),
         postcode: "24044".into(),
         city: "Dalmine".into(),

@@ -45,6 +45,7 @@ pub fn as_profile(o: &owner::Model) -> profile::Model {
         tax_code: o.tax_code.clone(),
         vat_number: o.vat_number.clone(),
         legal_rep: o.legal_rep.clone(),
+        legal_rep_tax_code: o.legal_rep_tax_code.clone(),
         address: o.address.clone(),
         postcode: o.postcode.clone(),
         city: o.city.clone(),
@@ -91,6 +92,7 @@ pub async fn save(
     row.tax_code = Set(data.tax_code);
     row.vat_number = Set(data.vat_number);
     row.legal_rep = Set(data.legal_rep);
+    row.legal_rep_tax_code = Set(data.legal_rep_tax_code);
     row.address = Set(data.address);
     row.postcode = Set(data.postcode);
     row.city = Set(data.city);

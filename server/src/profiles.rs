@@ -27,6 +27,10 @@ pub fn to_form(p: &profile::Model) -> FormState {
         ("tax_code", &p.tax_code),
         ("vat_number", p.vat_number.as_deref().unwrap_or("")),
         ("legal_rep", p.legal_rep.as_deref().unwrap_or("")),
+        (
+            "legal_rep_tax_code",
+            p.legal_rep_tax_code.as_deref().unwrap_or(""),
+        ),
         ("address", &p.address),
         ("postcode", &p.postcode),
         ("city", &p.city),
@@ -70,8 +74,16 @@ pub fn check(values: BTreeMap<String, String>) -> (FormState, Option<profile::Mo
     } else if vat.is_empty() && organisation && org == "company" {
         form.add_error("vat_number", "error.vat_required");
     }
+    // The representative signs for the organisation: their tax code is how the
+    // portal recognises that signature.
+    let rep_code = identity::normalise(&form.trimmed("legal_rep_tax_code"));
     if organisation {
         required_text(&mut form, "legal_rep");
+        if rep_code.is_empty() {
+            form.add_error("legal_rep_tax_code", "error.text_required");
+        } else if rep_code.len() != 16 || !identity::tax_code_ok(&rep_code) {
+            form.add_error("legal_rep_tax_code", "error.tax_code_invalid");
+        }
     }
     let postcode = form.trimmed("postcode");
     if !forms::value::is_postcode(&postcode) {
@@ -114,6 +126,11 @@ pub fn check(values: BTreeMap<String, String>) -> (FormState, Option<profile::Mo
         vat_number: optional(vat),
         legal_rep: if organisation {
             optional(form.trimmed("legal_rep"))
+        } else {
+            None
+        },
+        legal_rep_tax_code: if organisation {
+            optional(rep_code)
         } else {
             None
         },

@@ -34,7 +34,7 @@ pub fn handwritten(docs: &[Option<document::Model>]) -> bool {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExpectedSigner {
     pub name: String,
-    /// Known for people (their codice fiscale); for a legal representative only the name is.
+    /// The codice fiscale of the person or of the legal representative.
     pub tax_code: Option<String>,
 }
 
@@ -44,9 +44,10 @@ pub fn expected_signer(owner: &profile::Model) -> ExpectedSigner {
         .as_deref()
         .filter(|_| owner.subject_type == "organisation")
     {
+        // Profiles saved before the representative's tax code was asked have only the name.
         Some(rep) => ExpectedSigner {
             name: rep.to_string(),
-            tax_code: None,
+            tax_code: owner.legal_rep_tax_code.clone(),
         },
         None => ExpectedSigner {
             name: owner.name.clone(),
@@ -307,6 +308,43 @@ mod tests {
             name: "Mario Rossi".into(),
             tax_code: Some("RSSMRA80A01F205X".into()),
         }
+    }
+
+    #[test]
+    fn an_organisation_is_signed_for_by_its_representative_known_by_tax_code() {
+        let now = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH;
+        let org = profile::Model {
+            user_id: 1,
+            subject_type: "organisation".into(),
+            org_type: Some("public_body".into()),
+            name: "Comune di Dalmine".into(),
+            tax_code: "80050050154".into(),
+            vat_number: None,
+            legal_rep: Some("Maria Rossi".into()),
+            legal_rep_tax_code: Some("RSSMRA80A41F205B".into()),
+            address: "Piazza Libertà 1".into(),
+            postcode: "24044".into(),
+            city: "Dalmine".into(),
+            email: "comune@example.it".into(),
+            pec: None,
+            phone: "+39 035 6224811".into(),
+            property_role: "owner".into(),
+            created_at: now,
+            updated_at: now,
+        };
+        let expected = expected_signer(&org);
+        assert_eq!(expected.tax_code.as_deref(), Some("RSSMRA80A41F205B"));
+        // Another Maria Rossi, with another tax code, is not the representative.
+        let namesake = Signer {
+            name: "Maria Rossi".into(),
+            tax_code: Some("RSSMRA90A41F205N".into()),
+            issuer: "Test CA".into(),
+        };
+        let c = checked(b"OL-FORM:A:5;", vec![namesake], Verdict::Valid);
+        assert_eq!(
+            assess(Form::A, 5, &c, &expected).signature,
+            "signer_mismatch"
+        );
     }
 
     #[test]

@@ -5,13 +5,14 @@ mod common;
 use axum::http::StatusCode;
 use common::TestApp;
 
-const COMPANY: [(&str, &str); 13] = [
+const COMPANY: [(&str, &str); 14] = [
     ("subject_type", "organisation"),
     ("org_type", "company"),
     ("name", "Immobiliare Brembo S.r.l."),
     ("tax_code", "12345678903"),
     ("vat_number", "IT 12345678903"),
     ("legal_rep", "Maria Rossi"),
+    ("legal_rep_tax_code", "RSSMRA80A41F205B"),
     ("address", "Via Grumello 57"),
     ("postcode", "24127"),
     ("city", "Bergamo"),
@@ -59,7 +60,7 @@ async fn a_profile_is_saved_once_and_reloaded() {
 
     // A change is saved over the same profile.
     let mut changed = COMPANY.to_vec();
-    changed[8] = ("city", "Dalmine");
+    changed[9] = ("city", "Dalmine");
     assert_eq!(
         owner.post("/profile", &changed).await.status,
         StatusCode::SEE_OTHER
@@ -129,16 +130,28 @@ async fn organisations_need_their_type_representative_and_companies_a_vat_number
     let mut owner = app.user("ente@example.it", "proponent", "10.0.1.4").await;
     let mut fields: Vec<_> = COMPANY
         .iter()
-        .filter(|(k, _)| !["org_type", "vat_number", "legal_rep"].contains(k))
+        .filter(|(k, _)| !["org_type", "vat_number", "legal_rep", "legal_rep_tax_code"].contains(k))
         .copied()
         .collect();
     let r = owner.post("/profile", &fields).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        r.body.contains("id=\"f-org_type-error\"") && r.body.contains("id=\"f-legal_rep-error\"")
+        r.body.contains("id=\"f-org_type-error\"")
+            && r.body.contains("id=\"f-legal_rep-error\"")
+            && r.body.contains("id=\"f-legal_rep_tax_code-error\"")
     );
     fields.push(("org_type", "company"));
     fields.push(("legal_rep", "Maria Rossi"));
+    // A company's code is not a person's: the representative's must be 16 characters.
+    fields.push(("legal_rep_tax_code", "12345678903"));
+    let r = owner.post("/profile", &fields).await;
+    assert!(
+        r.body.contains("id=\"f-legal_rep_tax_code-error\""),
+        "{}",
+        r.body
+    );
+    fields.pop();
+    fields.push(("legal_rep_tax_code", "RSSMRA80A41F205B"));
     let r = owner.post("/profile", &fields).await;
     assert!(
         r.body.contains("la partita IVA è obbligatoria"),

@@ -8,13 +8,14 @@ use crate::view_data::{CandidacyHead, FormState};
 use leptos::prelude::*;
 
 /// Form field names with their label keys, in the order of the form (also the error summary's).
-pub const FIELDS: [(&str, &str); 13] = [
+pub const FIELDS: [(&str, &str); 14] = [
     ("subject_type", "profile.subject_type"),
     ("org_type", "profile.org_type"),
     ("name", "profile.name"),
     ("tax_code", "profile.tax_code"),
     ("vat_number", "profile.vat_number"),
     ("legal_rep", "profile.legal_rep"),
+    ("legal_rep_tax_code", "profile.legal_rep_tax_code"),
     ("address", "profile.address"),
     ("postcode", "profile.postcode"),
     ("city", "profile.city"),
@@ -77,6 +78,7 @@ fn fields(lang: Lang, form: &FormState, own: bool) -> impl IntoView {
         <Field lang form=f() name="tax_code" label="profile.tax_code" hint="profile.tax_code_hint" />
         <Field lang form=f() name="vat_number" label="profile.vat_number" hint="profile.vat_number_hint" required=false />
         <Field lang form=f() name="legal_rep" label="profile.legal_rep" hint="profile.legal_rep_hint" required=false />
+        <Field lang form=f() name="legal_rep_tax_code" label="profile.legal_rep_tax_code" hint="profile.legal_rep_tax_code_hint" required=false />
         <Field lang form=f() name="address" label="profile.address" autocomplete=ac("street-address") />
         <Field lang form=f() name="postcode" label="profile.postcode" autocomplete=ac("postal-code") />
         <Field lang form=f() name="city" label="profile.city" autocomplete=ac("address-level2") />

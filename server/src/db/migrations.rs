@@ -16,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(Submission),
             Box::new(CreateOwners),
             Box::new(CreateReminders),
+            Box::new(AddLegalRepTaxCode),
         ]
     }
 }
@@ -688,5 +689,49 @@ impl MigrationTrait for CreateReminders {
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.drop_table(Table::drop().table(Reminders::Table).to_owned())
             .await
+    }
+}
+
+#[derive(DeriveIden)]
+enum LegalRep {
+    LegalRepTaxCode,
+}
+
+/// The legal representative's codice fiscale, for organisations: their digital
+/// signature is then recognised by tax code, not by name alone.
+pub struct AddLegalRepTaxCode;
+
+impl MigrationName for AddLegalRepTaxCode {
+    fn name(&self) -> &str {
+        "m20261122_000009_add_legal_rep_tax_code"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for AddLegalRepTaxCode {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for table in [Profiles::Table.into_iden(), Owners::Table.into_iden()] {
+            m.alter_table(
+                Table::alter()
+                    .table(table)
+                    .add_column(string_len_null(LegalRep::LegalRepTaxCode, 16))
+                    .to_owned(),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for table in [Profiles::Table.into_iden(), Owners::Table.into_iden()] {
+            m.alter_table(
+                Table::alter()
+                    .table(table)
+                    .drop_column(LegalRep::LegalRepTaxCode)
+                    .to_owned(),
+            )
+            .await?;
+        }
+        Ok(())
     }
 }

@@ -16,6 +16,8 @@ pub struct Model {
     pub tax_code: String,
     pub vat_number: Option<String>,
     pub legal_rep: Option<String>,
+    /// The legal representative's codice fiscale (organisations), to recognise their signature.
+    pub legal_rep_tax_code: Option<String>,
     pub address: String,
     pub postcode: String,
     pub city: String,
