@@ -113,7 +113,7 @@ async function journey(javaScriptEnabled) {
   await page.getByRole("button", { name: "Crea la bozza" }).click();
   await page.waitForURL("**/location");
   await page.locator("nav a[href='/profile']").click();
-  assert.equal(await page.getByLabel("Codice fiscale").inputValue(), "RSSMRA80A41F205B");
+  assert.equal(await page.locator("#f-tax_code").inputValue(), "RSSMRA80A41F205B");
   assert.equal(await page.getByLabel("Nome e cognome, o denominazione").inputValue(), "Maria Rossi");
 
   assert.deepEqual(problems, [], "no console errors or CSP violations");
