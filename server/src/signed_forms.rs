@@ -23,9 +23,8 @@ pub fn forms_needed(c: &candidacy::Model) -> Vec<Form> {
 }
 
 /// Whether some form in `docs` was signed by hand, so the identity document is needed.
-pub fn handwritten(docs: &[Option<document::Model>]) -> bool {
-    docs.iter()
-        .flatten()
+pub fn handwritten<'a>(docs: impl IntoIterator<Item = &'a document::Model>) -> bool {
+    docs.into_iter()
         .any(|d| d.signature.as_deref() == Some("handwritten"))
 }
 

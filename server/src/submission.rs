@@ -15,6 +15,7 @@ use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Europe::Rome;
 use forms::attachments;
 use forms::receipt::{Receipt, ReceiptDocument};
+use forms::signed_forms::Form;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
@@ -45,11 +46,50 @@ pub struct Gap {
     pub step: &'static str,
 }
 
+/// What has been uploaded for a candidacy and counts, read once: the last
+/// template, every attachment, the last copy of each form needed, and the
+/// identity document.
+pub struct Contents {
+    pub template: Option<document::Model>,
+    pub attachments: Vec<(attachments::Purpose, Vec<document::Model>)>,
+    pub forms: Vec<(Form, Option<document::Model>)>,
+    pub id_document: Option<document::Model>,
+}
+
+impl Contents {
+    pub async fn load(db: &DatabaseConnection, c: &candidacy::Model) -> AppResult<Contents> {
+        let mut attachments = Vec::new();
+        for purpose in attachments::ALL {
+            attachments.push((purpose, documents::all_for(db, c.id, purpose.code()).await?));
+        }
+        let mut forms = Vec::new();
+        for form in forms_needed(c) {
+            forms.push((form, documents::latest(db, c.id, form.code()).await?));
+        }
+        Ok(Contents {
+            template: documents::latest(db, c.id, documents::TEMPLATE).await?,
+            attachments,
+            forms,
+            id_document: documents::latest(db, c.id, ID_DOCUMENT).await?,
+        })
+    }
+
+    /// Every document, in the order of the steps: what the receipt lists.
+    pub fn documents(&self) -> Vec<&document::Model> {
+        let mut docs: Vec<&document::Model> = self.template.iter().collect();
+        docs.extend(self.attachments.iter().flat_map(|(_, files)| files));
+        docs.extend(self.forms.iter().filter_map(|(_, d)| d.as_ref()));
+        docs.extend(&self.id_document);
+        docs
+    }
+}
+
 /// Everything missing before submission, in the order of the steps.
 pub async fn gaps(
     db: &DatabaseConnection,
     c: &candidacy::Model,
     owner: Option<&profile::Model>,
+    contents: &Contents,
 ) -> AppResult<Vec<Gap>> {
     let mut gaps = Vec::new();
     let mut gap = |key, step| gaps.push(Gap { key, step });
@@ -60,13 +100,13 @@ pub async fn gaps(
     if c.latitude.is_none() {
         gap("submit.gap_location", "location");
     }
-    match documents::latest(db, c.id, documents::TEMPLATE).await? {
+    match &contents.template {
         None => gap("submit.gap_template", "template"),
         Some(d) if !d.accepted => gap("submit.gap_template_errors", "template"),
         Some(_) => {}
     }
-    for purpose in attachments::ALL.into_iter().filter(|p| p.mandatory()) {
-        if documents::latest(db, c.id, purpose.code()).await?.is_none() {
+    for (purpose, files) in &contents.attachments {
+        if purpose.mandatory() && files.is_empty() {
             let key = match purpose {
                 attachments::Purpose::Photo => "submit.gap_photo",
                 attachments::Purpose::Perimeter => "submit.gap_perimeter",
@@ -75,9 +115,7 @@ pub async fn gaps(
             gap(key, "attachments");
         }
     }
-    let mut signed = Vec::new();
-    for form in forms_needed(c) {
-        let latest = documents::latest(db, c.id, form.code()).await?;
+    for (form, latest) in &contents.forms {
         let ok = latest
             .as_ref()
             .and_then(|d| d.signature.as_deref())
@@ -92,9 +130,9 @@ pub async fn gaps(
                 "forms",
             );
         }
-        signed.push(latest);
     }
-    if handwritten(&signed) && documents::latest(db, c.id, ID_DOCUMENT).await?.is_none() {
+    let signed = contents.forms.iter().filter_map(|(_, d)| d.as_ref());
+    if handwritten(signed) && contents.id_document.is_none() {
         gap("submit.gap_id_document", "forms");
     }
     Ok(gaps)
@@ -104,23 +142,6 @@ pub async fn gaps(
 /// unique without a counter to share between server instances.
 pub fn reference(candidacy_id: i64, at: DateTime<Utc>) -> String {
     format!("OL-{}-{candidacy_id:06}", at.with_timezone(&Rome).year())
-}
-
-/// The documents that make up the submission, in the order of the steps.
-async fn submitted_documents(
-    db: &DatabaseConnection,
-    c: &candidacy::Model,
-) -> AppResult<Vec<document::Model>> {
-    let mut docs = Vec::new();
-    docs.extend(documents::latest(db, c.id, documents::TEMPLATE).await?);
-    for purpose in attachments::ALL {
-        docs.extend(documents::all_for(db, c.id, purpose.code()).await?);
-    }
-    for form in forms_needed(c) {
-        docs.extend(documents::latest(db, c.id, form.code()).await?);
-    }
-    docs.extend(documents::latest(db, c.id, ID_DOCUMENT).await?);
-    Ok(docs)
 }
 
 fn document_label(lang: app::Lang, purpose: &str) -> String {
@@ -156,12 +177,12 @@ pub async fn submit(
     if !editable(c) {
         return Err(AppError::Locked);
     }
-    let missing = gaps(&state.db, c, Some(owner)).await?;
+    let contents = Contents::load(&state.db, c).await?;
+    let missing = gaps(&state.db, c, Some(owner), &contents).await?;
     if !missing.is_empty() {
         return Ok(Err(Refusal::Incomplete(missing)));
     }
     let reference = c.reference.clone().unwrap_or_else(|| reference(c.id, now));
-    let docs = submitted_documents(&state.db, c).await?;
     let receipt = Receipt {
         reference: reference.clone(),
         submitted: app::pages::format_datetime(lang, &crate::web::rome(now)),
@@ -176,8 +197,9 @@ pub async fn submit(
         tax_code: owner.tax_code.clone(),
         filer: filer.email.clone(),
         site: crate::candidacies::site_label(c),
-        documents: docs
-            .iter()
+        documents: contents
+            .documents()
+            .into_iter()
             .map(|d| ReceiptDocument {
                 label: document_label(lang, &d.purpose),
                 name: d.original_name.clone(),

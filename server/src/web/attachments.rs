@@ -87,18 +87,13 @@ pub async fn upload(
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;
     // Decoding a picture is CPU work: keep it off the async workers.
-    let checked = tokio::task::spawn_blocking(move || attachments::check(purpose, &bytes))
+    let checked = tokio::task::spawn_blocking(move || check(purpose, &bytes))
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    let file_type = match checked {
-        Ok(t) => t,
-        Err(message) => {
+    let finding = match checked {
+        Ok(finding) => finding,
+        Err(key) => {
             uploads::discard(received).await;
-            let key = match message.key.as_str() {
-                "attachment_wrong_type" => "error.attachment_wrong_type",
-                "attachment_image_broken" => "error.attachment_image_broken",
-                _ => "error.attachment_unknown_type",
-            };
             let (form, status) = refuse(key, StatusCode::UNPROCESSABLE_ENTITY);
             return render(&ctx, &c, &form, status).await;
         }
@@ -109,12 +104,6 @@ pub async fn upload(
     if !purpose.many() {
         documents::clear(&ctx.state.db, c.id, purpose.code()).await?;
     }
-    // The sniffed type is the file's one "finding", shown next to its name.
-    let finding = documents::Finding {
-        severity: "info".into(),
-        it: file_type.label().into(),
-        en: file_type.label().into(),
-    };
     documents::record(
         &ctx.state.db,
         c.id,
@@ -129,6 +118,21 @@ pub async fn upload(
         "/candidacies/{id}/attachments#slot-{}",
         purpose.code()
     )))
+}
+
+/// Checks a file for `purpose` by its content: its type as the file's one
+/// finding (shown next to its name), or the key of the error to show.
+pub(super) fn check(purpose: Purpose, bytes: &[u8]) -> Result<documents::Finding, &'static str> {
+    let found = attachments::check(purpose, bytes).map_err(|m| match m.key.as_str() {
+        "attachment_wrong_type" => "error.attachment_wrong_type",
+        "attachment_image_broken" => "error.attachment_image_broken",
+        _ => "error.attachment_unknown_type",
+    })?;
+    Ok(documents::Finding {
+        severity: "info".into(),
+        it: found.label().into(),
+        en: found.label().into(),
+    })
 }
 
 /// What the check needs of a received file: a PDF or KML is told by its first

@@ -4,19 +4,19 @@
 use super::candidacies::{head, own, own_editable, upload_result};
 use super::{page, see_other};
 use crate::db::entities::candidacy;
-use crate::documents::{self, Finding};
+use crate::documents;
 use crate::error::{AppError, AppResult};
 use crate::owners;
 use crate::profiles;
 use crate::signatures;
-use crate::signed_forms::{self, forms_needed, handwritten, Assessment, ID_DOCUMENT};
+use crate::signed_forms::{self, forms_needed, handwritten, ID_DOCUMENT};
 use crate::uploads;
 use crate::web::context::Ctx;
 use app::view_data::{FormState, SignedSlotView};
 use axum::extract::{Multipart, Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
-use forms::attachments::{self, Purpose, MAX_ATTACHMENT_BYTES};
+use forms::attachments::{Purpose, MAX_ATTACHMENT_BYTES};
 use forms::signed_forms::Form;
 use forms::Lang;
 use serde::Deserialize;
@@ -34,7 +34,7 @@ async fn render(
             documents::latest(&ctx.state.db, c.id, f.code()).await?,
         ));
     }
-    let id_needed = handwritten(&latest.iter().map(|(_, d)| d.clone()).collect::<Vec<_>>());
+    let id_needed = handwritten(latest.iter().filter_map(|(_, d)| d.as_ref()));
     let id_doc = documents::latest(&ctx.state.db, c.id, ID_DOCUMENT).await?;
     let mut slots: Vec<SignedSlotView> = latest
         .into_iter()
@@ -159,23 +159,22 @@ pub async fn upload(
             // Verifying signatures and hashing 25 MB is CPU work: off the async workers.
             tokio::task::spawn_blocking(move || {
                 let checked = signatures::check(&bytes, &anchors)?;
-                Some(signed_forms::assess(
-                    form,
-                    candidacy_id,
-                    &checked,
-                    &expected,
-                ))
+                let a = signed_forms::assess(form, candidacy_id, &checked, &expected);
+                Some((a.findings, Some(a.signature)))
             })
             .await
             .map_err(|e| AppError::Internal(e.to_string()))?
             .ok_or("error.signed_unreadable")
         }
-        None => tokio::task::spawn_blocking(move || identity_document(&bytes))
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?,
+        // The identity document: a PDF or a picture that decodes, like an attachment.
+        None => tokio::task::spawn_blocking(move || {
+            super::attachments::check(Purpose::IdDocument, &bytes).map(|f| (vec![f], None))
+        })
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?,
     };
-    let assessment = match outcome {
-        Ok(a) => a,
+    let (findings, signature) = match outcome {
+        Ok(checked) => checked,
         Err(key) => {
             uploads::discard(received).await;
             let form = refuse(key);
@@ -186,13 +185,12 @@ pub async fn upload(
         .await
         .map_err(|e| AppError::Internal(format!("{e:?}")))?;
     documents::clear(&ctx.state.db, c.id, purpose).await?;
-    let signature = (purpose != ID_DOCUMENT).then_some(assessment.signature);
     documents::record(
         &ctx.state.db,
         c.id,
         purpose,
         &received,
-        &assessment.findings,
+        &findings,
         signature,
         ctx.state.clock.now(),
     )
@@ -200,22 +198,4 @@ pub async fn upload(
     Ok(see_other(&format!(
         "/candidacies/{id}/forms#slot-{purpose}"
     )))
-}
-
-/// An identity document: a PDF or a picture that decodes.
-fn identity_document(bytes: &[u8]) -> Result<Assessment, &'static str> {
-    let found =
-        attachments::check(Purpose::IdDocument, bytes).map_err(|m| match m.key.as_str() {
-            "attachment_image_broken" => "error.attachment_image_broken",
-            "attachment_wrong_type" => "error.attachment_wrong_type",
-            _ => "error.attachment_unknown_type",
-        })?;
-    Ok(Assessment {
-        signature: "",
-        findings: vec![Finding {
-            severity: "info".into(),
-            it: found.label().into(),
-            en: found.label().into(),
-        }],
-    })
 }

@@ -4,12 +4,11 @@
 use super::candidacies::{head, own, readable};
 use super::{page, rome, see_other};
 use crate::candidacies;
-use crate::db::entities::candidacy;
+use crate::db::entities::{candidacy, profile};
 use crate::documents;
 use crate::error::{AppError, AppResult};
 use crate::owners;
-use crate::signed_forms;
-use crate::submission::{self, Refusal, RECEIPT, WITHDRAWN};
+use crate::submission::{self, Contents, Refusal, RECEIPT, WITHDRAWN};
 use crate::web::context::Ctx;
 use app::view_data::{FormState, SubmissionView};
 use axum::extract::Path;
@@ -28,18 +27,18 @@ async fn render(
     status: StatusCode,
 ) -> AppResult<Response> {
     let editable = mine && submission::editable(c);
+    let db = &ctx.state.db;
+    let owner = owners::owner_of(db, c).await?;
+    let contents = Contents::load(db, c).await?;
     let gaps = match gaps {
         Some(g) => g,
-        None if editable => {
-            let owner = owners::owner_of(&ctx.state.db, c).await?;
-            submission::gaps(&ctx.state.db, c, owner.as_ref()).await?
-        }
+        None if editable => submission::gaps(db, c, owner.as_ref(), &contents).await?,
         None => Vec::new(),
     };
     let now = ctx.state.clock.now();
     let deadline = ctx.state.config.submission_deadline;
     let view = SubmissionView {
-        answers: answers(ctx, c).await?,
+        answers: answers(ctx, c, owner.as_ref(), &contents),
         days_left: (deadline - now).num_days().max(0),
         editable,
         gaps: gaps
@@ -53,14 +52,11 @@ async fn render(
                 (g.key, href)
             })
             .collect(),
-        closed: c.reference.is_none()
-            && ctx.state.clock.now() > ctx.state.config.submission_deadline,
-        deadline: rome(ctx.state.config.submission_deadline),
+        closed: c.reference.is_none() && now > deadline,
+        deadline: rome(deadline),
         reference: c.reference.clone(),
         submitted: c.submitted_at.map(rome),
-        has_receipt: documents::latest(&ctx.state.db, c.id, RECEIPT)
-            .await?
-            .is_some(),
+        has_receipt: documents::latest(db, c.id, RECEIPT).await?.is_some(),
         withdrawable: mine && submission::withdrawable(c),
         read_only: !mine,
         withdrawn: c.status == WITHDRAWN,
@@ -71,11 +67,12 @@ async fn render(
 
 /// What the candidacy holds, step by step, each with the page that changes it:
 /// the "check your answers" list.
-async fn answers(
+fn answers(
     ctx: &Ctx,
     c: &candidacy::Model,
-) -> AppResult<Vec<(&'static str, String, String)>> {
-    let db = &ctx.state.db;
+    owner: Option<&profile::Model>,
+    contents: &Contents,
+) -> Vec<(&'static str, String, String)> {
     let t = |key: &str| app::i18n::t(ctx.lang, key);
     let step = |s: &str| format!("/candidacies/{}/{s}", c.id);
     let mut out = Vec::new();
@@ -84,7 +81,7 @@ async fn answers(
         forms::Kind::Investment => t("candidacy.kind_b"),
     };
     out.push(("candidacy.kind", kind, String::new()));
-    if let Some(owner) = owners::owner_of(db, c).await? {
+    if let Some(owner) = owner {
         let href = if c.owner_id.is_some() {
             step("owner")
         } else {
@@ -102,41 +99,36 @@ async fn answers(
         if site.is_empty() { "–".into() } else { site },
         step("location"),
     ));
-    let template = match documents::latest(db, c.id, documents::TEMPLATE).await? {
+    let template = match &contents.template {
         Some(d) if d.accepted => format!("{} – {}", d.original_name, t("submit.answer_ok")),
         Some(d) => format!("{} – {}", d.original_name, t("submit.answer_errors")),
         None => "–".into(),
     };
     out.push(("submit.doc_template", template, step("template")));
-    let mut files = Vec::new();
-    for purpose in forms::attachments::ALL {
-        files.extend(
-            documents::all_for(db, c.id, purpose.code())
-                .await?
-                .into_iter()
-                .map(|d| d.original_name),
-        );
-    }
+    let files: Vec<&str> = contents
+        .attachments
+        .iter()
+        .flat_map(|(_, files)| files.iter().map(|d| d.original_name.as_str()))
+        .collect();
     let files = if files.is_empty() {
         "–".into()
     } else {
         files.join(", ")
     };
     out.push(("attachments.title", files, step("attachments")));
-    let mut signed = Vec::new();
-    for form in signed_forms::forms_needed(c) {
-        let verdict = documents::latest(db, c.id, form.code())
-            .await?
-            .and_then(|d| d.signature)
-            .unwrap_or_else(|| "missing".into());
-        signed.push(format!(
-            "{}: {}",
-            form.letter(),
-            t(&format!("submit.sig_{verdict}"))
-        ));
-    }
+    let signed: Vec<String> = contents
+        .forms
+        .iter()
+        .map(|(form, d)| {
+            let verdict = d
+                .as_ref()
+                .and_then(|d| d.signature.as_deref())
+                .unwrap_or("missing");
+            format!("{}: {}", form.letter(), t(&format!("submit.sig_{verdict}")))
+        })
+        .collect();
     out.push(("signed.title", signed.join("; "), step("forms")));
-    Ok(out)
+    out
 }
 
 pub async fn show(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
