@@ -152,33 +152,25 @@ pub fn SelectField(
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(default = true)] required: bool,
 ) -> impl IntoView {
-    let parts = FieldParts::new(&form, name, hint);
-    let current = form.value(name);
-    let choices = options
-        .into_iter()
-        .map(|(value, key)| view! { <option value=value selected=current == value>{t(lang, key)}</option> })
-        .collect::<Vec<_>>();
-    view! {
-        <div class="select-wrapper portal-field mb-4">
-            {parts.label(lang, label, required)}
-            <select
-                id=parts.id.clone()
-                name=name
-                class=if parts.error.is_some() { "form-select is-invalid" } else { "form-select" }
-                aria-invalid=parts.error.map(|_| "true")
-                aria-describedby=parts.described.clone()
-                required=required
-            >
-                <option value="">{t(lang, "profile.choose")}</option>
-                {choices}
-            </select>
-            {parts.hint_and_error(lang, hint)}
-        </div>
-    }
+    let mut choices = vec![(String::new(), t(lang, "profile.choose"))];
+    choices.extend(
+        options
+            .into_iter()
+            .map(|(v, key)| (v.to_string(), t(lang, key))),
+    );
+    select(
+        lang,
+        &form,
+        name,
+        label,
+        choices,
+        hint,
+        (required, required),
+    )
 }
 
 /// A drop-down whose options are data (already translated), not fixed keys;
-/// the first option is the default.
+/// the first option is the default, so the choice is never missing.
 #[component]
 pub fn ChoiceField(
     lang: Lang,
@@ -188,7 +180,23 @@ pub fn ChoiceField(
     options: Vec<(String, String)>,
     #[prop(optional)] hint: Option<&'static str>,
 ) -> impl IntoView {
-    let parts = FieldParts::new(&form, name, hint);
+    // Marked required for the reader; the default option already answers it.
+    select(lang, &form, name, label, options, hint, (true, false))
+}
+
+/// The markup both drop-downs share: label, the options with the current one
+/// selected, hint and error. `required`: (marked so in the label, the list's
+/// `required` attribute).
+fn select(
+    lang: Lang,
+    form: &FormState,
+    name: &'static str,
+    label: &'static str,
+    options: Vec<(String, String)>,
+    hint: Option<&'static str>,
+    (marked, required): (bool, bool),
+) -> impl IntoView {
+    let parts = FieldParts::new(form, name, hint);
     let current = form.value(name);
     let choices = options
         .into_iter()
@@ -199,13 +207,14 @@ pub fn ChoiceField(
         .collect::<Vec<_>>();
     view! {
         <div class="select-wrapper portal-field mb-4">
-            {parts.label(lang, label, true)}
+            {parts.label(lang, label, marked)}
             <select
                 id=parts.id.clone()
                 name=name
                 class=if parts.error.is_some() { "form-select is-invalid" } else { "form-select" }
                 aria-invalid=parts.error.map(|_| "true")
                 aria-describedby=parts.described.clone()
+                required=required
             >
                 {choices}
             </select>
