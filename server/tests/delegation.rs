@@ -11,7 +11,7 @@ use common::{Client, TestApp};
 use forms::call::{Call, Kind, Lang};
 use forms::signed_forms::{find_marker, Form};
 use sea_orm::EntityTrait;
-use server::db::entities::{candidacy, document};
+use server::db::entities::candidacy;
 
 async fn app() -> TestApp {
     let anchors = anchors_file();
@@ -67,17 +67,6 @@ const OWNER: [(&str, &str); 10] = [
     ("read_access", "yes"),
 ];
 
-async fn signature(app: &TestApp, purpose: &str) -> Option<String> {
-    document::Entity::find()
-        .all(&app.state.db)
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|d| d.purpose == purpose)
-        .next_back()
-        .and_then(|d| d.signature)
-}
-
 #[tokio::test]
 async fn a_delegate_files_for_an_owner_who_signs_and_then_reads_it() {
     let app = app().await;
@@ -131,7 +120,7 @@ async fn a_delegate_files_for_an_owner_who_signs_and_then_reads_it() {
     )
     .await;
     assert_eq!(
-        signature(&app, "form_a").await.as_deref(),
+        app.latest_signature("form_a").await.as_deref(),
         Some("signer_mismatch")
     );
     let page = verdi.get(&format!("{base}/forms")).await.body;
@@ -152,7 +141,7 @@ async fn a_delegate_files_for_an_owner_who_signs_and_then_reads_it() {
         )
         .await;
         assert_eq!(
-            signature(&app, form.code()).await.as_deref(),
+            app.latest_signature(form.code()).await.as_deref(),
             Some("valid"),
             "{form:?}"
         );

@@ -9,8 +9,6 @@ use axum::http::StatusCode;
 use common::signing::{anchors_file, cades, pades, pyhanko};
 use common::{rossi_with_draft, Client, TestApp};
 use forms::signed_forms::{find_marker, Form};
-use sea_orm::EntityTrait;
-use server::db::entities::document;
 
 async fn app() -> TestApp {
     let anchors = anchors_file();
@@ -26,17 +24,6 @@ async fn upload(
 ) -> common::TestResponse {
     let path = format!("{base}/forms?purpose={purpose}");
     owner.upload_to(&path, purpose, name, bytes).await
-}
-
-async fn verdict(app: &TestApp, purpose: &str) -> Option<String> {
-    document::Entity::find()
-        .all(&app.state.db)
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|d| d.purpose == purpose)
-        .next_back()
-        .and_then(|d| d.signature)
 }
 
 #[tokio::test]
@@ -76,7 +63,10 @@ async fn forms_download_prefilled_and_come_back_verified() {
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    assert_eq!(verdict(&app, "form_a").await.as_deref(), Some("valid"));
+    assert_eq!(
+        app.latest_signature("form_a").await.as_deref(),
+        Some("valid")
+    );
     let page = owner.get(&format!("{base}/forms")).await.body;
     assert!(
         page.contains("Firma digitale valida di Mario Rossi (RSSMRA80A01F205X)"),
@@ -93,7 +83,7 @@ async fn forms_download_prefilled_and_come_back_verified() {
     )
     .await;
     assert_eq!(
-        verdict(&app, "form_a").await.as_deref(),
+        app.latest_signature("form_a").await.as_deref(),
         Some("signer_mismatch")
     );
     let page = owner.get(&format!("{base}/forms")).await.body;
@@ -111,7 +101,10 @@ async fn forms_download_prefilled_and_come_back_verified() {
         &cades(&b.bytes, "owner"),
     )
     .await;
-    assert_eq!(verdict(&app, "form_a").await.as_deref(), Some("invalid"));
+    assert_eq!(
+        app.latest_signature("form_a").await.as_deref(),
+        Some("invalid")
+    );
     assert!(owner
         .get(&format!("{base}/forms"))
         .await
@@ -120,18 +113,27 @@ async fn forms_download_prefilled_and_come_back_verified() {
 
     // The download itself, unsigned.
     upload(&mut owner, &base, "form_a", "modulo-A.pdf", &a.bytes).await;
-    assert_eq!(verdict(&app, "form_a").await.as_deref(), Some("invalid"));
+    assert_eq!(
+        app.latest_signature("form_a").await.as_deref(),
+        Some("invalid")
+    );
 
     if pyhanko() {
         let signed = pades(&b.bytes, "owner");
         upload(&mut owner, &base, "form_b", "modulo-B-firmato.pdf", &signed).await;
-        assert_eq!(verdict(&app, "form_b").await.as_deref(), Some("valid"));
+        assert_eq!(
+            app.latest_signature("form_b").await.as_deref(),
+            Some("valid")
+        );
         // Bytes changed after signing.
         let mut forged = signed.clone();
         let at = forged.windows(8).position(|w| w == b"OL-FORM:").unwrap();
         forged[at + 10] = b'9';
         upload(&mut owner, &base, "form_b", "modulo-B-firmato.pdf", &forged).await;
-        assert_eq!(verdict(&app, "form_b").await.as_deref(), Some("invalid"));
+        assert_eq!(
+            app.latest_signature("form_b").await.as_deref(),
+            Some("invalid")
+        );
         // Signed with a certificate from an authority nobody trusts.
         upload(
             &mut owner,
@@ -142,7 +144,7 @@ async fn forms_download_prefilled_and_come_back_verified() {
         )
         .await;
         assert_eq!(
-            verdict(&app, "form_b").await.as_deref(),
+            app.latest_signature("form_b").await.as_deref(),
             Some("not_verifiable")
         );
     }
@@ -159,7 +161,7 @@ async fn a_scan_needs_the_identity_document_and_junk_is_not_kept() {
     let r = upload(&mut owner, &base, "form_a", "scansione.pdf", scan).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(
-        verdict(&app, "form_a").await.as_deref(),
+        app.latest_signature("form_a").await.as_deref(),
         Some("handwritten")
     );
     let page = owner.get(&format!("{base}/forms")).await.body;
@@ -179,7 +181,7 @@ async fn a_scan_needs_the_identity_document_and_junk_is_not_kept() {
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("non è un PDF né un file firmato .p7m"));
-    assert_eq!(verdict(&app, "form_b").await, None);
+    assert_eq!(app.latest_signature("form_b").await, None);
     let tmp = app.state.config.data_dir.join("uploads/tmp");
     let left = std::fs::read_dir(&tmp).map(|d| d.count()).unwrap_or(0);
     assert_eq!(left, 0, "nothing half-kept in {}", tmp.display());

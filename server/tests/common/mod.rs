@@ -166,6 +166,19 @@ impl TestApp {
         link.trim_start_matches("http://portal.test").to_string()
     }
 
+    /// The signature verdict of the last document kept for `purpose`.
+    pub async fn latest_signature(&self, purpose: &str) -> Option<String> {
+        use server::db::entities::document;
+        document::Entity::find()
+            .all(&self.state.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|d| d.purpose == purpose)
+            .next_back()
+            .and_then(|d| d.signature)
+    }
+
     /// Registers, verifies and returns a logged-in client.
     pub async fn user(&self, email: &str, role: &str, ip: &str) -> Client {
         let mut client = self.client(ip);
