@@ -5,7 +5,7 @@
 use crate::candidacies::kind_of;
 use crate::db::entities::{candidacy, document, profile};
 use crate::documents::Finding;
-use crate::signatures::{self, Checked, Format, Verdict};
+use crate::signatures::{self, Checked, Format, Reason, Verdict, MAX_LAYERS, MAX_SIGNATURES};
 use app::i18n::t;
 use forms::signed_forms::{self, Form};
 use forms::{Kind, Lang};
@@ -197,18 +197,16 @@ pub fn assess(
             "handwritten"
         }
         (_, Verdict::Invalid(reason)) => {
-            findings.push(finding(
-                "error",
-                format!("Firma digitale non valida ({}): il file è stato modificato dopo la firma o la firma è danneggiata. Firma di nuovo il modulo scaricato dal portale.", reason_it(reason)),
-                format!("Invalid digital signature ({reason}): the file was changed after signing or the signature is damaged. Sign the form downloaded from the portal again."),
-            ));
+            let (it, en) = reason_text(reason);
+            findings.push(finding("error", it, en));
             "invalid"
         }
         (_, Verdict::NotVerifiable(reason)) => {
+            let (it, en) = reason_text(reason);
             findings.push(finding(
                 "error",
-                format!("La firma è integra ma non verificabile ({reason}): il certificato non risulta emesso da un certificatore qualificato riconosciuto. Usa una firma digitale qualificata, oppure firma a mano."),
-                format!("The signature is intact but cannot be verified ({reason}): the certificate was not issued by a recognised qualified provider. Use a qualified digital signature, or sign by hand."),
+                format!("La firma è integra ma non verificabile: {it} Usa una firma digitale qualificata, oppure firma a mano."),
+                format!("The signature is intact but cannot be verified: {en} Use a qualified digital signature, or sign by hand."),
             ));
             "not_verifiable"
         }
@@ -229,12 +227,67 @@ pub fn assess(
     }
 }
 
-fn reason_it(reason: &str) -> &str {
-    match reason {
-        "the file was changed after it was signed" => "il file è stato modificato dopo la firma",
-        "the signed bytes do not match the signature" => "il contenuto non corrisponde alla firma",
-        _ => reason,
-    }
+/// What a refused signature means and what to do, in Italian and English.
+fn reason_text(reason: &Reason) -> (String, String) {
+    let again_it = "Firma di nuovo il modulo scaricato dal portale.";
+    let again_en = "Sign the form downloaded from the portal again.";
+    let (it, en): (String, String) = match reason {
+        Reason::Tampered => (
+            format!("Firma digitale non valida: il contenuto non corrisponde alla firma (il file è stato modificato dopo la firma o la firma è danneggiata). {again_it}"),
+            format!("Invalid digital signature: the content does not match the signature (the file was changed after signing or the signature is damaged). {again_en}"),
+        ),
+        Reason::ChangedAfterSigning => (
+            format!("Firma digitale non valida: al PDF è stato aggiunto qualcosa dopo l'ultima firma. {again_it}"),
+            format!("Invalid digital signature: something was added to the PDF after its last signature. {again_en}"),
+        ),
+        Reason::Unreadable | Reason::NoCertificate => (
+            format!("La firma digitale non si può leggere: il file è danneggiato o non è una firma CAdES o PAdES. {again_it}"),
+            format!("The digital signature cannot be read: the file is damaged or is not a CAdES or PAdES signature. {again_en}"),
+        ),
+        Reason::TooDeep => (
+            format!("Il file contiene più di {MAX_LAYERS} buste di firma una dentro l'altra. Carica il file con la firma del proprietario, senza ulteriori buste."),
+            format!("The file holds more than {MAX_LAYERS} signature envelopes one inside the other. Upload the file with the owner's signature, without further envelopes."),
+        ),
+        Reason::TooManySignatures => (
+            format!("Il PDF contiene più di {MAX_SIGNATURES} firme. {again_it}"),
+            format!("The PDF carries more than {MAX_SIGNATURES} signatures. {again_en}"),
+        ),
+        Reason::WeakDigest(name) => (
+            format!("La firma usa l'algoritmo {name}, che le regole sulla firma digitale non ammettono più: serve SHA-256 o superiore. Firma di nuovo con un software di firma aggiornato."),
+            format!("The signature uses the {name} algorithm, which the digital signature rules no longer allow: SHA-256 or stronger is required. Sign again with up-to-date signing software."),
+        ),
+        Reason::NotForSigning => (
+            "Il certificato usato non è abilitato alla firma di documenti (manca l'uso «non ripudio» o «firma digitale»): usa il certificato di firma del tuo dispositivo, non quello di autenticazione.".into(),
+            "The certificate used is not enabled for signing documents (it lacks the \"non-repudiation\" or \"digital signature\" usage): use your device's signing certificate, not the authentication one.".into(),
+        ),
+        Reason::Detached => (
+            "Questo file è una firma separata (.p7s) e non contiene il modulo. Carica il file .p7m che contiene il modulo firmato, oppure il PDF firmato (PAdES).".into(),
+            "This file is a detached signature (.p7s) and does not contain the form. Upload the .p7m file that contains the signed form, or the signed PDF (PAdES).".into(),
+        ),
+        Reason::NoAnchors => (
+            "il portale non ha ancora l'elenco dei certificatori riconosciuti.".into(),
+            "the portal does not have the list of recognised providers yet.".into(),
+        ),
+        // X509 verification codes: 9 not yet valid, 10 expired, 23 revoked; the others
+        // (unknown or self-signed issuer) mean an authority that is not recognised.
+        Reason::Chain(9) => (
+            "il certificato non è ancora valido.".into(),
+            "the certificate is not valid yet.".into(),
+        ),
+        Reason::Chain(10) => (
+            "il certificato è scaduto.".into(),
+            "the certificate has expired.".into(),
+        ),
+        Reason::Chain(23) => (
+            "il certificato è stato revocato.".into(),
+            "the certificate has been revoked.".into(),
+        ),
+        Reason::Chain(_) => (
+            "il certificato non risulta emesso da un certificatore qualificato riconosciuto.".into(),
+            "the certificate was not issued by a recognised qualified provider.".into(),
+        ),
+    };
+    (it, en)
 }
 
 fn judge_signer(
@@ -254,22 +307,31 @@ fn judge_signer(
         .map(describe)
         .collect::<Vec<_>>()
         .join(", ");
-    let owner_signed = checked
-        .signers
-        .iter()
-        .any(|s| signatures::same_person(s, &expected.name, expected.tax_code.as_deref()));
-    if owner_signed {
-        let issuer = checked
-            .signers
-            .first()
-            .map(|s| s.issuer.clone())
-            .unwrap_or_default();
+    let is_owner = |s: &&signatures::Signer| {
+        signatures::same_person(s, &expected.name, expected.tax_code.as_deref())
+    };
+    let owner_signatures: Vec<_> = checked.signers.iter().filter(is_owner).collect();
+    if let Some(owner) = owner_signatures.iter().find(|s| s.covers_final) {
         findings.push(finding(
             "info",
-            format!("Firma digitale valida di {signed_by}, certificato emesso da {issuer}."),
-            format!("Valid digital signature of {signed_by}, certificate issued by {issuer}."),
+            format!(
+                "Firma digitale valida di {signed_by}, certificato emesso da {}.",
+                owner.issuer
+            ),
+            format!(
+                "Valid digital signature of {signed_by}, certificate issued by {}.",
+                owner.issuer
+            ),
         ));
         "valid"
+    } else if !owner_signatures.is_empty() {
+        // The owner signed an earlier version; what was added later is not covered.
+        findings.push(finding(
+            "error",
+            format!("Il modulo {letter} è stato modificato dopo la firma di {}: la firma successiva ({signed_by}) non copre le modifiche al suo posto. Carica il modulo firmato da {} nella sua versione finale.", expected.name, expected.name),
+            format!("Form {letter} was changed after {} signed it: a later signature ({signed_by}) cannot cover the changes in their place. Upload the form as signed by {} in its final version.", expected.name, expected.name),
+        ));
+        "invalid"
     } else {
         findings.push(finding(
             "error",
@@ -299,6 +361,7 @@ mod tests {
             name: "Mario Rossi".into(),
             tax_code: Some("RSSMRA80A01F205X".into()),
             issuer: "Test CA".into(),
+            covers_final: true,
         }
     }
 
@@ -338,6 +401,7 @@ mod tests {
             name: "Maria Rossi".into(),
             tax_code: Some("RSSMRA90A41F205N".into()),
             issuer: "Test CA".into(),
+            covers_final: true,
         };
         let c = checked(b"OL-FORM:A:5;", vec![namesake], Verdict::Valid);
         assert_eq!(
@@ -370,11 +434,45 @@ mod tests {
             name: "Luigi Verdi".into(),
             tax_code: Some("VRDLGU70A01F205R".into()),
             issuer: "Test CA".into(),
+            covers_final: true,
         };
         let c = checked(b"OL-FORM:A:5;", vec![verdi], Verdict::Valid);
         let a = assess(Form::A, 5, &c, &owner());
         assert_eq!(a.signature, "signer_mismatch");
         assert!(a.findings[0].it.contains("Luigi Verdi (VRDLGU70A01F205R)"));
+    }
+
+    #[test]
+    fn the_owners_signature_on_an_earlier_version_does_not_count() {
+        let mut earlier = rossi();
+        earlier.covers_final = false;
+        let verdi = Signer {
+            name: "Luigi Verdi".into(),
+            tax_code: Some("VRDLGU70A01F205R".into()),
+            issuer: "Test CA".into(),
+            covers_final: true,
+        };
+        let c = checked(b"OL-FORM:A:5;", vec![earlier, verdi], Verdict::Valid);
+        let a = assess(Form::A, 5, &c, &owner());
+        assert_eq!(a.signature, "invalid");
+        assert!(a.findings[0]
+            .en
+            .contains("changed after Mario Rossi signed"));
+    }
+
+    #[test]
+    fn refusals_say_their_reason_in_each_language() {
+        let c = checked(b"x", vec![], Verdict::Invalid(Reason::TooDeep));
+        let a = assess(Form::A, 5, &c, &owner());
+        assert!(a.findings[0].it.contains("buste"), "{}", a.findings[0].it);
+        assert!(!a.findings[0].it.contains("envelope"));
+        let weak = checked(b"x", vec![], Verdict::Invalid(Reason::WeakDigest("SHA-1")));
+        let a = assess(Form::A, 5, &weak, &owner());
+        assert!(a.findings[0].it.contains("SHA-1") && a.findings[0].en.contains("SHA-256"));
+        let chain = checked(b"x", vec![], Verdict::NotVerifiable(Reason::Chain(20)));
+        let a = assess(Form::A, 5, &chain, &owner());
+        assert_eq!(a.signature, "not_verifiable");
+        assert!(!a.findings[0].it.contains("unable"), "{}", a.findings[0].it);
     }
 
     #[test]

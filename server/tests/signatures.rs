@@ -5,10 +5,10 @@
 mod common;
 
 use base64::Engine;
-use common::signing::{self, anchors_file, cades, pades, pyhanko};
+use common::signing::{self, anchors_file, cades, cades_with, pades, pyhanko};
 use forms::call::Lang;
 use forms::signed_forms::{self, Form};
-use server::signatures::{self, Format, TrustAnchors, Verdict};
+use server::signatures::{self, Format, Reason, TrustAnchors, Verdict};
 
 fn form_a() -> Vec<u8> {
     let vars = [
@@ -153,4 +153,56 @@ fn a_pades_pdf_is_valid_and_bytes_changed_after_signing_are_caught() {
     let rogue = pades(&form_a(), "rogue");
     assert!(matches!(check(&rogue).verdict, Verdict::NotVerifiable(_)));
     let _ = signing::pki();
+}
+
+#[test]
+fn a_sha1_envelope_is_refused_for_its_digest() {
+    let weak = cades_with(&form_a(), "owner", "sha1", true);
+    assert_eq!(
+        check(&weak).verdict,
+        Verdict::Invalid(Reason::WeakDigest("SHA-1"))
+    );
+    let strong = cades_with(&form_a(), "owner", "sha512", true);
+    assert_eq!(check(&strong).verdict, Verdict::Valid);
+}
+
+#[test]
+fn a_detached_signature_is_told_apart_from_a_changed_file() {
+    let p7s = cades_with(&form_a(), "owner", "sha256", false);
+    assert_eq!(check(&p7s).verdict, Verdict::Invalid(Reason::Detached));
+}
+
+#[test]
+fn a_certificate_not_meant_for_signing_is_refused() {
+    let p7m = cades(&form_a(), "encipher");
+    assert_eq!(check(&p7m).verdict, Verdict::Invalid(Reason::NotForSigning));
+}
+
+#[test]
+fn envelopes_nested_too_deep_say_so() {
+    let mut p7m = form_a();
+    for _ in 0..=signatures::MAX_LAYERS {
+        p7m = cades(&p7m, "owner");
+    }
+    assert_eq!(check(&p7m).verdict, Verdict::Invalid(Reason::TooDeep));
+}
+
+#[test]
+fn a_pdf_naming_one_gap_thousands_of_times_is_checked_once() {
+    // 1 MB with 2,000 `/ByteRange` entries pointing at one `<00>` gap: the
+    // review's reproduction asked for 2 GB; now it is one unreadable signature.
+    let len = 1 << 20;
+    let gap = len - 64;
+    let mut pdf = vec![b' '; len];
+    pdf[..9].copy_from_slice(b"%PDF-1.7\n");
+    pdf[gap..gap + 4].copy_from_slice(b"<00>");
+    let entry = format!("/ByteRange [0 {gap} {} {}]", gap + 4, len - gap - 4);
+    for n in 0..2000 {
+        let at = 16 + n * (entry.len() + 1);
+        pdf[at..at + entry.len()].copy_from_slice(entry.as_bytes());
+    }
+    let started = std::time::Instant::now();
+    let checked = check(&pdf);
+    assert_eq!(checked.verdict, Verdict::Invalid(Reason::Unreadable));
+    eprintln!("2,000 ranges checked in {:?}", started.elapsed());
 }

@@ -6,7 +6,9 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::signing::{anchors_file, cades, pades, pyhanko};
+use common::signing::{
+    anchors_file, cades, cades_with, pades, pades_with, pyhanko, pyhanko_validate,
+};
 use common::{rossi_with_draft, Client, TestApp};
 use forms::signed_forms::{find_marker, Form};
 
@@ -198,4 +200,73 @@ async fn a_scan_needs_the_identity_document_and_junk_is_not_kept() {
     );
     let r = upload(&mut stranger, &base, "form_a", "x.pdf", scan).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_form_changed_after_the_owner_signed_and_countersigned_is_refused() {
+    if !pyhanko() {
+        return;
+    }
+    let app = app().await;
+    let (mut owner, base) = rossi_with_draft(&app, "stamp@example.it", "10.0.5.7").await;
+    let a = owner.get(&format!("{base}/forms/A.pdf")).await.bytes;
+    // The owner signs; someone stamps page 1 in a new revision and signs that.
+    let by_owner = pades(&a, "owner");
+    let stamped = pades_with(&by_owner, "other", Some("MODIFICATO DOPO LA FIRMA"));
+    // pyHanko's own validator: the owner's signature no longer covers what is shown.
+    let verdicts = pyhanko_validate(&stamped);
+    assert!(verdicts.contains("modified Mario Rossi"), "{verdicts}");
+    upload(&mut owner, &base, "form_a", "modulo-A.pdf", &stamped).await;
+    assert_eq!(
+        app.latest_signature("form_a").await.as_deref(),
+        Some("invalid")
+    );
+    let page = owner.get(&format!("{base}/forms")).await.body;
+    assert!(
+        page.contains("è stato modificato dopo la firma di Mario Rossi"),
+        "{page}"
+    );
+    assert!(!page.contains("Firma digitale valida"), "{page}");
+    // The owner signing last, over someone else's earlier signature, is fine.
+    let countersigned = pades_with(&pades(&a, "other"), "owner", Some("Visto"));
+    upload(&mut owner, &base, "form_a", "modulo-A.pdf", &countersigned).await;
+    assert_eq!(
+        app.latest_signature("form_a").await.as_deref(),
+        Some("valid")
+    );
+}
+
+#[tokio::test]
+async fn weak_digests_and_detached_signatures_are_explained_in_the_users_language() {
+    let app = app().await;
+    let (mut owner, base) = rossi_with_draft(&app, "sha1@example.it", "10.0.5.8").await;
+    let a = owner.get(&format!("{base}/forms/A.pdf")).await.bytes;
+    upload(
+        &mut owner,
+        &base,
+        "form_a",
+        "a.p7m",
+        &cades_with(&a, "owner", "sha1", true),
+    )
+    .await;
+    assert_eq!(
+        app.latest_signature("form_a").await.as_deref(),
+        Some("invalid")
+    );
+    let page = owner.get(&format!("{base}/forms")).await.body;
+    assert!(
+        page.contains("usa l&#39;algoritmo SHA-1") || page.contains("usa l'algoritmo SHA-1"),
+        "{page}"
+    );
+    upload(
+        &mut owner,
+        &base,
+        "form_a",
+        "a.p7s",
+        &cades_with(&a, "owner", "sha256", false),
+    )
+    .await;
+    let page = owner.get(&format!("{base}/forms")).await.body;
+    assert!(page.contains("firma separata (.p7s)"), "{page}");
+    assert!(!page.contains("modificato dopo la firma"), "{page}");
 }

@@ -5,6 +5,7 @@
 //! qualified certificates carry `TINIT-<codice fiscale>` in `serialNumber`).
 //! A PDF without any signature is a scan signed by hand.
 
+mod der;
 mod envelope;
 mod pades;
 
@@ -17,7 +18,8 @@ use openssl::x509::{X509NameRef, X509Ref, X509StoreContext, X509};
 use std::path::Path;
 
 /// How deep `.p7m` envelopes may nest (a countersigned file is two).
-const MAX_LAYERS: usize = 4;
+pub const MAX_LAYERS: usize = 4;
+pub use pades::MAX_SIGNATURES;
 
 /// The certificates a signature must chain to.
 pub struct TrustAnchors {
@@ -61,6 +63,9 @@ pub struct Signer {
     /// The codice fiscale from `serialNumber` (`TINIT-…`), upper case.
     pub tax_code: Option<String>,
     pub issuer: String,
+    /// Whether this signature covers the file as uploaded; false for a PAdES
+    /// signature followed by later revisions.
+    pub covers_final: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -75,12 +80,39 @@ pub enum Format {
 pub enum Verdict {
     /// The signature is intact and its certificate chains to a trust anchor.
     Valid,
-    /// The bytes do not match the signature, or the file was changed after signing.
-    Invalid(String),
+    /// The file is not a good signature: see the reason.
+    Invalid(Reason),
     /// Intact, but the certificate cannot be trusted (unknown issuer, expired…).
-    NotVerifiable(String),
+    NotVerifiable(Reason),
     /// No digital signature.
     Unsigned,
+}
+
+/// Why a signature is refused, as a fact the page words in the user's language.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reason {
+    /// The signed bytes do not match the signature.
+    Tampered,
+    /// Bytes were added to a PDF after its last signature.
+    ChangedAfterSigning,
+    /// The signature structure cannot be read.
+    Unreadable,
+    /// The envelope carries no signer's certificate.
+    NoCertificate,
+    /// Envelopes nested deeper than [`MAX_LAYERS`].
+    TooDeep,
+    /// More signatures in one PDF than [`MAX_SIGNATURES`].
+    TooManySignatures,
+    /// A digest weaker than SHA-256 (its name: SHA-1, MD5…).
+    WeakDigest(&'static str),
+    /// The certificate's key usage does not allow signing documents.
+    NotForSigning,
+    /// A detached signature (`.p7s`): the signed document is not inside.
+    Detached,
+    /// No certification authority is configured, so nothing can be trusted.
+    NoAnchors,
+    /// The chain check failed with OpenSSL's X509 verification code.
+    Chain(i32),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -105,10 +137,19 @@ pub fn check(bytes: &[u8], anchors: &TrustAnchors) -> Option<Checked> {
 fn check_cades(mut der: Vec<u8>, anchors: &TrustAnchors) -> Option<Checked> {
     let mut signers = Vec::new();
     let mut verdict = Verdict::Valid;
+    let refused = |reason, signers| Checked {
+        format: Format::Cades,
+        verdict: Verdict::Invalid(reason),
+        signers,
+        content: Vec::new(),
+    };
     for _ in 0..MAX_LAYERS {
         let p7 = Pkcs7::from_der(&der).ok()?;
+        if p7.to_der().is_ok_and(|d| der::is_detached(&d)) {
+            return Some(refused(Reason::Detached, signers));
+        }
         let mut content = Vec::new();
-        let layer = verify(&p7, None, Some(&mut content), anchors, &mut signers);
+        let layer = verify(&p7, None, Some(&mut content), anchors, &mut signers, true);
         verdict = worse(verdict, layer);
         match envelope::open(&content) {
             Envelope::Der(inner)
@@ -126,16 +167,23 @@ fn check_cades(mut der: Vec<u8>, anchors: &TrustAnchors) -> Option<Checked> {
             }
         }
     }
-    Some(Checked {
-        format: Format::Cades,
-        verdict: Verdict::Invalid(format!("more than {MAX_LAYERS} nested envelopes")),
-        signers,
-        content: Vec::new(),
-    })
+    Some(refused(Reason::TooDeep, signers))
 }
 
+/// A PDF's signatures, verified one at a time so only one copy of the signed
+/// bytes is alive; the last must reach the end of the file.
 fn check_pdf(pdf: &[u8], anchors: &TrustAnchors) -> Checked {
-    let embedded = pades::signatures(pdf);
+    let embedded = match pades::signatures(pdf) {
+        pades::Found::Signatures(found) => found,
+        pades::Found::TooMany => {
+            return Checked {
+                format: Format::Pades,
+                verdict: Verdict::Invalid(Reason::TooManySignatures),
+                signers: Vec::new(),
+                content: Vec::new(),
+            }
+        }
+    };
     let Some(last) = embedded.last() else {
         return Checked {
             format: Format::Unsigned,
@@ -148,46 +196,59 @@ fn check_pdf(pdf: &[u8], anchors: &TrustAnchors) -> Checked {
     let mut verdict = Verdict::Valid;
     for sig in &embedded {
         let layer = match Pkcs7::from_der(&sig.cms) {
-            Ok(p7) => verify(&p7, Some(&sig.signed), None, anchors, &mut signers),
-            Err(_) => Verdict::Invalid("the signature cannot be read".into()),
+            Ok(p7) => {
+                let signed = sig.signed(pdf);
+                let whole = sig.covers_whole_file;
+                verify(&p7, Some(&signed), None, anchors, &mut signers, whole)
+            }
+            Err(_) => Verdict::Invalid(Reason::Unreadable),
         };
         verdict = worse(verdict, layer);
     }
     if !last.covers_whole_file {
-        verdict = worse(
-            verdict,
-            Verdict::Invalid("the file was changed after it was signed".into()),
-        );
+        verdict = worse(verdict, Verdict::Invalid(Reason::ChangedAfterSigning));
     }
     Checked {
         format: Format::Pades,
         verdict,
         signers,
-        content: last.signed.clone(),
+        content: last.signed(pdf),
     }
 }
 
-/// Verifies one signature: first the bytes (tampering makes it Invalid), then
-/// each signer's certificate chain (an untrusted one makes it NotVerifiable).
+/// Verifies one signature: first its digest and bytes (a weak digest or
+/// tampering makes it Invalid), then each signer's certificate: meant for
+/// signing, and chaining to an anchor (an untrusted one makes it NotVerifiable).
 fn verify(
     p7: &Pkcs7,
     detached: Option<&[u8]>,
     out: Option<&mut Vec<u8>>,
     anchors: &TrustAnchors,
     signers: &mut Vec<Signer>,
+    covers_final: bool,
 ) -> Verdict {
+    let digests = p7
+        .to_der()
+        .map(|d| der::signer_digests(&d))
+        .unwrap_or_default();
+    if digests.is_empty() {
+        return Verdict::Invalid(Reason::Unreadable);
+    }
+    if let Some(weak) = digests.iter().find(|d| !der::strong_digest(d)) {
+        return Verdict::Invalid(Reason::WeakDigest(der::digest_name(weak)));
+    }
     let Ok(no_certs) = Stack::<X509>::new() else {
-        return Verdict::Invalid("out of memory".into());
+        return Verdict::Invalid(Reason::Unreadable);
     };
     let flags = Pkcs7Flags::NOVERIFY | Pkcs7Flags::BINARY;
     if p7
         .verify(&no_certs, &anchors.store, detached, out, flags)
         .is_err()
     {
-        return Verdict::Invalid("the signed bytes do not match the signature".into());
+        return Verdict::Invalid(Reason::Tampered);
     }
     let Ok(certs) = p7.signers(&no_certs, Pkcs7Flags::empty()) else {
-        return Verdict::Invalid("the signer's certificate is missing".into());
+        return Verdict::Invalid(Reason::NoCertificate);
     };
     let chain = p7
         .signed()
@@ -196,17 +257,33 @@ fn verify(
         .unwrap_or_default();
     let mut verdict = Verdict::Valid;
     for cert in &certs {
-        signers.push(signer_of(cert));
-        verdict = worse(verdict, chain_verdict(cert, &chain, anchors));
+        signers.push(signer_of(cert, covers_final));
+        let this = if for_signing(cert) {
+            chain_verdict(cert, &chain, anchors)
+        } else {
+            Verdict::Invalid(Reason::NotForSigning)
+        };
+        verdict = worse(verdict, this);
     }
     verdict
 }
 
+/// Whether the certificate's key usage names digital signature or non-repudiation;
+/// a certificate without key usage is not one issued for signing documents.
+fn for_signing(cert: &X509Ref) -> bool {
+    const DIGITAL_SIGNATURE: u8 = 0x80;
+    const NON_REPUDIATION: u8 = 0x40;
+    cert.to_der()
+        .ok()
+        .and_then(|d| der::key_usage(&d))
+        .is_some_and(|bits| bits & (DIGITAL_SIGNATURE | NON_REPUDIATION) != 0)
+}
+
 fn chain_verdict(cert: &X509Ref, chain: &[X509], anchors: &TrustAnchors) -> Verdict {
     if anchors.count == 0 {
-        return Verdict::NotVerifiable("no trusted certification authority is configured".into());
+        return Verdict::NotVerifiable(Reason::NoAnchors);
     }
-    let result = (|| -> Result<Result<(), String>, openssl::error::ErrorStack> {
+    let result = (|| -> Result<Result<(), i32>, openssl::error::ErrorStack> {
         let mut untrusted = Stack::new()?;
         for c in chain {
             untrusted.push(c.clone())?;
@@ -216,14 +293,21 @@ fn chain_verdict(cert: &X509Ref, chain: &[X509], anchors: &TrustAnchors) -> Verd
             Ok(if ctx.verify_cert()? {
                 Ok(())
             } else {
-                Err(ctx.error().error_string().to_string())
+                tracing::info!(
+                    reason = ctx.error().error_string(),
+                    "signature chain refused"
+                );
+                Err(ctx.error().as_raw())
             })
         })
     })();
     match result {
         Ok(Ok(())) => Verdict::Valid,
-        Ok(Err(reason)) => Verdict::NotVerifiable(reason),
-        Err(e) => Verdict::NotVerifiable(e.to_string()),
+        Ok(Err(code)) => Verdict::NotVerifiable(Reason::Chain(code)),
+        Err(e) => {
+            tracing::warn!(error = %e, "signature chain check failed");
+            Verdict::NotVerifiable(Reason::Chain(0))
+        }
     }
 }
 
@@ -242,7 +326,7 @@ fn worse(a: Verdict, b: Verdict) -> Verdict {
     }
 }
 
-fn signer_of(cert: &X509Ref) -> Signer {
+fn signer_of(cert: &X509Ref, covers_final: bool) -> Signer {
     let subject = cert.subject_name();
     let tax_code = entry(subject, Nid::SERIALNUMBER).and_then(|s| {
         let s = s.trim().to_uppercase();
@@ -259,6 +343,7 @@ fn signer_of(cert: &X509Ref) -> Signer {
         name,
         tax_code,
         issuer,
+        covers_final,
     }
 }
 
@@ -268,11 +353,16 @@ fn entry(name: &X509NameRef, nid: Nid) -> Option<String> {
         .and_then(|e| e.data().to_string().ok())
 }
 
-/// Whether a signer is the expected person: by tax code when both have one,
-/// otherwise by the same words in the name, in any order and case.
+/// Whether a signer is the expected person. When the expected person's tax code
+/// is known, the certificate must carry the same (`TINIT-…`): a namesake, or a
+/// certificate without a tax code, is someone else. Only for profiles that have
+/// no tax code (saved before it was asked) is the name compared, word by word.
 pub fn same_person(signer: &Signer, name: &str, tax_code: Option<&str>) -> bool {
-    if let (Some(a), Some(b)) = (signer.tax_code.as_deref(), tax_code) {
-        return a.eq_ignore_ascii_case(b.trim());
+    if let Some(expected) = tax_code.map(str::trim).filter(|c| !c.is_empty()) {
+        return signer
+            .tax_code
+            .as_deref()
+            .is_some_and(|code| code.eq_ignore_ascii_case(expected));
     }
     let words = |s: &str| {
         let mut w: Vec<String> = s
@@ -295,6 +385,7 @@ mod tests {
             name: name.into(),
             tax_code: tax_code.map(str::to_string),
             issuer: "Test CA".into(),
+            covers_final: true,
         }
     }
 
@@ -307,14 +398,20 @@ mod tests {
         assert!(same_person(&no_code, "BIANCHI, Maria", None));
         assert!(!same_person(&no_code, "Maria Bianchini", None));
         assert!(!same_person(&signer("", None), "", None));
+        // A profile with a tax code is never matched by name alone.
+        assert!(!same_person(
+            &no_code,
+            "Maria Bianchi",
+            Some("BNCMRA80A41F205Y")
+        ));
     }
 
     #[test]
     fn the_worse_verdict_wins() {
-        let invalid = Verdict::Invalid("x".into());
+        let invalid = Verdict::Invalid(Reason::Tampered);
         assert_eq!(worse(Verdict::Valid, invalid.clone()), invalid);
         assert_eq!(worse(invalid.clone(), Verdict::Valid), invalid);
-        let unknown = Verdict::NotVerifiable("y".into());
+        let unknown = Verdict::NotVerifiable(Reason::NoAnchors);
         assert_eq!(worse(unknown.clone(), Verdict::Valid), unknown);
     }
 

@@ -35,8 +35,14 @@ fn scratch(name: &str, bytes: &[u8]) -> PathBuf {
     path
 }
 
-/// `content` in a CAdES envelope signed by `who` (owner, other, rogue), in DER.
+/// `content` in a CAdES envelope signed by `who` (owner, other, rogue, encipher), in DER.
 pub fn cades(content: &[u8], who: &str) -> Vec<u8> {
+    cades_with(content, who, "sha256", true)
+}
+
+/// A CAdES signature by `who` with the digest `md`; `attached: false` leaves the
+/// content out, as a detached `.p7s`.
+pub fn cades_with(content: &[u8], who: &str, md: &str, attached: bool) -> Vec<u8> {
     let input = scratch("in.bin", content);
     let output = input.with_extension("p7m");
     let dir = pki();
@@ -46,15 +52,8 @@ pub fn cades(content: &[u8], who: &str) -> Vec<u8> {
         "ca.pem"
     };
     let status = Command::new("openssl")
-        .args([
-            "cms",
-            "-sign",
-            "-binary",
-            "-nodetach",
-            "-cades",
-            "-md",
-            "sha256",
-        ])
+        .args(["cms", "-sign", "-binary", "-cades", "-md", md])
+        .args(attached.then_some("-nodetach"))
         .args(["-outform", "DER", "-in"])
         .arg(&input)
         .arg("-signer")
@@ -89,6 +88,12 @@ pub fn pyhanko() -> bool {
 
 /// `pdf` signed as PAdES by `who`.
 pub fn pades(pdf: &[u8], who: &str) -> Vec<u8> {
+    pades_with(pdf, who, None)
+}
+
+/// `pdf` signed as PAdES by `who`, after a text stamp on page 1 added in an
+/// incremental update when `stamp` is given (a visible change after an earlier signature).
+pub fn pades_with(pdf: &[u8], who: &str, stamp: Option<&str>) -> Vec<u8> {
     let input = scratch("in.pdf", pdf);
     let output = input.with_extension("signed.pdf");
     let dir = pki();
@@ -104,6 +109,7 @@ pub fn pades(pdf: &[u8], who: &str) -> Vec<u8> {
         .arg(dir.join(chain))
         .arg(&input)
         .arg(&output)
+        .args(stamp)
         .output()
         .unwrap();
     assert!(
@@ -112,4 +118,22 @@ pub fn pades(pdf: &[u8], who: &str) -> Vec<u8> {
         String::from_utf8_lossy(&out.stderr)
     );
     std::fs::read(output).unwrap()
+}
+
+/// What pyHanko's own validator says of every signature in `pdf`: one line per
+/// signature, "intact", "modified" or "invalid", with the signer's name.
+pub fn pyhanko_validate(pdf: &[u8]) -> String {
+    let input = scratch("check.pdf", pdf);
+    let out = Command::new("python3")
+        .arg(repo().join("tests/pki/pades-validate.py"))
+        .arg(anchors_file())
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "pades-validate.py failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
 }
