@@ -9,8 +9,8 @@ use forms::reference::{Municipalities, Placement, Provinces};
 use forms::template::Prefill;
 use forms::{Kind, Value};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder,
 };
 use std::collections::BTreeMap;
 
@@ -155,20 +155,32 @@ pub fn check_location(values: BTreeMap<String, String>) -> (FormState, Option<Lo
     }
 }
 
+/// Saves the location, on condition the candidacy is still editable (`Locked`
+/// otherwise): a submission that landed since the page was read wins.
 pub async fn save_location(
     db: &DatabaseConnection,
     c: candidacy::Model,
     l: Location,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    let mut row = c.into_active_model();
-    row.municipality_code = Set(Some(l.municipality_code));
-    row.address = Set(Some(l.address));
-    row.postcode = Set(Some(l.postcode));
-    row.latitude = Set(Some(l.latitude));
-    row.longitude = Set(Some(l.longitude));
-    row.updated_at = Set(now);
-    row.update(db).await?;
+    use sea_orm::sea_query::Expr;
+    let changed = candidacy::Entity::update_many()
+        .col_expr(
+            candidacy::Column::MunicipalityCode,
+            Expr::value(Some(l.municipality_code)),
+        )
+        .col_expr(candidacy::Column::Address, Expr::value(Some(l.address)))
+        .col_expr(candidacy::Column::Postcode, Expr::value(Some(l.postcode)))
+        .col_expr(candidacy::Column::Latitude, Expr::value(Some(l.latitude)))
+        .col_expr(candidacy::Column::Longitude, Expr::value(Some(l.longitude)))
+        .col_expr(candidacy::Column::UpdatedAt, Expr::value(now))
+        .filter(candidacy::Column::Id.eq(c.id))
+        .filter(candidacy::Column::Status.is_in(crate::documents::EDITABLE))
+        .exec(db)
+        .await?;
+    if changed.rows_affected != 1 {
+        return Err(AppError::Locked);
+    }
     Ok(())
 }
 

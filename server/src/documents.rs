@@ -1,15 +1,17 @@
 //! Files uploaded for a candidacy and what their checks said.
 
-use crate::db::entities::document;
-use crate::error::AppResult;
-use crate::uploads::Received;
+use crate::db::entities::{candidacy, document};
+use crate::error::{AppError, AppResult};
+use crate::uploads::{self, Incoming, Received};
 use chrono::{DateTime, Utc};
 use forms::{Lang, Report, Severity};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QueryOrder,
+    DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
+use std::path::Path;
 
 pub const TEMPLATE: &str = "template";
 
@@ -71,7 +73,7 @@ pub async fn record(
 
 /// The last file uploaded for `purpose`: the one that counts.
 pub async fn latest(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     candidacy_id: i64,
     purpose: &str,
 ) -> AppResult<Option<document::Model>> {
@@ -85,7 +87,7 @@ pub async fn latest(
 
 /// Every file kept for `purpose`, oldest first.
 pub async fn all_for(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     candidacy_id: i64,
     purpose: &str,
 ) -> AppResult<Vec<document::Model>> {
@@ -97,30 +99,140 @@ pub async fn all_for(
         .await?)
 }
 
-/// Removes one document of a candidacy; false when it is not one of its attachments.
-/// The stored bytes stay: they may be shared with another document of the same content.
-pub async fn remove(
+/// The statuses in which the proponent may change a candidacy's documents:
+/// a draft, or one staff sent back for changes.
+pub const EDITABLE: [&str; 2] = [crate::candidacies::DRAFT, "integration_requested"];
+
+/// Opens a transaction in which the candidacy is still editable, or `Locked`.
+/// The check is a conditional update that also marks the candidacy changed:
+/// it takes the row's write lock, so a submission running at the same moment
+/// either finishes first (and this is `Locked`) or waits for this to commit
+/// (and then sees the document in its receipt).
+pub async fn editing(
     db: &DatabaseConnection,
     candidacy_id: i64,
-    document_id: i64,
-) -> AppResult<bool> {
-    let result = document::Entity::delete_many()
-        .filter(document::Column::Id.eq(document_id))
-        .filter(document::Column::CandidacyId.eq(candidacy_id))
-        .filter(document::Column::Purpose.ne(TEMPLATE))
-        .exec(db)
+    now: DateTime<Utc>,
+) -> AppResult<DatabaseTransaction> {
+    let txn = db.begin().await?;
+    let touched = candidacy::Entity::update_many()
+        .col_expr(candidacy::Column::UpdatedAt, Expr::value(now))
+        .filter(candidacy::Column::Id.eq(candidacy_id))
+        .filter(candidacy::Column::Status.is_in(EDITABLE))
+        .exec(&txn)
         .await?;
-    Ok(result.rows_affected == 1)
+    if touched.rows_affected != 1 {
+        txn.rollback().await?;
+        return Err(AppError::Locked);
+    }
+    Ok(txn)
 }
 
-/// Removes every document of `purpose` (a single-file slot gets a new file).
-pub async fn clear(db: &DatabaseConnection, candidacy_id: i64, purpose: &str) -> AppResult<()> {
+/// Keeps a checked file for a candidacy still editable, all or nothing: the
+/// file moves from `tmp` into the store under `dir`, and in one transaction a
+/// single-file slot (`replace`) loses its previous file and the row is written.
+/// Files no row points to any more are deleted; so is this one if it is refused.
+#[allow(clippy::too_many_arguments)]
+pub async fn keep(
+    db: &DatabaseConnection,
+    dir: &Path,
+    candidacy_id: i64,
+    purpose: &str,
+    replace: bool,
+    incoming: Incoming,
+    findings: &[Finding],
+    signature: Option<&str>,
+    now: DateTime<Utc>,
+) -> AppResult<document::Model> {
+    let _blobs = uploads::BLOBS.lock().await;
+    let file = uploads::store(incoming, dir)
+        .await
+        .map_err(|e| AppError::Internal(format!("{e:?}")))?;
+    let result = async {
+        let txn = editing(db, candidacy_id, now).await?;
+        let replaced = if replace {
+            clear(&txn, candidacy_id, purpose).await?
+        } else {
+            Vec::new()
+        };
+        let row = record(&txn, candidacy_id, purpose, &file, findings, signature, now).await?;
+        txn.commit().await?;
+        Ok::<_, AppError>((row, replaced))
+    }
+    .await;
+    match result {
+        Ok((row, replaced)) => {
+            for sha256 in replaced {
+                forget(db, dir, &sha256).await;
+            }
+            Ok(row)
+        }
+        Err(e) => {
+            forget(db, dir, &file.sha256).await;
+            Err(e)
+        }
+    }
+}
+
+/// Deletes the stored file `sha256` if no row points to it (caller holds `BLOBS`).
+async fn forget(db: &DatabaseConnection, dir: &Path, sha256: &str) {
+    match referenced(db, sha256).await {
+        Ok(false) => uploads::delete_stored(dir, sha256).await,
+        Ok(true) => {}
+        Err(e) => tracing::warn!(error = %e, "a stored file's references could not be counted"),
+    }
+}
+
+/// Removes one attachment of a candidacy still editable, and its file when no
+/// other row shares it; `NotFound` when it is not one of its attachments (the
+/// template, the signed forms and the receipt are replaced, never removed).
+pub async fn remove_attachment(
+    db: &DatabaseConnection,
+    dir: &Path,
+    candidacy_id: i64,
+    document_id: i64,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let removable: Vec<&str> = forms::attachments::ALL.iter().map(|p| p.code()).collect();
+    let _blobs = uploads::BLOBS.lock().await;
+    let txn = editing(db, candidacy_id, now).await?;
+    let Some(doc) = document::Entity::find_by_id(document_id)
+        .filter(document::Column::CandidacyId.eq(candidacy_id))
+        .filter(document::Column::Purpose.is_in(removable))
+        .one(&txn)
+        .await?
+    else {
+        txn.rollback().await?;
+        return Err(AppError::NotFound);
+    };
+    document::Entity::delete_by_id(doc.id).exec(&txn).await?;
+    txn.commit().await?;
+    forget(db, dir, &doc.sha256).await;
+    Ok(())
+}
+
+/// Removes every document of `purpose` (a single-file slot gets a new file),
+/// returning the hashes of their files.
+async fn clear(
+    db: &impl ConnectionTrait,
+    candidacy_id: i64,
+    purpose: &str,
+) -> AppResult<Vec<String>> {
+    let old = all_for(db, candidacy_id, purpose).await?;
     document::Entity::delete_many()
         .filter(document::Column::CandidacyId.eq(candidacy_id))
         .filter(document::Column::Purpose.eq(purpose))
         .exec(db)
         .await?;
-    Ok(())
+    Ok(old.into_iter().map(|d| d.sha256).collect())
+}
+
+/// Whether any document row still points to the stored file `sha256`.
+async fn referenced(db: &impl ConnectionTrait, sha256: &str) -> AppResult<bool> {
+    Ok(document::Entity::find()
+        .filter(document::Column::Sha256.eq(sha256))
+        .one(db)
+        .await?
+        .is_some())
 }
 
 /// A document of this candidacy; None for another candidacy's.

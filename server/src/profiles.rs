@@ -14,7 +14,10 @@ const ORG_TYPES: [&str; 4] = ["public_body", "company", "association", "foundati
 const PROPERTY_ROLES: [&str; 4] = ["owner", "co_owner", "intermediary", "business_association"];
 const MAX_TEXT: usize = 200;
 
-pub async fn load(db: &DatabaseConnection, user_id: i64) -> AppResult<Option<profile::Model>> {
+pub async fn load(
+    db: &impl sea_orm::ConnectionTrait,
+    user_id: i64,
+) -> AppResult<Option<profile::Model>> {
     Ok(profile::Entity::find_by_id(user_id).one(db).await?)
 }
 

@@ -18,8 +18,8 @@ use forms::receipt::{Receipt, ReceiptDocument};
 use forms::signed_forms::Form;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    TransactionTrait,
 };
 
 pub const DRAFT: &str = crate::candidacies::DRAFT;
@@ -57,7 +57,7 @@ pub struct Contents {
 }
 
 impl Contents {
-    pub async fn load(db: &DatabaseConnection, c: &candidacy::Model) -> AppResult<Contents> {
+    pub async fn load(db: &impl ConnectionTrait, c: &candidacy::Model) -> AppResult<Contents> {
         let mut attachments = Vec::new();
         for purpose in attachments::ALL {
             attachments.push((purpose, documents::all_for(db, c.id, purpose.code()).await?));
@@ -82,11 +82,16 @@ impl Contents {
         docs.extend(&self.id_document);
         docs
     }
+
+    /// Which rows, by id: two reads hold the same documents when these are equal.
+    fn ids(&self) -> Vec<i64> {
+        self.documents().iter().map(|d| d.id).collect()
+    }
 }
 
 /// Everything missing before submission, in the order of the steps.
 pub async fn gaps(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     c: &candidacy::Model,
     owner: Option<&profile::Model>,
     contents: &Contents,
@@ -162,6 +167,12 @@ fn document_label(lang: app::Lang, purpose: &str) -> String {
 /// Submits `c` for `filer`: refuses after the closing instant and when
 /// something is missing; otherwise records the change, stores the receipt and
 /// queues the email with it, all or nothing.
+///
+/// The receipt is made from a first read of the documents; then, in the
+/// transaction, the status changes first (a conditional update that takes the
+/// candidacy's write lock, so no upload can record a document after it) and
+/// the documents are read again. If one arrived in between, the receipt would
+/// not list it: the transaction is undone and the submission made again.
 pub async fn submit(
     state: &AppState,
     c: &candidacy::Model,
@@ -177,14 +188,73 @@ pub async fn submit(
     if !editable(c) {
         return Err(AppError::Locked);
     }
-    let contents = Contents::load(&state.db, c).await?;
-    let missing = gaps(&state.db, c, Some(owner), &contents).await?;
-    if !missing.is_empty() {
-        return Ok(Err(Refusal::Incomplete(missing)));
+    for _ in 0..3 {
+        let contents = Contents::load(&state.db, c).await?;
+        let missing = gaps(&state.db, c, Some(owner), &contents).await?;
+        if !missing.is_empty() {
+            return Ok(Err(Refusal::Incomplete(missing)));
+        }
+        let reference = c.reference.clone().unwrap_or_else(|| reference(c.id, now));
+        let receipt = receipt(c, filer, owner, lang, &contents, &reference, now);
+        let pdf_lang = if lang == app::Lang::En {
+            forms::Lang::En
+        } else {
+            forms::Lang::It
+        };
+        let pdf = tokio::task::spawn_blocking(move || forms::receipt::render(pdf_lang, &receipt))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let dir = state.config.data_dir.join("uploads");
+        let name = format!("{reference}.pdf");
+        let stored = uploads::store_bytes(&dir, &name, &pdf)
+            .await
+            .map_err(|e| AppError::Internal(format!("{e:?}")))?;
+
+        let txn = state.db.begin().await?;
+        change_status(&txn, c, SUBMITTED, filer.id, now, Some(&reference)).await?;
+        if Contents::load(&txn, c).await?.ids() != contents.ids() {
+            txn.rollback().await?;
+            continue;
+        }
+        documents::record(&txn, c.id, RECEIPT, &stored, &[], None, now).await?;
+        let link = state.link(&format!("/candidacies/{}/submit", c.id));
+        let path = stored.path.display().to_string();
+        outbox::enqueue_with_file(
+            &txn,
+            &filer.email,
+            "submission_receipt",
+            lang,
+            &[("reference", &reference), ("link", &link)],
+            Attachment {
+                name: &name,
+                path: &path,
+            },
+            now,
+        )
+        .await?;
+        txn.commit().await?;
+        return Ok(Ok(candidacy::Entity::find_by_id(c.id)
+            .one(&state.db)
+            .await?
+            .ok_or(AppError::NotFound)?));
     }
-    let reference = c.reference.clone().unwrap_or_else(|| reference(c.id, now));
-    let receipt = Receipt {
-        reference: reference.clone(),
+    // Documents kept arriving while submitting: let the proponent look again.
+    Err(AppError::Locked)
+}
+
+/// The receipt's contents: who, what, when, and every document with its SHA-256.
+fn receipt(
+    c: &candidacy::Model,
+    filer: &user::Model,
+    owner: &profile::Model,
+    lang: app::Lang,
+    contents: &Contents,
+    reference: &str,
+    now: DateTime<Utc>,
+) -> Receipt {
+    Receipt {
+        reference: reference.to_string(),
         submitted: app::pages::format_datetime(lang, &crate::web::rome(now)),
         kind: app::i18n::t(
             lang,
@@ -207,45 +277,7 @@ pub async fn submit(
                 sha256: d.sha256.clone(),
             })
             .collect(),
-    };
-    let pdf_lang = if lang == app::Lang::En {
-        forms::Lang::En
-    } else {
-        forms::Lang::It
-    };
-    let pdf = tokio::task::spawn_blocking(move || forms::receipt::render(pdf_lang, &receipt))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    let dir = state.config.data_dir.join("uploads");
-    let name = format!("{reference}.pdf");
-    let stored = uploads::store_bytes(&dir, &name, &pdf)
-        .await
-        .map_err(|e| AppError::Internal(format!("{e:?}")))?;
-
-    let txn = state.db.begin().await?;
-    change_status(&txn, c, SUBMITTED, filer.id, now, Some(&reference)).await?;
-    documents::record(&txn, c.id, RECEIPT, &stored, &[], None, now).await?;
-    let link = state.link(&format!("/candidacies/{}/submit", c.id));
-    let path = stored.path.display().to_string();
-    outbox::enqueue_with_file(
-        &txn,
-        &filer.email,
-        "submission_receipt",
-        lang,
-        &[("reference", &reference), ("link", &link)],
-        Attachment {
-            name: &name,
-            path: &path,
-        },
-        now,
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(Ok(candidacy::Entity::find_by_id(c.id)
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::NotFound)?))
+    }
 }
 
 /// Why a submission was refused.

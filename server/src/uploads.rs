@@ -1,13 +1,38 @@
 //! Receiving an uploaded file: streamed to a temporary file with a size limit
-//! and hashed on the way, then moved into place only once complete. A
-//! half-received or oversized file is never kept.
+//! and hashed on the way, then moved into place only once complete and checked.
+//! A half-received, refused or oversized file is never kept: the temporary
+//! file is deleted when its guard is dropped, whatever path the request took.
 
 use axum::extract::Multipart;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use tokio::io::AsyncWriteExt;
 
-/// A complete file: first in `<dir>/tmp`, then, once `store`d, under `<dir>/<sha256>`.
+/// A file received into `<dir>/tmp`: deleted when dropped, on every path
+/// (refused, interrupted, failed), unless [`store`]d first.
+#[derive(Debug)]
+pub struct Incoming {
+    pub original_name: String,
+    pub sha256: String,
+    pub size: u64,
+    path: PathBuf,
+}
+
+impl Incoming {
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for Incoming {
+    fn drop(&mut self) {
+        if !self.path.as_os_str().is_empty() {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// A kept file, stored by content as `<dir>/<sha256>`.
 #[derive(Debug, Clone)]
 pub struct Received {
     pub original_name: String,
@@ -21,7 +46,7 @@ pub enum UploadError {
     /// No file was chosen.
     Missing,
     TooLarge,
-    /// The body stopped before the end (connection lost, browser tab closed).
+    /// The body stopped before the end (connection lost, browser tab closed, too slow).
     Interrupted(String),
     Io(String),
 }
@@ -32,7 +57,7 @@ pub async fn receive(
     name: &str,
     dir: &Path,
     limit: u64,
-) -> Result<Received, UploadError> {
+) -> Result<Incoming, UploadError> {
     loop {
         let field = multipart.next_field().await.map_err(from_multipart)?;
         let Some(mut field) = field else {
@@ -41,51 +66,47 @@ pub async fn receive(
         if field.name() != Some(name) {
             continue;
         }
-        let original_name = display_name(field.file_name().unwrap_or(""));
         let tmp_dir = dir.join("tmp");
         tokio::fs::create_dir_all(&tmp_dir).await.map_err(io)?;
-        let tmp = tmp_dir.join(format!("{}.part", uuid::Uuid::new_v4()));
-        let result = async {
-            let mut file = tokio::fs::File::create(&tmp).await.map_err(io)?;
-            let mut hasher = Sha256::new();
-            let mut size: u64 = 0;
-            while let Some(chunk) = field.chunk().await.map_err(from_multipart)? {
-                size += chunk.len() as u64;
-                if size > limit {
-                    return Err(UploadError::TooLarge);
-                }
-                hasher.update(&chunk);
-                file.write_all(&chunk).await.map_err(io)?;
-            }
-            file.sync_all().await.map_err(io)?;
-            Ok((hex::encode(hasher.finalize()), size))
-        }
-        .await;
-        let (sha256, size) = match result {
-            Ok(done) => done,
-            Err(e) => {
-                let _ = tokio::fs::remove_file(&tmp).await;
-                return Err(e);
-            }
+        // From here on, any early return drops `incoming` and deletes the partial file.
+        let mut incoming = Incoming {
+            original_name: display_name(field.file_name().unwrap_or("")),
+            sha256: String::new(),
+            size: 0,
+            path: tmp_dir.join(format!("{}.part", uuid::Uuid::new_v4())),
         };
-        if size == 0 && original_name.is_empty() {
-            let _ = tokio::fs::remove_file(&tmp).await;
+        let mut file = tokio::fs::File::create(&incoming.path).await.map_err(io)?;
+        let mut hasher = Sha256::new();
+        while let Some(chunk) = field.chunk().await.map_err(from_multipart)? {
+            incoming.size += chunk.len() as u64;
+            if incoming.size > limit {
+                return Err(UploadError::TooLarge);
+            }
+            hasher.update(&chunk);
+            file.write_all(&chunk).await.map_err(io)?;
+        }
+        file.sync_all().await.map_err(io)?;
+        if incoming.size == 0 && incoming.original_name.is_empty() {
             return Err(UploadError::Missing);
         }
-        return Ok(Received {
-            original_name,
-            sha256,
-            size,
-            path: tmp,
-        });
+        incoming.sha256 = hex::encode(hasher.finalize());
+        return Ok(incoming);
     }
 }
 
 /// Keeps a received file, by content: the same file uploaded twice is stored once.
-pub async fn store(received: Received, dir: &Path) -> Result<Received, UploadError> {
-    let path = dir.join(&received.sha256);
-    tokio::fs::rename(&received.path, &path).await.map_err(io)?;
-    Ok(Received { path, ..received })
+/// Callers hold [`BLOBS`] so a file is not deleted between this and its row.
+pub async fn store(mut incoming: Incoming, dir: &Path) -> Result<Received, UploadError> {
+    let path = dir.join(&incoming.sha256);
+    tokio::fs::rename(&incoming.path, &path).await.map_err(io)?;
+    // Moved: nothing left in tmp for the drop guard to delete.
+    incoming.path = PathBuf::new();
+    Ok(Received {
+        original_name: std::mem::take(&mut incoming.original_name),
+        sha256: std::mem::take(&mut incoming.sha256),
+        size: incoming.size,
+        path,
+    })
 }
 
 /// Keeps bytes the portal made itself (a receipt), by content like an upload.
@@ -102,9 +123,38 @@ pub async fn store_bytes(dir: &Path, name: &str, bytes: &[u8]) -> Result<Receive
     })
 }
 
-/// Drops a received file that was refused.
-pub async fn discard(received: Received) {
-    let _ = tokio::fs::remove_file(&received.path).await;
+/// Stored files are shared by content, so one is deleted only when no row
+/// points to it any more. This lock keeps "store, then record the row" and
+/// "no row points to it, so delete" from interleaving in this process.
+pub static BLOBS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Deletes the stored file `sha256` (the caller holds [`BLOBS`] and has seen no row point to it).
+pub async fn delete_stored(dir: &Path, sha256: &str) {
+    // Only a hash names a stored file: never a path from elsewhere.
+    if sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+        let _ = tokio::fs::remove_file(dir.join(sha256)).await;
+    }
+}
+
+/// Deletes partial files left in `<dir>/tmp` by a process that stopped mid-upload.
+/// Only files older than an hour: another instance sharing the folder may be receiving one now.
+pub fn sweep_tmp(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir.join("tmp")) else {
+        return 0;
+    };
+    let hour = std::time::Duration::from_secs(3600);
+    entries
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "part"))
+        .filter(|e| {
+            e.metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > hour)
+        })
+        .filter(|e| std::fs::remove_file(e.path()).is_ok())
+        .count()
 }
 
 fn io(e: std::io::Error) -> UploadError {

@@ -83,7 +83,7 @@ pub async fn upload(
             return render(&ctx, &c, &form, status).await;
         }
     };
-    let bytes = read_for_check(&received.path)
+    let bytes = read_for_check(received.path())
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;
     // Decoding a picture is CPU work: keep it off the async workers.
@@ -93,22 +93,17 @@ pub async fn upload(
     let finding = match checked {
         Ok(finding) => finding,
         Err(key) => {
-            uploads::discard(received).await;
             let (form, status) = refuse(key, StatusCode::UNPROCESSABLE_ENTITY);
             return render(&ctx, &c, &form, status).await;
         }
     };
-    let received = uploads::store(received, &dir)
-        .await
-        .map_err(|e| AppError::Internal(format!("{e:?}")))?;
-    if !purpose.many() {
-        documents::clear(&ctx.state.db, c.id, purpose.code()).await?;
-    }
-    documents::record(
+    documents::keep(
         &ctx.state.db,
+        &dir,
         c.id,
         purpose.code(),
-        &received,
+        !purpose.many(),
+        received,
         &[finding],
         None,
         ctx.state.clock.now(),
@@ -154,9 +149,9 @@ async fn read_for_check(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
 
 pub async fn remove(ctx: Ctx, Path((id, document_id)): Path<(i64, i64)>) -> AppResult<Response> {
     let c = own_editable(&ctx, id).await?;
-    if !documents::remove(&ctx.state.db, c.id, document_id).await? {
-        return Err(AppError::NotFound);
-    }
+    let dir = ctx.state.config.data_dir.join("uploads");
+    let now = ctx.state.clock.now();
+    documents::remove_attachment(&ctx.state.db, &dir, c.id, document_id, now).await?;
     Ok(see_other(&format!("/candidacies/{id}/attachments")))
 }
 

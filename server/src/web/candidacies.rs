@@ -304,7 +304,7 @@ pub async fn upload_template(
             return render_template_step(&ctx, &c, &form, status).await;
         }
     };
-    let bytes = tokio::fs::read(&received.path)
+    let bytes = tokio::fs::read(received.path())
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;
     let kind = kind_of(&c);
@@ -315,15 +315,15 @@ pub async fn upload_template(
     .await
     .map_err(|e| AppError::Internal(e.to_string()))?;
     let findings = documents::findings(&report);
-    // Kept even with errors: the step shows what the last upload said.
-    let received = uploads::store(received, &dir)
-        .await
-        .map_err(|e| AppError::Internal(format!("{e:?}")))?;
-    documents::record(
+    // Kept even with errors: the step shows what the last upload said. Earlier
+    // uploads are replaced: only the last one counts, and the others' bytes go.
+    documents::keep(
         &ctx.state.db,
+        &dir,
         c.id,
         documents::TEMPLATE,
-        &received,
+        true,
+        received,
         &findings,
         None,
         ctx.state.clock.now(),

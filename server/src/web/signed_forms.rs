@@ -143,14 +143,13 @@ pub async fn upload(
             return render(&ctx, &c, &form, status).await;
         }
     };
-    let bytes = tokio::fs::read(&received.path)
+    let bytes = tokio::fs::read(received.path())
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;
     let outcome = match form {
         Some(form) => {
             // Whose signature counts comes from the owner's details; without them, fill them first.
             let Some(owner) = owners::owner_of(&ctx.state.db, &c).await? else {
-                uploads::discard(received).await;
                 return Ok(see_other("/profile"));
             };
             let expected = signed_forms::expected_signer(&owner);
@@ -176,20 +175,17 @@ pub async fn upload(
     let (findings, signature) = match outcome {
         Ok(checked) => checked,
         Err(key) => {
-            uploads::discard(received).await;
             let form = refuse(key);
             return render(&ctx, &c, &form, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };
-    let received = uploads::store(received, &dir)
-        .await
-        .map_err(|e| AppError::Internal(format!("{e:?}")))?;
-    documents::clear(&ctx.state.db, c.id, purpose).await?;
-    documents::record(
+    documents::keep(
         &ctx.state.db,
+        &dir,
         c.id,
         purpose,
-        &received,
+        true,
+        received,
         &findings,
         signature,
         ctx.state.clock.now(),
