@@ -21,8 +21,11 @@ pub struct Config {
     pub mail: MailConfig,
     /// Set the Secure flag on cookies (`PORTAL_SECURE_COOKIES=true`, required behind HTTPS).
     pub secure_cookies: bool,
-    /// Take the client address from X-Forwarded-For (`PORTAL_TRUST_PROXY=true` behind a load balancer).
-    pub trust_proxy: bool,
+    /// How many reverse proxies stand in front of the portal and append to
+    /// X-Forwarded-For (`PORTAL_TRUSTED_PROXIES`, default 0; `PORTAL_TRUST_PROXY=true`
+    /// means 1). The client address is the entry that many places from the right:
+    /// entries further left were written by the client and prove nothing.
+    pub trusted_proxies: usize,
     /// `PORTAL_SUBMISSION_DEADLINE`, Europe/Rome local time, default 2028-06-30T23:59:59.
     pub submission_deadline: DateTime<Utc>,
     /// `PORTAL_NOW`: freezes the clock at this RFC 3339 instant (tests and demos only).
@@ -78,7 +81,7 @@ pub struct ThrottleConfig {
 #[derive(Debug, thiserror::Error)]
 #[error("configuration error: {name}: {message}")]
 pub struct ConfigError {
-    name: &'static str,
+    pub name: &'static str,
     message: String,
 }
 
@@ -158,7 +161,7 @@ impl Config {
                 message: format!("{public_url:?} must start with http(s)://"),
             });
         }
-        Ok(Config {
+        let config = Config {
             addr,
             public_url: public_url.trim_end_matches('/').to_string(),
             database_url: var("DATABASE_URL").unwrap_or_else(|| {
@@ -173,7 +176,10 @@ impl Config {
                 }),
             },
             secure_cookies: parsed("PORTAL_SECURE_COOKIES", false)?,
-            trust_proxy: parsed("PORTAL_TRUST_PROXY", false)?,
+            trusted_proxies: match var("PORTAL_TRUSTED_PROXIES") {
+                Some(_) => parsed("PORTAL_TRUSTED_PROXIES", 0)?,
+                None => usize::from(parsed("PORTAL_TRUST_PROXY", false)?),
+            },
             submission_deadline: rome_local("PORTAL_SUBMISSION_DEADLINE", &deadline_raw)?,
             fixed_now,
             outbox: OutboxConfig {
@@ -189,7 +195,36 @@ impl Config {
             },
             trust_anchors,
             production,
-        })
+        };
+        config.check_production()?;
+        Ok(config)
+    }
+
+    /// In production, refuses what only development may do: cookies without
+    /// Secure, links to plain `http`, a frozen clock.
+    pub fn check_production(&self) -> Result<(), ConfigError> {
+        if !self.production {
+            return Ok(());
+        }
+        let refuse = |name, message: &str| {
+            Err(ConfigError {
+                name,
+                message: format!("{message} when PORTAL_PRODUCTION=true"),
+            })
+        };
+        if !self.secure_cookies {
+            return refuse("PORTAL_SECURE_COOKIES", "must be true");
+        }
+        if !self.public_url.starts_with("https://") {
+            return refuse("PORTAL_PUBLIC_URL", "must be an https:// address");
+        }
+        if self.fixed_now.is_some() {
+            return refuse("PORTAL_NOW", "cannot freeze the clock");
+        }
+        if matches!(self.mail.transport, MailTransport::File(_)) {
+            return refuse("PORTAL_SMTP_URL", "is required");
+        }
+        Ok(())
     }
 }
 
@@ -212,6 +247,52 @@ mod tests {
             rome_local("X", "2028-01-15T12:00:00").unwrap().to_rfc3339(),
             "2028-01-15T11:00:00+00:00"
         );
+    }
+
+    #[test]
+    fn production_refuses_development_settings() {
+        let mut c = Config {
+            addr: "127.0.0.1:3000".parse().unwrap(),
+            public_url: "https://portal.example.it".into(),
+            database_url: "sqlite::memory:".into(),
+            data_dir: "data".into(),
+            site_dir: "site".into(),
+            mail: MailConfig {
+                transport: MailTransport::Smtp("smtp://mail:25".into()),
+                from: "x@example.it".into(),
+            },
+            secure_cookies: true,
+            trusted_proxies: 1,
+            submission_deadline: Utc::now(),
+            fixed_now: None,
+            outbox: OutboxConfig {
+                poll_ms: 1,
+                max_attempts: 1,
+                backoff_ms: 1,
+                run_worker: false,
+            },
+            throttle: ThrottleConfig {
+                per_account: 5,
+                per_ip: 20,
+                window_minutes: 15,
+            },
+            trust_anchors: None,
+            production: true,
+        };
+        assert!(c.check_production().is_ok());
+        c.secure_cookies = false;
+        assert_eq!(
+            c.check_production().unwrap_err().name,
+            "PORTAL_SECURE_COOKIES"
+        );
+        c.secure_cookies = true;
+        c.public_url = "http://portal.example.it".into();
+        assert_eq!(c.check_production().unwrap_err().name, "PORTAL_PUBLIC_URL");
+        c.public_url = "https://portal.example.it".into();
+        c.fixed_now = Some(Utc::now());
+        assert_eq!(c.check_production().unwrap_err().name, "PORTAL_NOW");
+        c.production = false;
+        assert!(c.check_production().is_ok(), "development allows all of it");
     }
 
     #[test]

@@ -76,6 +76,12 @@ async fn main() -> ExitCode {
 
 async fn run(command: Command) -> Result<(), String> {
     let mut config = Config::from_env().map_err(|e| e.to_string())?;
+    if config.production && matches!(command, Command::Serve { demo: true }) {
+        return Err(
+            "--demo creates accounts with a published password: not with PORTAL_PRODUCTION=true"
+                .into(),
+        );
+    }
     // A demo portal without real trust anchors trusts its own demo authority,
     // so the demo forms can be signed and verified end to end.
     if matches!(command, Command::Serve { demo: true }) && config.trust_anchors.is_none() {
@@ -146,6 +152,10 @@ async fn create_user(
 }
 
 async fn serve(state: server::state::AppState, demo: bool) -> Result<(), String> {
+    let swept = server::uploads::sweep_tmp(&state.config.data_dir.join("uploads"));
+    if swept > 0 {
+        println!("removed {swept} partial uploads left by an earlier run");
+    }
     if demo {
         server::demo::seed(&state)
             .await

@@ -129,15 +129,28 @@ async fn logins_are_throttled_per_account_and_per_address() {
         "even the right password waits"
     );
     assert!(r.body.contains("Troppi tentativi"));
-    // From another address too: the account itself is protected.
+    // Changing the address the client claims changes nothing: behind one
+    // proxy, only the right-most X-Forwarded-For entry is the client's.
+    for forged in ["203.0.113.1", "203.0.113.2"] {
+        let mut disguised = app.client(&format!("{forged}, 10.1.0.8"));
+        assert_eq!(
+            disguised
+                .login("target@example.it", "wrong guess!!")
+                .await
+                .status,
+            StatusCode::TOO_MANY_REQUESTS,
+            "{forged}"
+        );
+    }
+    // The owner, from their own address, still gets in: the guesser is not a lock.
     let mut owner = app.client("10.1.0.9");
     assert_eq!(
         owner.login("target@example.it", PASSWORD).await.status,
-        StatusCode::TOO_MANY_REQUESTS
+        StatusCode::SEE_OTHER
     );
     app.state.clock.advance(chrono::Duration::minutes(16));
     assert_eq!(
-        owner.login("target@example.it", PASSWORD).await.status,
+        attacker.login("target@example.it", PASSWORD).await.status,
         StatusCode::SEE_OTHER,
         "the window passes"
     );
@@ -239,4 +252,126 @@ async fn language_follows_the_choice_and_the_browser() {
         )
         .await;
     assert!(r.body.contains("<html lang=\"en\""));
+}
+
+#[tokio::test]
+async fn guesses_sent_in_parallel_do_not_exceed_the_limit() {
+    let app = TestApp::new().await;
+    app.user("burst@example.it", "proponent", "10.1.1.1").await;
+    let mut tasks = Vec::new();
+    for _ in 0..12 {
+        let mut guesser = app.client("10.1.1.2");
+        tasks.push(tokio::spawn(async move {
+            guesser
+                .login("burst@example.it", "wrong guess!!")
+                .await
+                .status
+        }));
+    }
+    let mut checked = 0;
+    for t in tasks {
+        if t.await.unwrap() == StatusCode::UNAUTHORIZED {
+            checked += 1;
+        }
+    }
+    assert!(checked <= 5, "{checked} passwords were checked");
+}
+
+#[tokio::test]
+async fn wrong_current_passwords_are_throttled_and_old_reset_links_die() {
+    let app = TestApp::new().await;
+    let mut user = app.user("pw@example.it", "proponent", "10.1.2.1").await;
+    // A reset link asked for before the password changes.
+    let mut other = app.client("10.1.2.2");
+    other
+        .post("/password/forgot", &[("email", "pw@example.it")])
+        .await;
+    let reset = app.last_link_to("pw@example.it").await;
+    assert!(reset.starts_with("/password/reset"), "{reset}");
+    let change = |current: &'static str| {
+        vec![
+            ("current_password", current),
+            ("password", "another long passphrase"),
+            ("password_confirm", "another long passphrase"),
+        ]
+    };
+    for _ in 0..5 {
+        let r = user
+            .post("/account/password", &change("not the password"))
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let r = user.post("/account/password", &change(PASSWORD)).await;
+    assert!(
+        r.body.contains("Troppi tentativi errati"),
+        "{}",
+        &r.body[r.body.find("invalid-feedback").unwrap_or(0)..][..600.min(r.body.len())]
+    );
+    app.state.clock.advance(chrono::Duration::minutes(16));
+    let r = user.post("/account/password", &change(PASSWORD)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // The link sent before the change no longer works.
+    let token = reset.split("token=").nth(1).unwrap();
+    let r = other
+        .post(
+            "/password/reset",
+            &[
+                ("token", token),
+                ("password", "an attacker's passphrase"),
+                ("password_confirm", "an attacker's passphrase"),
+            ],
+        )
+        .await;
+    assert!(r.status.is_client_error(), "{}", r.status);
+    assert_eq!(
+        app.client("10.1.2.4")
+            .login("pw@example.it", "an attacker's passphrase")
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.client("10.1.2.3")
+            .login("pw@example.it", "another long passphrase")
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn a_login_ends_the_session_the_browser_had_before() {
+    let app = TestApp::new().await;
+    let mut browser = app.user("first@example.it", "proponent", "10.1.3.1").await;
+    app.user("second@example.it", "proponent", "10.1.3.2").await;
+    let old_session = browser.cookies["ol_session"].clone();
+    assert_eq!(
+        browser.login("second@example.it", PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let mut replay = app.client("10.1.3.1");
+    replay.cookies.insert("ol_session".into(), old_session);
+    assert_eq!(
+        replay.get("/account").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn language_switch_redirects_stay_on_the_portal() {
+    let app = TestApp::new().await;
+    let mut visitor = app.client("10.1.4.1");
+    for next in [
+        "/%09/evil.example",
+        "/%0a/evil.example",
+        "/%5Cevil.example",
+        "//evil.example",
+        "/%0d%0a/evil.example",
+    ] {
+        let r = visitor.get(&format!("/lang/en?next={next}")).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{next}");
+        assert_eq!(r.location(), "/", "{next}");
+    }
+    let r = visitor.get("/lang/en?next=/candidacies").await;
+    assert_eq!(r.location(), "/candidacies");
 }

@@ -65,12 +65,26 @@ pub async fn create_user(
     verified: bool,
     now: DateTime<Utc>,
 ) -> AppResult<Option<user::Model>> {
+    let hash = password::hash_off(password_plain).await;
+    insert_user(db, email, hash, role, lang, verified, now).await
+}
+
+/// Creates an account with a password already hashed; `None` if the email is taken.
+async fn insert_user(
+    db: &impl ConnectionTrait,
+    email: &str,
+    password_hash: String,
+    role: Role,
+    lang: Lang,
+    verified: bool,
+    now: DateTime<Utc>,
+) -> AppResult<Option<user::Model>> {
     if find_by_email(db, email).await?.is_some() {
         return Ok(None);
     }
     let created = user::ActiveModel {
         email: Set(email.to_string()),
-        password_hash: Set(password::hash(password_plain)),
+        password_hash: Set(password_hash),
         role: Set(role.code().to_string()),
         lang: Set(lang.code().to_string()),
         email_verified_at: Set(verified.then_some(now)),
@@ -149,15 +163,14 @@ async fn allow_email_request(state: &AppState, email: &str, ip: &str) -> AppResu
     let hour = Duration::hours(1);
     let email_key = format!("mail:{email}");
     let ip_key = format!("mail-ip:{ip}");
-    if throttle::is_limited(&state.db, &email_key, EMAILS_PER_HOUR, hour, now).await?
-        || throttle::is_limited(&state.db, &ip_key, REQUESTS_PER_IP_PER_HOUR, hour, now).await?
-    {
+    let (by_email, _) =
+        throttle::attempt(&state.db, &email_key, EMAILS_PER_HOUR, hour, now).await?;
+    let (by_ip, _) =
+        throttle::attempt(&state.db, &ip_key, REQUESTS_PER_IP_PER_HOUR, hour, now).await?;
+    if !(by_email && by_ip) {
         tracing::info!(%ip, "email request throttled");
-        return Ok(false);
     }
-    throttle::record(&state.db, &email_key, now).await?;
-    throttle::record(&state.db, &ip_key, now).await?;
-    Ok(true)
+    Ok(by_email && by_ip)
 }
 
 /// Registers an account and queues the verification email. If the address is
@@ -171,6 +184,8 @@ pub async fn register(
     lang: Lang,
     ip: &str,
 ) -> AppResult<()> {
+    // Hashed whether or not the address is taken, so the answer takes as long either way.
+    let hash = password::hash_off(password_plain).await;
     if !allow_email_request(state, email, ip).await? {
         return Ok(());
     }
@@ -190,7 +205,7 @@ pub async fn register(
             .await?;
         }
         None => {
-            let created = create_user(&txn, email, password_plain, role, lang, false, now)
+            let created = insert_user(&txn, email, hash, role, lang, false, now)
                 .await?
                 .expect("checked absent in this transaction");
             let secret =
@@ -261,6 +276,15 @@ pub enum LoginOutcome {
     Throttled,
 }
 
+/// How many times the per-account-and-address limit an account may be tried
+/// from all addresses together: bounds guessing spread over many machines.
+const ACCOUNT_WIDE_FACTOR: u64 = 10;
+
+/// Logs in. Each attempt is counted before the password is checked (so
+/// parallel guesses cannot slip past the limit) under three keys: this account
+/// from this address, this address, and this account from anywhere (a wider
+/// limit). A guesser is stopped at their own address while the owner, from
+/// another, still gets in; a successful login forgets its own attempt.
 pub async fn login(
     state: &AppState,
     email: &str,
@@ -270,27 +294,33 @@ pub async fn login(
     let now = state.clock.now();
     let limits = &state.config.throttle;
     let window = Duration::minutes(limits.window_minutes);
-    let (account_key, ip_key) = (throttle::account_key(email), throttle::ip_key(ip));
-    if throttle::is_limited(&state.db, &account_key, limits.per_account, window, now).await?
-        || throttle::is_limited(&state.db, &ip_key, limits.per_ip, window, now).await?
-    {
+    let keys = [
+        (throttle::account_ip_key(email, ip), limits.per_account),
+        (throttle::ip_key(ip), limits.per_ip),
+        (
+            throttle::account_key(email),
+            limits.per_account * ACCOUNT_WIDE_FACTOR,
+        ),
+    ];
+    let mut attempts = Vec::new();
+    let mut allowed = true;
+    for (key, limit) in &keys {
+        let (ok, id) = throttle::attempt(&state.db, key, *limit, window, now).await?;
+        allowed &= ok;
+        attempts.push(id);
+    }
+    if !allowed {
         tracing::info!(%ip, "login throttled");
         return Ok(LoginOutcome::Throttled);
     }
     let account = find_by_email(&state.db, email).await?;
-    let matches = match &account {
-        Some(u) => password::verify(&u.password_hash, password_plain),
-        None => {
-            password::verify_dummy(password_plain);
-            false
-        }
-    };
+    let stored = account.as_ref().map(|u| u.password_hash.as_str());
+    let matches = password::verify_off(stored, password_plain).await;
     let Some(account) = account.filter(|_| matches) else {
-        throttle::record(&state.db, &account_key, now).await?;
-        throttle::record(&state.db, &ip_key, now).await?;
         return Ok(LoginOutcome::Failed);
     };
-    throttle::clear(&state.db, &account_key).await?;
+    throttle::forget(&state.db, &attempts).await?;
+    throttle::clear(&state.db, &keys[0].0).await?;
     if account.email_verified_at.is_none() {
         return Ok(LoginOutcome::Unverified);
     }
@@ -331,6 +361,11 @@ pub async fn request_reset(state: &AppState, email: &str, ip: &str) -> AppResult
 
 /// Sets a new password from a reset link and ends every session. `false` for a bad link.
 pub async fn reset_password(state: &AppState, secret: &str, new_password: &str) -> AppResult<bool> {
+    // Hashing is slow: only for a link that is live, and outside the transaction.
+    if !token_is_live(state, secret, true).await? {
+        return Ok(false);
+    }
+    let hash = password::hash_off(new_password).await;
     let now = state.clock.now();
     let txn = state.db.begin().await?;
     let Some(user_id) = redeem_token(&txn, secret, RESET, now).await? else {
@@ -341,12 +376,19 @@ pub async fn reset_password(state: &AppState, secret: &str, new_password: &str) 
     };
     // Following the emailed link proves the address, so it also counts as verification.
     let verified = account.email_verified_at.or(Some(now));
-    set_password(&txn, state, &account, new_password, verified, None).await?;
+    set_password(&txn, state, &account, hash, verified, None).await?;
+    // Whoever was guessing the old password, the owner is back in.
+    throttle::clear(&txn, &throttle::account_key(&account.email)).await?;
     txn.commit().await?;
     Ok(true)
 }
 
-/// Changes the password of a logged-in user; `Err` is the key of the message for the field.
+/// Wrong current passwords allowed per account within the login window.
+const WRONG_CURRENT_PASSWORDS: u64 = 5;
+
+/// Changes the password of a logged-in user; `Err` is the key of the message for
+/// the field. Wrong current passwords are counted: someone at an unattended
+/// session cannot guess the password to take the account over.
 pub async fn change_password(
     state: &AppState,
     account: &user::Model,
@@ -354,15 +396,25 @@ pub async fn change_password(
     new_password: &str,
     keep_session: &str,
 ) -> AppResult<Result<(), &'static str>> {
-    if !password::verify(&account.password_hash, current) {
+    let now = state.clock.now();
+    let window = Duration::minutes(state.config.throttle.window_minutes);
+    let key = format!("pw:{}", account.id);
+    let (allowed, _) =
+        throttle::attempt(&state.db, &key, WRONG_CURRENT_PASSWORDS, window, now).await?;
+    if !allowed {
+        return Ok(Err("error.password_throttled"));
+    }
+    if !password::verify_off(Some(&account.password_hash), current).await {
         return Ok(Err("error.password_wrong"));
     }
+    throttle::clear(&state.db, &key).await?;
+    let hash = password::hash_off(new_password).await;
     let txn = state.db.begin().await?;
     set_password(
         &txn,
         state,
         account,
-        new_password,
+        hash,
         account.email_verified_at,
         Some(keep_session),
     )
@@ -371,24 +423,36 @@ pub async fn change_password(
     Ok(Ok(()))
 }
 
+/// Stores a new password hash, ends the other sessions, voids every reset link
+/// still outstanding (one sent before the change must not undo it), and tells the owner.
 async fn set_password(
     txn: &impl ConnectionTrait,
     state: &AppState,
     account: &user::Model,
-    new_password: &str,
+    password_hash: String,
     verified: Option<DateTime<Utc>>,
     keep_session: Option<&str>,
 ) -> AppResult<()> {
     let now = state.clock.now();
     user::ActiveModel {
         id: Set(account.id),
-        password_hash: Set(password::hash(new_password)),
+        password_hash: Set(password_hash),
         email_verified_at: Set(verified),
         updated_at: Set(now),
         ..Default::default()
     }
     .update(txn)
     .await?;
+    auth_token::Entity::update_many()
+        .col_expr(
+            auth_token::Column::UsedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(auth_token::Column::UserId.eq(account.id))
+        .filter(auth_token::Column::Purpose.eq(RESET))
+        .filter(auth_token::Column::UsedAt.is_null())
+        .exec(txn)
+        .await?;
     session::delete_all_for(txn, account.id, keep_session).await?;
     let link = state.link("/password/forgot");
     outbox::enqueue(

@@ -34,6 +34,42 @@ pub fn verify_dummy(password: &str) {
     let _ = verify(&DUMMY, password);
 }
 
+/// Argon2 takes tens of milliseconds of CPU and 19 MiB each time: run on the
+/// async workers, a few logins at once would stall every other request. So it
+/// runs on the blocking pool, at most this many at a time; the rest wait their turn.
+const AT_ONCE: usize = 2;
+static SLOTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(AT_ONCE);
+
+async fn off_the_workers<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+    let _slot = SLOTS
+        .acquire()
+        .await
+        .expect("the semaphore is never closed");
+    tokio::task::spawn_blocking(work)
+        .await
+        .expect("password hashing does not panic")
+}
+
+/// [`hash`], off the async workers.
+pub async fn hash_off(password: &str) -> String {
+    let password = password.to_string();
+    off_the_workers(move || hash(&password)).await
+}
+
+/// [`verify`] of an account's hash, or of a dummy one when there is no account,
+/// so that both take as long; off the async workers.
+pub async fn verify_off(stored: Option<&str>, password: &str) -> bool {
+    let (stored, password) = (stored.map(str::to_string), password.to_string());
+    off_the_workers(move || match stored {
+        Some(stored) => verify(&stored, &password),
+        None => {
+            verify_dummy(&password);
+            false
+        }
+    })
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

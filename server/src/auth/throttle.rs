@@ -16,31 +16,44 @@ pub fn ip_key(ip: &str) -> String {
     format!("ip:{ip}")
 }
 
-/// Whether `key` has reached `limit` events within `window` before `now`.
-pub async fn is_limited(
+/// One account from one address: the limit a guesser meets first, while the
+/// owner, elsewhere, can still log in.
+pub fn account_ip_key(email: &str, ip: &str) -> String {
+    format!("acct-ip:{}|{ip}", email.trim().to_lowercase())
+}
+
+/// Counts an attempt under `key` first, then checks the limit: attempts made in
+/// parallel each see the others, so no more than `limit` get through (a burst
+/// may be refused whole: the safe side). Returns whether this one may go on,
+/// and its row, to forget it if it turns out well.
+pub async fn attempt(
     db: &impl ConnectionTrait,
     key: &str,
     limit: u64,
     window: Duration,
     now: DateTime<Utc>,
-) -> Result<bool, DbErr> {
-    let recent = login_failure::Entity::find()
-        .filter(login_failure::Column::Key.eq(key))
-        .filter(login_failure::Column::At.gt(now - window))
-        .count(db)
-        .await?;
-    Ok(recent >= limit)
-}
-
-pub async fn record(db: &impl ConnectionTrait, key: &str, now: DateTime<Utc>) -> Result<(), DbErr> {
-    login_failure::ActiveModel {
+) -> Result<(bool, i64), DbErr> {
+    let row = login_failure::ActiveModel {
         key: Set(key.to_string()),
         at: Set(now),
         ..Default::default()
     }
     .insert(db)
-    .await
-    .map(|_| ())
+    .await?;
+    let recent = login_failure::Entity::find()
+        .filter(login_failure::Column::Key.eq(key))
+        .filter(login_failure::Column::At.gt(now - window))
+        .count(db)
+        .await?;
+    Ok((recent <= limit, row.id))
+}
+
+pub async fn forget(db: &impl ConnectionTrait, ids: &[i64]) -> Result<(), DbErr> {
+    login_failure::Entity::delete_many()
+        .filter(login_failure::Column::Id.is_in(ids.iter().copied()))
+        .exec(db)
+        .await
+        .map(|_| ())
 }
 
 pub async fn clear(db: &impl ConnectionTrait, key: &str) -> Result<(), DbErr> {

@@ -25,16 +25,16 @@ pub async fn connect(url: &str, schema: Option<&str>) -> Result<DatabaseConnecti
     if let Some(schema) = schema {
         options.set_schema_search_path(schema.to_string());
     }
+    // Set on every pooled connection as it opens, not on whichever one runs a
+    // statement first: WAL lets the outbox worker write while pages are read,
+    // the busy timeout makes concurrent writers wait instead of failing, and
+    // foreign keys are a per-connection setting in SQLite.
+    options.map_sqlx_sqlite_opts(|o| {
+        o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+            .busy_timeout(Duration::from_secs(5))
+            .foreign_keys(true)
+    });
     let db = Database::connect(options).await?;
-    if url.starts_with("sqlite") {
-        // WAL lets the outbox worker write while pages are read; the busy timeout
-        // makes concurrent writers wait instead of failing.
-        use sea_orm::ConnectionTrait;
-        db.execute_unprepared(
-            "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;",
-        )
-        .await?;
-    }
     migrations::Migrator::up(&db, None).await?;
     Ok(db)
 }
@@ -50,6 +50,34 @@ fn sqlite_file(url: &str) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
+    #[tokio::test]
+    async fn every_pooled_sqlite_connection_enforces_foreign_keys() {
+        use sea_orm::{ConnectionTrait, Statement};
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
+        let db = super::connect(&url, None).await.unwrap();
+        // Hold several connections at once, so more than the first one is asked.
+        let mut answers = Vec::new();
+        let txns = futures_util::future::join_all((0..4).map(|_| {
+            use sea_orm::TransactionTrait;
+            db.begin()
+        }))
+        .await;
+        for txn in txns {
+            let txn = txn.unwrap();
+            let row = txn
+                .query_one_raw(Statement::from_string(
+                    txn.get_database_backend(),
+                    "PRAGMA foreign_keys",
+                ))
+                .await
+                .unwrap()
+                .unwrap();
+            answers.push(row.try_get_by_index::<i32>(0).unwrap());
+        }
+        assert_eq!(answers, vec![1; 4]);
+    }
+
     #[test]
     fn sqlite_paths() {
         assert_eq!(

@@ -155,6 +155,10 @@ pub async fn login(ctx: Ctx, Form(f): Form<LoginForm>) -> AppResult<Response> {
     let (status, message, offer_resend) =
         match accounts::login(&ctx.state, &email, &f.password, &ctx.ip).await? {
             LoginOutcome::Success { secret } => {
+                // The session this browser had before (another account, maybe) ends here.
+                if let Some(previous) = &ctx.session_secret {
+                    session::delete(&ctx.state.db, previous).await?;
+                }
                 let mut response = see_other(&local_path(f.next.as_deref().or(Some("/account"))));
                 set_cookie(
                     &mut response,

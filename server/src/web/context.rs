@@ -89,7 +89,7 @@ pub async fn middleware(State(state): State<AppState>, request: Request, next: N
     let csrf = existing_csrf.clone().unwrap_or_else(tokens::random_token);
     let nonce = tokens::random_token();
     let lang = pick_lang(&jar, request.headers());
-    let ip = client_ip(&request, state.config.trust_proxy);
+    let ip = client_ip(&request, state.config.trusted_proxies);
     let path = request.uri().path().to_string();
     let session_secret = jar.get(session::COOKIE).map(|c| c.value().to_string());
 
@@ -124,7 +124,7 @@ pub async fn middleware(State(state): State<AppState>, request: Request, next: N
     if existing_csrf.is_none() {
         set_cookie(&mut response, &state, Cookie::new(CSRF_COOKIE, csrf), None);
     }
-    security::apply_headers(&mut response, &nonce);
+    security::apply_headers(&mut response, &nonce, state.config.production);
     response
 }
 
@@ -222,25 +222,33 @@ fn pick_lang(jar: &CookieJar, headers: &HeaderMap) -> Lang {
         .unwrap_or_default()
 }
 
-fn client_ip(request: &Request, trust_proxy: bool) -> String {
-    if trust_proxy {
-        let forwarded = request
-            .headers()
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok());
-        if let Some(first) = forwarded
-            .and_then(|v| v.split(',').next())
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-        {
-            return first.to_string();
-        }
-    }
-    request
+/// The client's address: the connection's, or, behind `proxies` trusted
+/// reverse proxies, the X-Forwarded-For entry that many places from the right
+/// (each proxy appends the address it saw; what is further left, the client wrote).
+fn client_ip(request: &Request, proxies: usize) -> String {
+    let peer = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(addr)| addr.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+        .unwrap_or_else(|| "unknown".into());
+    if proxies == 0 {
+        return peer;
+    }
+    let entries: Vec<&str> = request
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    entries
+        .len()
+        .checked_sub(proxies)
+        .and_then(|i| entries.get(i))
+        .and_then(|e| e.parse::<std::net::IpAddr>().ok())
+        .map(|ip| ip.to_string())
+        .unwrap_or(peer)
 }
 
 /// Adds a cookie with the portal's flags: HttpOnly, SameSite=Lax, Path=/, Secure when configured.

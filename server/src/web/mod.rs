@@ -212,9 +212,14 @@ pub fn rome(at: DateTime<Utc>) -> RomeDateTime {
 }
 
 /// Only local paths are accepted as redirect targets, never another site.
+/// Browsers drop tabs and newlines and read `\\` as `/`, so `/\t/evil.example`
+/// would leave the site: only the characters of a URL path and query pass.
 pub fn local_path(next: Option<&str>) -> String {
+    let path_char = |c: char| c.is_ascii_alphanumeric() || "/-._~!$&'()*+,;=:@%?#".contains(c);
     match next {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_string(),
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && p.chars().all(path_char) => {
+            p.to_string()
+        }
         _ => "/".to_string(),
     }
 }
@@ -242,5 +247,18 @@ mod tests {
         assert_eq!(local_path(Some("https://evil.example")), "/");
         assert_eq!(local_path(Some("/\\evil.example")), "/");
         assert_eq!(local_path(None), "/");
+        for sneaky in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r//evil",
+            "/ /evil",
+            "/\u{0}x",
+        ] {
+            assert_eq!(local_path(Some(sneaky)), "/", "{sneaky:?}");
+        }
+        assert_eq!(
+            local_path(Some("/candidacies/3/submit?x=1#top")),
+            "/candidacies/3/submit?x=1#top"
+        );
     }
 }

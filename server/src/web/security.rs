@@ -4,7 +4,9 @@
 use axum::http::{header, HeaderValue};
 use axum::response::Response;
 
-pub fn apply_headers(response: &mut Response, nonce: &str) {
+/// `production`: the portal is served over HTTPS only, so browsers are told
+/// to use nothing else for a year (HSTS).
+pub fn apply_headers(response: &mut Response, nonce: &str, production: bool) {
     let csp = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
          img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; \
@@ -32,4 +34,10 @@ pub fn apply_headers(response: &mut Response, nonce: &str) {
         header::HeaderName::from_static("cross-origin-opener-policy"),
         "same-origin",
     );
+    if production {
+        set(
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000; includeSubDomains",
+        );
+    }
 }

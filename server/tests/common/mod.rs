@@ -46,7 +46,7 @@ pub fn test_config(dir: &std::path::Path, database_url: String) -> Config {
             from: "Portal <noreply@portal.test>".into(),
         },
         secure_cookies: false,
-        trust_proxy: true,
+        trusted_proxies: 1,
         submission_deadline: at("2028-06-30T21:59:59Z"),
         fixed_now: None,
         outbox: OutboxConfig {
