@@ -101,7 +101,10 @@ pub async fn all_for(
 
 /// The statuses in which the proponent may change a candidacy's documents:
 /// a draft, or one staff sent back for changes.
-pub const EDITABLE: [&str; 2] = [crate::candidacies::DRAFT, "integration_requested"];
+pub const EDITABLE: [&str; 2] = [
+    crate::candidacies::DRAFT,
+    crate::submission::INTEGRATION_REQUESTED,
+];
 
 /// Opens a transaction in which the candidacy is still editable, or `Locked`.
 /// The check is a conditional update that also marks the candidacy changed:
@@ -171,6 +174,12 @@ pub async fn keep(
             Err(e)
         }
     }
+}
+
+/// Deletes a file the portal stored itself (a receipt) if no row points to it.
+pub async fn forget_unused(db: &DatabaseConnection, dir: &Path, sha256: &str) {
+    let _blobs = uploads::BLOBS.lock().await;
+    forget(db, dir, sha256).await;
 }
 
 /// Deletes the stored file `sha256` if no row points to it (caller holds `BLOBS`).

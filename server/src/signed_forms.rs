@@ -252,6 +252,10 @@ fn reason_text(reason: &Reason) -> (String, String) {
             format!("Il PDF contiene più di {MAX_SIGNATURES} firme. {again_it}"),
             format!("The PDF carries more than {MAX_SIGNATURES} signatures. {again_en}"),
         ),
+        Reason::WeakDigest("") => (
+            "La firma usa un algoritmo di impronta che il portale non riconosce: serve SHA-256 o superiore. Firma di nuovo con un software di firma aggiornato.".into(),
+            "The signature uses a digest algorithm the portal does not recognise: SHA-256 or stronger is required. Sign again with up-to-date signing software.".into(),
+        ),
         Reason::WeakDigest(name) => (
             format!("La firma usa l'algoritmo {name}, che le regole sulla firma digitale non ammettono più: serve SHA-256 o superiore. Firma di nuovo con un software di firma aggiornato."),
             format!("The signature uses the {name} algorithm, which the digital signature rules no longer allow: SHA-256 or stronger is required. Sign again with up-to-date signing software."),

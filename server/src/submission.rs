@@ -30,7 +30,7 @@ pub const RECEIPT: &str = "receipt";
 
 /// Whether the proponent may change the candidacy: a draft, or one staff sent back.
 pub fn editable(c: &candidacy::Model) -> bool {
-    c.status == DRAFT || c.status == INTEGRATION_REQUESTED
+    documents::EDITABLE.contains(&c.status.as_str())
 }
 
 /// Whether the proponent may still withdraw it.
@@ -212,10 +212,21 @@ pub async fn submit(
             .map_err(|e| AppError::Internal(format!("{e:?}")))?;
 
         let txn = state.db.begin().await?;
-        change_status(&txn, c, SUBMITTED, filer.id, now, Some(&reference)).await?;
-        if Contents::load(&txn, c).await?.ids() != contents.ids() {
+        let changed = change_status(&txn, c, SUBMITTED, filer.id, now, Some(&reference)).await;
+        let same = match changed {
+            Ok(()) => Some(Contents::load(&txn, c).await?.ids() == contents.ids()),
+            Err(AppError::Locked) => None,
+            Err(e) => return Err(e),
+        };
+        // The site on the receipt is the one read before: it must not have moved since.
+        let site_unchanged = same.is_some() && same_site(&txn, c).await?;
+        if same != Some(true) || !site_unchanged {
             txn.rollback().await?;
-            continue;
+            documents::forget_unused(&state.db, &dir, &stored.sha256).await;
+            if same == Some(false) {
+                continue;
+            }
+            return Err(AppError::Locked);
         }
         documents::record(&txn, c.id, RECEIPT, &stored, &[], None, now).await?;
         let link = state.link(&format!("/candidacies/{}/submit", c.id));
@@ -241,6 +252,28 @@ pub async fn submit(
     }
     // Documents kept arriving while submitting: let the proponent look again.
     Err(AppError::Locked)
+}
+
+/// Whether the candidacy's site and owner are still those of `c`.
+async fn same_site(txn: &impl ConnectionTrait, c: &candidacy::Model) -> AppResult<bool> {
+    let now = candidacy::Entity::find_by_id(c.id).one(txn).await?;
+    Ok(now.is_some_and(|n| {
+        (
+            &n.municipality_code,
+            &n.address,
+            &n.postcode,
+            n.latitude,
+            n.longitude,
+            n.owner_id,
+        ) == (
+            &c.municipality_code,
+            &c.address,
+            &c.postcode,
+            c.latitude,
+            c.longitude,
+            c.owner_id,
+        )
+    }))
 }
 
 /// The receipt's contents: who, what, when, and every document with its SHA-256.

@@ -163,14 +163,17 @@ async fn allow_email_request(state: &AppState, email: &str, ip: &str) -> AppResu
     let hour = Duration::hours(1);
     let email_key = format!("mail:{email}");
     let ip_key = format!("mail-ip:{ip}");
-    let (by_email, _) =
-        throttle::attempt(&state.db, &email_key, EMAILS_PER_HOUR, hour, now).await?;
-    let (by_ip, _) =
-        throttle::attempt(&state.db, &ip_key, REQUESTS_PER_IP_PER_HOUR, hour, now).await?;
-    if !(by_email && by_ip) {
+    let keys = [
+        (email_key, EMAILS_PER_HOUR),
+        (ip_key, REQUESTS_PER_IP_PER_HOUR),
+    ];
+    let allowed = throttle::attempts(&state.db, &keys, hour, now)
+        .await?
+        .is_some();
+    if !allowed {
         tracing::info!(%ip, "email request throttled");
     }
-    Ok(by_email && by_ip)
+    Ok(allowed)
 }
 
 /// Registers an account and queues the verification email. If the address is
@@ -184,11 +187,12 @@ pub async fn register(
     lang: Lang,
     ip: &str,
 ) -> AppResult<()> {
-    // Hashed whether or not the address is taken, so the answer takes as long either way.
-    let hash = password::hash_off(password_plain).await;
     if !allow_email_request(state, email, ip).await? {
         return Ok(());
     }
+    // Hashed whether or not the address is taken, so the answer takes as long
+    // either way; after the throttle, so a flood of registrations is not hashed.
+    let hash = password::hash_off(password_plain).await;
     let now = state.clock.now();
     let txn = state.db.begin().await?;
     match find_by_email(&txn, email).await? {
@@ -302,17 +306,10 @@ pub async fn login(
             limits.per_account * ACCOUNT_WIDE_FACTOR,
         ),
     ];
-    let mut attempts = Vec::new();
-    let mut allowed = true;
-    for (key, limit) in &keys {
-        let (ok, id) = throttle::attempt(&state.db, key, *limit, window, now).await?;
-        allowed &= ok;
-        attempts.push(id);
-    }
-    if !allowed {
+    let Some(attempts) = throttle::attempts(&state.db, &keys, window, now).await? else {
         tracing::info!(%ip, "login throttled");
         return Ok(LoginOutcome::Throttled);
-    }
+    };
     let account = find_by_email(&state.db, email).await?;
     let stored = account.as_ref().map(|u| u.password_hash.as_str());
     let matches = password::verify_off(stored, password_plain).await;

@@ -48,6 +48,28 @@ pub async fn attempt(
     Ok((recent <= limit, row.id))
 }
 
+/// [`attempt`] under each `(key, limit)` in turn. At the first refusal the
+/// rows of this attempt are taken back: a refused request neither extends a
+/// limit nor fills a wider one (one address cannot lock an account everywhere).
+/// `None` when refused; otherwise the rows, to forget if it turns out well.
+pub async fn attempts(
+    db: &impl ConnectionTrait,
+    keys: &[(String, u64)],
+    window: Duration,
+    now: DateTime<Utc>,
+) -> Result<Option<Vec<i64>>, DbErr> {
+    let mut rows = Vec::new();
+    for (key, limit) in keys {
+        let (allowed, id) = attempt(db, key, *limit, window, now).await?;
+        rows.push(id);
+        if !allowed {
+            forget(db, &rows).await?;
+            return Ok(None);
+        }
+    }
+    Ok(Some(rows))
+}
+
 pub async fn forget(db: &impl ConnectionTrait, ids: &[i64]) -> Result<(), DbErr> {
     login_failure::Entity::delete_many()
         .filter(login_failure::Column::Id.is_in(ids.iter().copied()))

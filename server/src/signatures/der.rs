@@ -106,21 +106,36 @@ pub fn key_usage(certificate: &[u8]) -> Option<u8> {
     Some(bits.body.get(1).copied().unwrap_or(0))
 }
 
-/// Digests strong enough for a signature under the Italian rules (SHA-256 or stronger).
+/// Digests strong enough for a signature under the Italian rules (SHA-256 or
+/// stronger). Some tools name the signature algorithm in the digest field
+/// (`sha256WithRSAEncryption`, `ecdsa-with-SHA256`); OpenSSL accepts those, so do we.
 pub fn strong_digest(oid: &[u8]) -> bool {
     // 2.16.840.1.101.3.4.2.x: 1 SHA-256, 2 SHA-384, 3 SHA-512, 8-10 SHA3-256/384/512.
     const NIST_HASH: &[u8] = &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02];
+    // 1.2.840.113549.1.1.x: 11-13 sha256/384/512WithRSAEncryption.
+    const PKCS1: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01];
+    // 1.2.840.10045.4.3.x: 2-4 ecdsa-with-SHA256/384/512.
+    const ECDSA: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03];
     oid.strip_prefix(NIST_HASH)
         .is_some_and(|last| matches!(last, [1 | 2 | 3 | 8 | 9 | 10]))
+        || oid
+            .strip_prefix(PKCS1)
+            .is_some_and(|l| matches!(l, [11..=13]))
+        || oid
+            .strip_prefix(ECDSA)
+            .is_some_and(|l| matches!(l, [2..=4]))
 }
 
-/// A digest's common name, for the message that refuses it.
+/// A digest's common name, for the message that refuses it; empty when the
+/// algorithm is not one we know (the message then says so).
 pub fn digest_name(oid: &[u8]) -> &'static str {
     match oid {
-        [0x2b, 0x0e, 0x03, 0x02, 0x1a] => "SHA-1",
+        [0x2b, 0x0e, 0x03, 0x02, 0x1a] | [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x05] => {
+            "SHA-1"
+        }
         [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x02, 0x05] => "MD5",
         [0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x04] => "SHA-224",
-        _ => "?",
+        _ => "",
     }
 }
 
@@ -149,5 +164,8 @@ mod tests {
         ]));
         assert!(!strong_digest(&[0x2b, 0x0e, 0x03, 0x02, 0x1a]));
         assert_eq!(digest_name(&[0x2b, 0x0e, 0x03, 0x02, 0x1a]), "SHA-1");
+        let sha256_rsa = [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b];
+        assert!(strong_digest(&sha256_rsa));
+        assert_eq!(digest_name(&[0x2a, 0x03]), "");
     }
 }

@@ -11,6 +11,10 @@
 /// two; a file with more is refused rather than verified signature by signature.
 pub const MAX_SIGNATURES: usize = 4;
 
+/// The most distinct gaps examined, readable or not: each costs a pass over
+/// its bytes, so a file naming many garbage gaps is refused early.
+const MAX_GAPS: usize = 32;
+
 /// One signature of a PDF: its CMS bytes and where the bytes it signs are.
 #[derive(Debug)]
 pub struct Embedded {
@@ -48,10 +52,13 @@ pub enum Found {
     TooMany,
 }
 
-/// Every well-formed, distinct signature of `pdf`, in file order.
+/// Every well-formed, distinct signature of `pdf`, in file order. Every gap
+/// examined is remembered, readable or not, so the same or an overlapping gap
+/// is never read twice: the work is bounded by the file's size.
 pub fn signatures(pdf: &[u8]) -> Found {
     const KEY: &[u8] = b"/ByteRange";
     let mut found: Vec<Embedded> = Vec::new();
+    let mut examined: Vec<(usize, usize)> = Vec::new();
     let mut from = 0;
     while let Some(at) = find(&pdf[from..], KEY) {
         let start = from + at + KEY.len();
@@ -61,13 +68,13 @@ pub fn signatures(pdf: &[u8]) -> Found {
         };
         let [_, b, c, d] = range;
         // The same gap named again, or a gap inside another's: not a signature of its own.
-        let overlaps = found.iter().any(|s| b < s.gap_end && s.first_end < c);
-        if overlaps {
+        if examined.iter().any(|&(start, end)| b < end && start < c) {
             continue;
         }
-        if found.len() == MAX_SIGNATURES {
+        if examined.len() == MAX_GAPS || found.len() == MAX_SIGNATURES {
             return Found::TooMany;
         }
+        examined.push((b, c));
         if let Some(cms) = gap_contents(&pdf[b..c]) {
             found.push(Embedded {
                 cms,
@@ -218,5 +225,16 @@ mod tests {
         assert_eq!(found(&within).len(), MAX_SIGNATURES);
         let beyond = hostile(&gaps, (0..=MAX_SIGNATURES).map(|i| (20 + i * 40, i)));
         assert!(matches!(signatures(&beyond), Found::TooMany));
+    }
+
+    #[test]
+    fn many_distinct_unreadable_gaps_are_too_many_without_reading_them_all() {
+        // Gaps of `<zz>`: not hex, so never a signature, but each would be read.
+        let gaps: Vec<usize> = (0..100).map(|i| 5_000 + i * 40).collect();
+        let mut pdf = hostile(&gaps, (0..100).map(|i| (20 + i * 45, i)));
+        for &g in &gaps {
+            pdf[g..g + 4].copy_from_slice(b"<zz>");
+        }
+        assert!(matches!(signatures(&pdf), Found::TooMany));
     }
 }
