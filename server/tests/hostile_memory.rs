@@ -8,6 +8,7 @@
 mod common;
 
 use axum::http::StatusCode;
+use common::signing::many_ranges_pdf;
 use common::{rossi_with_draft, TestApp};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -35,21 +36,6 @@ unsafe impl GlobalAlloc for Counting {
 static ALLOCATOR: Counting = Counting;
 
 const MB: f64 = 1024.0 * 1024.0;
-
-/// 1 MB with 2,000 `/ByteRange` entries naming one `<00>` gap near the end.
-fn many_ranges_pdf() -> Vec<u8> {
-    let len = 1 << 20;
-    let gap = len - 64;
-    let mut pdf = vec![b' '; len];
-    pdf[..9].copy_from_slice(b"%PDF-1.7\n");
-    pdf[gap..gap + 4].copy_from_slice(b"<00>");
-    let entry = format!("/ByteRange [0 {gap} {} {}]", gap + 4, len - gap - 4);
-    for n in 0..2000 {
-        let at = 16 + n * (entry.len() + 1);
-        pdf[at..at + entry.len()].copy_from_slice(entry.as_bytes());
-    }
-    pdf
-}
 
 /// Runs `work` and returns the heap it needed above what was live before, in MB.
 async fn peak_of<F: std::future::Future<Output = ()>>(work: F) -> f64 {

@@ -137,3 +137,19 @@ pub fn pyhanko_validate(pdf: &[u8]) -> String {
     );
     String::from_utf8(out.stdout).unwrap()
 }
+
+/// The review's hostile PDF: 1 MB whose 2,000 `/ByteRange` entries all name
+/// one `<00>` gap near the end (before the fix, a copy of the file per entry).
+pub fn many_ranges_pdf() -> Vec<u8> {
+    let len = 1 << 20;
+    let gap = len - 64;
+    let mut pdf = vec![b' '; len];
+    pdf[..9].copy_from_slice(b"%PDF-1.7\n");
+    pdf[gap..gap + 4].copy_from_slice(b"<00>");
+    let entry = format!("/ByteRange [0 {gap} {} {}]", gap + 4, len - gap - 4);
+    for n in 0..2000 {
+        let at = 16 + n * (entry.len() + 1);
+        pdf[at..at + entry.len()].copy_from_slice(entry.as_bytes());
+    }
+    pdf
+}
