@@ -206,6 +206,8 @@ pub struct SignedSlotView {
     /// Whether submission needs it (the identity document only with a handwritten signature).
     pub needed: bool,
     pub upload: Option<UploadResultView>,
+    /// The file was checked against owner details changed since: it no longer counts.
+    pub outdated: bool,
 }
 
 /// The "check and submit" page of a candidacy, or its summary once submitted.

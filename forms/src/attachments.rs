@@ -51,8 +51,9 @@ impl FileType {
 
 /// Largest attachment accepted (a scanned cadastral extract or a plan can be big).
 pub const MAX_ATTACHMENT_BYTES: u64 = 25 * 1024 * 1024;
-/// Largest picture decoded, in pixels (a 100-megapixel photo is plenty).
-const MAX_PIXELS: u64 = 100_000_000;
+/// Largest picture decoded, in pixels: 40 megapixels is more than a site photo
+/// needs, and keeps one decode under 160 MB however the file was made.
+pub const MAX_PIXELS: u64 = 40_000_000;
 
 pub const ALL: [Purpose; 4] = [
     Purpose::Photo,
@@ -138,6 +139,10 @@ pub fn sniff(bytes: &[u8]) -> Option<FileType> {
     None
 }
 
+/// Whether `text` is a GeoJSON object, judged by its `type` member. Everything
+/// else is skipped as it is read, not built: a 25 MB array of coordinates costs
+/// time in proportion to its length and no memory (serde_json also stops at
+/// 128 levels of nesting).
 fn is_geojson(text: &str) -> bool {
     const TYPES: [&str; 9] = [
         "FeatureCollection",
@@ -150,13 +155,12 @@ fn is_geojson(text: &str) -> bool {
         "MultiLineString",
         "GeometryCollection",
     ];
-    let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
-        return false;
-    };
-    value
-        .get("type")
-        .and_then(|t| t.as_str())
-        .is_some_and(|t| TYPES.contains(&t))
+    #[derive(serde::Deserialize)]
+    struct Head<'a> {
+        #[serde(rename = "type", borrow)]
+        kind: std::borrow::Cow<'a, str>,
+    }
+    serde_json::from_str::<Head>(text).is_ok_and(|h| TYPES.contains(&h.kind.as_ref()))
 }
 
 /// Checks an upload for `purpose`: its sniffed type must be one the slot accepts,
@@ -177,21 +181,32 @@ pub fn check(purpose: Purpose, bytes: &[u8]) -> Result<FileType, Message> {
             .with("wanted", wanted));
     }
     if matches!(found, FileType::Jpeg | FileType::Png) {
-        decode(bytes).map_err(|_| Message::new("attachment_image_broken"))?;
+        decode(bytes)?;
     }
     Ok(found)
 }
 
-/// Decodes the whole picture, with the decoder's memory capped so a tiny file
-/// declaring a gigantic size is refused instead of allocated.
-fn decode(bytes: &[u8]) -> Result<(), image::ImageError> {
-    let mut reader = image::ImageReader::new(Cursor::new(bytes)).with_guessed_format()?;
+/// Decodes the whole picture. Its header says how big it is: more than
+/// `MAX_PIXELS` is refused as too large before anything is decoded; then the
+/// decoder's memory is capped too (8 bytes a pixel covers 16-bit RGBA), so a
+/// file that lies in its header is refused instead of allocated.
+fn decode(bytes: &[u8]) -> Result<(), Message> {
+    fn broken<E>(_: E) -> Message {
+        Message::new("attachment_image_broken")
+    }
+    let reader = || image::ImageReader::new(Cursor::new(bytes)).with_guessed_format();
+    let (width, height) = reader()
+        .map_err(broken)?
+        .into_dimensions()
+        .map_err(broken)?;
+    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(Message::new("attachment_image_too_large"));
+    }
+    let mut reader = reader().map_err(broken)?;
     let mut limits = image::Limits::default();
-    limits.max_alloc = Some(MAX_PIXELS * 4);
-    limits.max_image_width = Some(50_000);
-    limits.max_image_height = Some(50_000);
+    limits.max_alloc = Some(MAX_PIXELS * 8);
     reader.limits(limits);
-    reader.decode().map(drop)
+    reader.decode().map(drop).map_err(broken)
 }
 
 #[cfg(test)]

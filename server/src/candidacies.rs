@@ -8,13 +8,43 @@ use chrono::{DateTime, Utc};
 use forms::reference::{Municipalities, Placement, Provinces};
 use forms::template::Prefill;
 use forms::{Kind, Value};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 use std::collections::BTreeMap;
 
 pub const DRAFT: &str = "draft";
+
+/// The statuses in which the proponent may change a candidacy:
+/// a draft, or one staff sent back for changes.
+pub const EDITABLE: [&str; 2] = [DRAFT, crate::submission::INTEGRATION_REQUESTED];
+
+/// Opens a transaction in which the candidacy is still editable, or `Locked`.
+/// The check is a conditional update that also marks the candidacy changed:
+/// it takes the row's write lock, so a submission running at the same moment
+/// either finishes first (and this is `Locked`) or waits for this to commit
+/// (and then sees the change in its receipt). Every change a proponent makes
+/// to a candidacy goes through here.
+pub async fn editing(
+    db: &DatabaseConnection,
+    candidacy_id: i64,
+    now: DateTime<Utc>,
+) -> AppResult<DatabaseTransaction> {
+    let txn = db.begin().await?;
+    let touched = candidacy::Entity::update_many()
+        .col_expr(candidacy::Column::UpdatedAt, Expr::value(now))
+        .filter(candidacy::Column::Id.eq(candidacy_id))
+        .filter(candidacy::Column::Status.is_in(EDITABLE))
+        .exec(&txn)
+        .await?;
+    if touched.rows_affected != 1 {
+        txn.rollback().await?;
+        return Err(AppError::Locked);
+    }
+    Ok(txn)
+}
 
 pub async fn list(db: &DatabaseConnection, user_id: i64) -> AppResult<Vec<candidacy::Model>> {
     Ok(candidacy::Entity::find()
@@ -39,21 +69,37 @@ pub async fn find_own(
         .ok_or(AppError::NotFound)
 }
 
+/// A new draft of `user_id`, filed for the delegate's saved `owner_id` if given;
+/// `QuotaFull` when the account would then have more than `max_drafts` drafts.
+/// Counted after the insert, so two requests at once cannot both slip under.
 pub async fn create(
     db: &DatabaseConnection,
     user_id: i64,
     kind: Kind,
+    owner_id: Option<i64>,
+    max_drafts: u64,
     now: DateTime<Utc>,
 ) -> AppResult<candidacy::Model> {
     let row = candidacy::ActiveModel {
         user_id: Set(user_id),
+        owner_id: Set(owner_id),
         kind: Set(kind.code().to_string()),
         status: Set(DRAFT.to_string()),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
     };
-    Ok(row.insert(db).await?)
+    let created = row.insert(db).await?;
+    let drafts = candidacy::Entity::find()
+        .filter(candidacy::Column::UserId.eq(user_id))
+        .filter(candidacy::Column::Status.eq(DRAFT))
+        .count(db)
+        .await?;
+    if drafts > max_drafts {
+        candidacy::Entity::delete_by_id(created.id).exec(db).await?;
+        return Err(AppError::QuotaFull);
+    }
+    Ok(created)
 }
 
 pub fn kind_of(c: &candidacy::Model) -> Kind {
@@ -163,8 +209,8 @@ pub async fn save_location(
     l: Location,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    use sea_orm::sea_query::Expr;
-    let changed = candidacy::Entity::update_many()
+    let txn = editing(db, c.id, now).await?;
+    candidacy::Entity::update_many()
         .col_expr(
             candidacy::Column::MunicipalityCode,
             Expr::value(Some(l.municipality_code)),
@@ -173,14 +219,10 @@ pub async fn save_location(
         .col_expr(candidacy::Column::Postcode, Expr::value(Some(l.postcode)))
         .col_expr(candidacy::Column::Latitude, Expr::value(Some(l.latitude)))
         .col_expr(candidacy::Column::Longitude, Expr::value(Some(l.longitude)))
-        .col_expr(candidacy::Column::UpdatedAt, Expr::value(now))
         .filter(candidacy::Column::Id.eq(c.id))
-        .filter(candidacy::Column::Status.is_in(crate::documents::EDITABLE))
-        .exec(db)
+        .exec(&txn)
         .await?;
-    if changed.rows_affected != 1 {
-        return Err(AppError::Locked);
-    }
+    txn.commit().await?;
     Ok(())
 }
 

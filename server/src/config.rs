@@ -5,6 +5,7 @@ use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Europe::Rome;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -38,6 +39,64 @@ pub struct Config {
     pub trust_anchors: Option<PathBuf>,
     /// `PORTAL_PRODUCTION=true` refuses development-only settings such as file mail.
     pub production: bool,
+    pub limits: LimitsConfig,
+}
+
+/// What one client may cost the server: time, connections, checks, storage.
+#[derive(Clone, Debug)]
+pub struct LimitsConfig {
+    /// `PORTAL_HEAVY_CHECKS`: spreadsheets, pictures, signatures and PDFs
+    /// checked or made at once; more wait their turn. Default: the number of cores.
+    pub heavy_checks: usize,
+    /// `PORTAL_MAX_CONNECTIONS`, default 1024.
+    pub max_connections: usize,
+    /// `PORTAL_HEADER_TIMEOUT_SECS`: a request's headers must arrive within this. Default 10.
+    pub header_timeout: Duration,
+    /// `PORTAL_BODY_IDLE_SECS`: a body that sends nothing for this long is dropped. Default 30.
+    pub body_idle: Duration,
+    /// `PORTAL_REQUEST_TIMEOUT_SECS`: no request, upload included, lasts longer. Default
+    /// 900 (25 MB at about 250 kbit/s).
+    pub request_timeout: Duration,
+    /// `PORTAL_MAX_DRAFTS`: candidacies an account may have in draft at once. Default 30.
+    pub drafts_per_account: u64,
+    /// `PORTAL_MAX_ACCOUNT_MB`: megabytes of files an account may keep. Default 2048.
+    pub bytes_per_account: u64,
+}
+
+impl LimitsConfig {
+    fn from_env() -> Result<LimitsConfig, ConfigError> {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        // Zero would end every request at once: refused like any bad value.
+        let secs = |name: &'static str, default| match parsed(name, default)? {
+            0 => Err(ConfigError {
+                name,
+                message: "must be at least 1 second".into(),
+            }),
+            n => Ok(Duration::from_secs(n)),
+        };
+        Ok(LimitsConfig {
+            heavy_checks: parsed("PORTAL_HEAVY_CHECKS", cores)?.max(1),
+            max_connections: parsed("PORTAL_MAX_CONNECTIONS", 1024)?.max(1),
+            header_timeout: secs("PORTAL_HEADER_TIMEOUT_SECS", 10)?,
+            body_idle: secs("PORTAL_BODY_IDLE_SECS", 30)?,
+            request_timeout: secs("PORTAL_REQUEST_TIMEOUT_SECS", 900)?,
+            drafts_per_account: parsed("PORTAL_MAX_DRAFTS", 30)?,
+            bytes_per_account: parsed::<u64>("PORTAL_MAX_ACCOUNT_MB", 2048)? * 1024 * 1024,
+        })
+    }
+
+    /// The defaults, for tests and tools that do not read the environment.
+    pub fn standard() -> LimitsConfig {
+        LimitsConfig {
+            heavy_checks: 2,
+            max_connections: 1024,
+            header_timeout: Duration::from_secs(10),
+            body_idle: Duration::from_secs(30),
+            request_timeout: Duration::from_secs(900),
+            drafts_per_account: 30,
+            bytes_per_account: 2048 * 1024 * 1024,
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -195,6 +254,7 @@ impl Config {
             },
             trust_anchors,
             production,
+            limits: LimitsConfig::from_env()?,
         };
         config.check_production()?;
         Ok(config)
@@ -278,6 +338,7 @@ mod tests {
             },
             trust_anchors: None,
             production: true,
+            limits: LimitsConfig::standard(),
         };
         assert!(c.check_production().is_ok());
         c.secure_cookies = false;

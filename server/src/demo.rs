@@ -66,7 +66,8 @@ async fn seed_proponent(state: &AppState, user: &user::Model) -> AppResult<()> {
         updated_at: now,
     };
     profiles::save(&state.db, user_id, profile.clone(), now).await?;
-    let located = candidacies::create(&state.db, user_id, Kind::Settlement, now).await?;
+    let located =
+        candidacies::create(&state.db, user_id, Kind::Settlement, None, u64::MAX, now).await?;
     let location = candidacies::Location {
         municipality_code: "016091".into(),
         address: "Via Provinciale 12".into(),
@@ -75,7 +76,7 @@ async fn seed_proponent(state: &AppState, user: &user::Model) -> AppResult<()> {
         longitude: 9.6050,
     };
     candidacies::save_location(&state.db, located, location, now).await?;
-    candidacies::create(&state.db, user_id, Kind::Investment, now).await?;
+    candidacies::create(&state.db, user_id, Kind::Investment, None, u64::MAX, now).await?;
     seed_submitted(state, user, &profile).await
 }
 
@@ -89,7 +90,7 @@ async fn seed_submitted(
     let now = state.clock.now();
     let pki = state.config.data_dir.join("demo-pki");
     crate::demo_pki::ensure(&pki).map_err(AppError::Internal)?;
-    let c = candidacies::create(&state.db, user.id, Kind::Settlement, now).await?;
+    let c = candidacies::create(&state.db, user.id, Kind::Settlement, None, u64::MAX, now).await?;
     let location = candidacies::Location {
         municipality_code: "016024".into(),
         address: "Via Grumello 57".into(),
@@ -169,11 +170,14 @@ async fn seed_submitted(
             &name,
             &p7m,
             &a.findings,
-            Some(a.signature),
+            Some(documents::Signed {
+                verdict: Some(a.signature),
+                signed_for: &signed_forms::checked_for(owner),
+            }),
         )
         .await?;
     }
-    match submission::submit(state, &c, user, owner, Lang::It).await? {
+    match submission::submit(state, &c, user, Lang::It).await? {
         Ok(_) => Ok(()),
         // Real trust anchors are configured: the demo signature does not count there.
         Err(refusal) => {
@@ -190,7 +194,7 @@ async fn keep(
     name: &str,
     bytes: &[u8],
     findings: &[Finding],
-    signature: Option<&str>,
+    signed: Option<documents::Signed<'_>>,
 ) -> AppResult<()> {
     let dir = state.config.data_dir.join("uploads");
     let stored = uploads::store_bytes(&dir, name, bytes)
@@ -202,7 +206,7 @@ async fn keep(
         purpose,
         &stored,
         findings,
-        signature,
+        signed,
         state.clock.now(),
     )
     .await?;

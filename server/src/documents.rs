@@ -1,14 +1,14 @@
 //! Files uploaded for a candidacy and what their checks said.
 
+use crate::candidacies;
 use crate::db::entities::{candidacy, document};
 use crate::error::{AppError, AppResult};
 use crate::uploads::{self, Incoming, Received};
 use chrono::{DateTime, Utc};
 use forms::{Lang, Report, Severity};
-use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -52,7 +52,7 @@ pub async fn record(
     purpose: &str,
     file: &Received,
     findings: &[Finding],
-    signature: Option<&str>,
+    signed: Option<Signed<'_>>,
     now: DateTime<Utc>,
 ) -> AppResult<document::Model> {
     let accepted = !findings.iter().any(|f| f.severity == "error");
@@ -65,10 +65,58 @@ pub async fn record(
         accepted: Set(accepted),
         report: Set(serde_json::to_string(findings).unwrap_or_else(|_| "[]".into())),
         created_at: Set(now),
-        signature: Set(signature.map(str::to_string)),
+        signature: Set(signed.and_then(|s| s.verdict).map(str::to_string)),
+        signed_for: Set(signed.map(|s| s.signed_for.to_string())),
         ..Default::default()
     };
     Ok(row.insert(db).await?)
+}
+
+/// Refuses `adding` bytes more when the account that owns `candidacy_id`
+/// would then keep more than `quota` bytes in all its candidacies' documents
+/// (files replaced in this transaction are already gone). Two uploads at the
+/// same instant to two candidacies can both pass: the excess is one file each.
+async fn check_quota(
+    txn: &impl ConnectionTrait,
+    candidacy_id: i64,
+    adding: u64,
+    quota: u64,
+) -> AppResult<()> {
+    let account: i64 = candidacy::Entity::find_by_id(candidacy_id)
+        .select_only()
+        .column(candidacy::Column::UserId)
+        .into_tuple()
+        .one(txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let candidacies: Vec<i64> = candidacy::Entity::find()
+        .filter(candidacy::Column::UserId.eq(account))
+        .select_only()
+        .column(candidacy::Column::Id)
+        .into_tuple()
+        .all(txn)
+        .await?;
+    let sizes: Vec<i64> = document::Entity::find()
+        .filter(document::Column::CandidacyId.is_in(candidacies))
+        .select_only()
+        .column(document::Column::Size)
+        .into_tuple()
+        .all(txn)
+        .await?;
+    let used: u64 = sizes.iter().map(|s| u64::try_from(*s).unwrap_or(0)).sum();
+    if used.saturating_add(adding) > quota {
+        return Err(AppError::QuotaFull);
+    }
+    Ok(())
+}
+
+/// What was checked of a signed form or an identity document: whose it must be.
+#[derive(Clone, Copy, Debug)]
+pub struct Signed<'a> {
+    /// The signature check's verdict (valid | invalid | …); none for the identity document.
+    pub verdict: Option<&'a str>,
+    /// `signed_forms::checked_for` of the owner it was checked against.
+    pub signed_for: &'a str,
 }
 
 /// The last file uploaded for `purpose`: the one that counts.
@@ -99,37 +147,6 @@ pub async fn all_for(
         .await?)
 }
 
-/// The statuses in which the proponent may change a candidacy's documents:
-/// a draft, or one staff sent back for changes.
-pub const EDITABLE: [&str; 2] = [
-    crate::candidacies::DRAFT,
-    crate::submission::INTEGRATION_REQUESTED,
-];
-
-/// Opens a transaction in which the candidacy is still editable, or `Locked`.
-/// The check is a conditional update that also marks the candidacy changed:
-/// it takes the row's write lock, so a submission running at the same moment
-/// either finishes first (and this is `Locked`) or waits for this to commit
-/// (and then sees the document in its receipt).
-pub async fn editing(
-    db: &DatabaseConnection,
-    candidacy_id: i64,
-    now: DateTime<Utc>,
-) -> AppResult<DatabaseTransaction> {
-    let txn = db.begin().await?;
-    let touched = candidacy::Entity::update_many()
-        .col_expr(candidacy::Column::UpdatedAt, Expr::value(now))
-        .filter(candidacy::Column::Id.eq(candidacy_id))
-        .filter(candidacy::Column::Status.is_in(EDITABLE))
-        .exec(&txn)
-        .await?;
-    if touched.rows_affected != 1 {
-        txn.rollback().await?;
-        return Err(AppError::Locked);
-    }
-    Ok(txn)
-}
-
 /// Keeps a checked file for a candidacy still editable, all or nothing: the
 /// file moves from `tmp` into the store under `dir`, and in one transaction a
 /// single-file slot (`replace`) loses its previous file and the row is written.
@@ -143,7 +160,8 @@ pub async fn keep(
     replace: bool,
     incoming: Incoming,
     findings: &[Finding],
-    signature: Option<&str>,
+    signed: Option<Signed<'_>>,
+    quota: u64,
     now: DateTime<Utc>,
 ) -> AppResult<document::Model> {
     let _blobs = uploads::BLOBS.lock().await;
@@ -151,13 +169,14 @@ pub async fn keep(
         .await
         .map_err(|e| AppError::Internal(format!("{e:?}")))?;
     let result = async {
-        let txn = editing(db, candidacy_id, now).await?;
+        let txn = candidacies::editing(db, candidacy_id, now).await?;
         let replaced = if replace {
             clear(&txn, candidacy_id, purpose).await?
         } else {
             Vec::new()
         };
-        let row = record(&txn, candidacy_id, purpose, &file, findings, signature, now).await?;
+        check_quota(&txn, candidacy_id, file.size, quota).await?;
+        let row = record(&txn, candidacy_id, purpose, &file, findings, signed, now).await?;
         txn.commit().await?;
         Ok::<_, AppError>((row, replaced))
     }
@@ -203,7 +222,7 @@ pub async fn remove_attachment(
 ) -> AppResult<()> {
     let removable: Vec<&str> = forms::attachments::ALL.iter().map(|p| p.code()).collect();
     let _blobs = uploads::BLOBS.lock().await;
-    let txn = editing(db, candidacy_id, now).await?;
+    let txn = candidacies::editing(db, candidacy_id, now).await?;
     let Some(doc) = document::Entity::find_by_id(document_id)
         .filter(document::Column::CandidacyId.eq(candidacy_id))
         .filter(document::Column::Purpose.is_in(removable))

@@ -19,6 +19,9 @@ pub enum AppError {
     /// A submitted candidacy cannot be changed by its proponent.
     #[error("locked")]
     Locked,
+    /// The account keeps as many files, or drafts, as it may (`LimitsConfig`).
+    #[error("quota full")]
+    QuotaFull,
     #[error("database: {0}")]
     Db(#[from] sea_orm::DbErr),
     #[error("internal: {0}")]
@@ -40,6 +43,7 @@ impl AppError {
             AppError::Csrf => (StatusCode::FORBIDDEN, "csrf"),
             AppError::NotFound => (StatusCode::NOT_FOUND, "404"),
             AppError::Locked => (StatusCode::CONFLICT, "locked"),
+            AppError::QuotaFull => (StatusCode::PAYLOAD_TOO_LARGE, "quota"),
             AppError::Db(_) | AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "500"),
         }
     }

@@ -11,6 +11,7 @@ pub mod demo_pki;
 pub mod documents;
 pub mod email;
 pub mod error;
+pub mod heavy;
 pub mod owners;
 pub mod profiles;
 pub mod reminders;
@@ -33,6 +34,10 @@ pub async fn build_state(config: Config) -> Result<AppState, String> {
             redact(&config.database_url)
         )
     })?;
+    // Once per database: records older than the frozen-parties column.
+    owners::freeze_missing(&db)
+        .await
+        .map_err(|e| format!("cannot freeze earlier submissions: {e}"))?;
     let clock = match config.fixed_now {
         Some(at) => Clock::fixed(at),
         None => Clock::system(),

@@ -5,7 +5,6 @@ use app::Lang;
 use clap::{Parser, Subcommand};
 use server::config::Config;
 use server::email::{transport::Mailer, worker::Worker};
-use std::net::SocketAddr;
 use std::process::ExitCode;
 
 mod forms_cli;
@@ -171,11 +170,11 @@ async fn serve(state: server::state::AppState, demo: bool) -> Result<(), String>
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     println!("Opportunity Lombardy portal on {}", state.config.public_url);
-    let app = server::web::router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+    let limits = state.config.limits.clone();
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    server::web::listen::serve(listener, server::web::router(state), &limits, shutdown)
         .await
         .map_err(|e| e.to_string())
 }

@@ -3,14 +3,17 @@
 //! again; the owner's details fill forms A, B and C and say who must sign them.
 //! An owner given read access can read, with the same email, what was filed for them.
 
-use crate::db::entities::{candidacy, owner, profile, user};
+use crate::candidacies;
+use crate::db::entities::{candidacy, document, owner, profile, user};
 use crate::error::{AppError, AppResult};
 use crate::profiles;
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
 };
+use serde::{Deserialize, Serialize};
 
 /// The delegate's saved owners, by name.
 pub async fn list(db: &DatabaseConnection, delegate_id: i64) -> AppResult<Vec<owner::Model>> {
@@ -60,28 +63,45 @@ pub fn as_profile(o: &owner::Model) -> profile::Model {
 
 /// The form of a saved owner, as the page shows it.
 pub fn to_form(o: &owner::Model) -> app::view_data::FormState {
-    let mut form = profiles::to_form(&as_profile(o));
-    if o.read_access {
+    form_of(&as_profile(o), o.read_access)
+}
+
+/// The owner page's form for these details.
+pub fn form_of(owner: &profile::Model, read_access: bool) -> app::view_data::FormState {
+    let mut form = profiles::to_form(owner);
+    if read_access {
         form.values.insert("read_access".into(), "yes".into());
     }
     form
 }
 
-/// Saves checked details: a new owner of `delegate_id`, or `existing` updated
-/// (so the next candidacy for the same owner starts from the corrected details).
+/// Saves checked details for the candidacy `c` (a delegate's, still editable):
+/// its owner updated, or a new owner of the delegate's linked to it. One
+/// transaction opened by `candidacies::editing`, so nothing is written once the
+/// candidacy has been submitted; a submitted candidacy sharing this owner keeps
+/// the details frozen with it (`Parties`).
 pub async fn save(
     db: &DatabaseConnection,
-    delegate_id: i64,
-    existing: Option<owner::Model>,
+    c: &candidacy::Model,
     data: profile::Model,
     read_access: bool,
     now: DateTime<Utc>,
 ) -> AppResult<owner::Model> {
+    let txn = candidacies::editing(db, c.id, now).await?;
+    // Read again under the lock: which owner the candidacy has now.
+    let linked = candidacy::Entity::find_by_id(c.id)
+        .one(&txn)
+        .await?
+        .and_then(|c| c.owner_id);
+    let existing = match linked {
+        Some(id) => owner::Entity::find_by_id(id).one(&txn).await?,
+        None => None,
+    };
     let is_new = existing.is_none();
     let mut row = match existing {
         Some(o) => o.into_active_model(),
         None => owner::ActiveModel {
-            delegate_id: Set(delegate_id),
+            delegate_id: Set(c.user_id),
             created_at: Set(now),
             ..Default::default()
         },
@@ -102,45 +122,116 @@ pub async fn save(
     row.property_role = Set(data.property_role);
     row.read_access = Set(read_access);
     row.updated_at = Set(now);
-    if is_new {
-        Ok(row.insert(db).await?)
+    let saved = if is_new {
+        let saved = row.insert(&txn).await?;
+        link_in(&txn, c.id, saved.id).await?;
+        saved
     } else {
-        Ok(row.update(db).await?)
-    }
+        row.update(&txn).await?
+    };
+    txn.commit().await?;
+    Ok(saved)
 }
 
-/// Files the candidacy for `owner`.
-pub async fn link(
-    db: &DatabaseConnection,
-    c: candidacy::Model,
+/// Files a new candidacy for the delegate's `owner_id`, inside `txn`.
+pub async fn link_in(
+    txn: &impl ConnectionTrait,
+    candidacy_id: i64,
     owner_id: i64,
-    now: DateTime<Utc>,
 ) -> AppResult<()> {
-    let mut row = c.into_active_model();
-    row.owner_id = Set(Some(owner_id));
-    row.updated_at = Set(now);
-    row.update(db).await?;
+    candidacy::Entity::update_many()
+        .col_expr(candidacy::Column::OwnerId, Expr::value(Some(owner_id)))
+        .filter(candidacy::Column::Id.eq(candidacy_id))
+        .exec(txn)
+        .await?;
     Ok(())
 }
 
 /// The owner a candidacy is filed for, when a delegate files it.
-pub async fn of(db: &DatabaseConnection, c: &candidacy::Model) -> AppResult<Option<owner::Model>> {
+pub async fn of(
+    db: &impl ConnectionTrait,
+    c: &candidacy::Model,
+) -> AppResult<Option<owner::Model>> {
     match c.owner_id {
         Some(id) => Ok(owner::Entity::find_by_id(id).one(db).await?),
         None => Ok(None),
     }
 }
 
-/// Who owns the site of `c`, as a profile: the owner a delegate entered, or
-/// the proponent's own profile.
+/// Who a candidacy names: the owner of the site and the account filing it (the
+/// same person unless a delegate files), with whether the owner may read it.
+/// Frozen into the candidacy when it is submitted: from then on the receipt,
+/// the summary, the owner's read access and staff read these, not the profile
+/// or the delegate's saved owner, which may change for the next candidacy.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Parties {
+    pub owner: profile::Model,
+    pub filer: profile::Model,
+    pub read_access: bool,
+}
+
+impl Parties {
+    /// What the candidacy names now: frozen if it has been submitted and is not
+    /// open to changes again, otherwise the live details; `None` until the
+    /// filer's profile (and a delegate's owner) are filled.
+    pub async fn of(db: &impl ConnectionTrait, c: &candidacy::Model) -> AppResult<Option<Parties>> {
+        match Parties::frozen(c)? {
+            Some(p) => Ok(Some(p)),
+            None => Parties::live(db, c).await,
+        }
+    }
+
+    /// The details as saved now, whatever the candidacy's state.
+    pub async fn live(
+        db: &impl ConnectionTrait,
+        c: &candidacy::Model,
+    ) -> AppResult<Option<Parties>> {
+        let Some(filer) = profiles::load(db, c.user_id).await? else {
+            return Ok(None);
+        };
+        Ok(match c.owner_id {
+            None => Some(Parties {
+                owner: filer.clone(),
+                filer,
+                read_access: false,
+            }),
+            Some(_) => of(db, c).await?.map(|o| Parties {
+                owner: as_profile(&o),
+                filer,
+                read_access: o.read_access,
+            }),
+        })
+    }
+
+    /// The details frozen by the last submission, while the candidacy is not
+    /// editable. A copy that cannot be read is an error, never a silent fall
+    /// back to the live details it exists to stand in for.
+    pub fn frozen(c: &candidacy::Model) -> AppResult<Option<Parties>> {
+        if candidacies::EDITABLE.contains(&c.status.as_str()) {
+            return Ok(None);
+        }
+        let Some(json) = c.submitted_parties.as_deref() else {
+            return Ok(None);
+        };
+        serde_json::from_str(json).map(Some).map_err(|e| {
+            AppError::Internal(format!(
+                "candidacy {}: frozen parties unreadable: {e}",
+                c.id
+            ))
+        })
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// Who owns the site of `c`, as a profile: see `Parties::of`.
 pub async fn owner_of(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     c: &candidacy::Model,
 ) -> AppResult<Option<profile::Model>> {
-    match of(db, c).await? {
-        Some(o) => Ok(Some(as_profile(&o))),
-        None => profiles::load(db, c.user_id).await,
-    }
+    Ok(Parties::of(db, c).await?.map(|p| p.owner))
 }
 
 /// Candidacies filed by delegates for the owner registered as `account`, when
@@ -163,10 +254,61 @@ pub async fn filed_for(
     if owner_ids.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(candidacy::Entity::find()
+    let filed = candidacy::Entity::find()
         .filter(candidacy::Column::OwnerId.is_in(owner_ids))
         .filter(candidacy::Column::UserId.ne(account.id))
         .order_by_desc(candidacy::Column::UpdatedAt)
         .all(db)
-        .await?)
+        .await?;
+    // A submitted candidacy is readable by the owner it named, not by whoever
+    // the delegate's saved owner names today: a later edit can take read
+    // access away, never hand it to someone else.
+    Ok(filed
+        .into_iter()
+        .filter(|c| match Parties::frozen(c) {
+            Ok(None) => true,
+            Ok(Some(p)) => p.read_access && p.owner.email == account.email,
+            Err(_) => false,
+        })
+        .collect())
+}
+
+/// Candidacies submitted before their parties were frozen (databases older
+/// than that column) get the details they name today, once, at start-up; and
+/// signed forms checked before `signed_for` existed are taken as checked for
+/// the owner they name today, which is what their verdict was judged against.
+pub async fn freeze_missing(db: &DatabaseConnection) -> AppResult<usize> {
+    let unfrozen = candidacy::Entity::find()
+        .filter(candidacy::Column::SubmittedParties.is_null())
+        .all(db)
+        .await?;
+    let mut done = 0;
+    for c in unfrozen {
+        let Some(parties) = Parties::live(db, &c).await? else {
+            continue;
+        };
+        if !candidacies::EDITABLE.contains(&c.status.as_str()) {
+            candidacy::Entity::update_many()
+                .col_expr(
+                    candidacy::Column::SubmittedParties,
+                    Expr::value(Some(parties.to_json())),
+                )
+                .filter(candidacy::Column::Id.eq(c.id))
+                .filter(candidacy::Column::SubmittedParties.is_null())
+                .exec(db)
+                .await?;
+            done += 1;
+        }
+        document::Entity::update_many()
+            .col_expr(
+                document::Column::SignedFor,
+                Expr::value(Some(crate::signed_forms::checked_for(&parties.owner))),
+            )
+            .filter(document::Column::CandidacyId.eq(c.id))
+            .filter(document::Column::SignedFor.is_null())
+            .filter(document::Column::Purpose.is_in(["form_a", "form_b", "form_c", "id_document"]))
+            .exec(db)
+            .await?;
+    }
+    Ok(done)
 }

@@ -37,6 +37,24 @@ pub struct ExpectedSigner {
     pub tax_code: Option<String>,
 }
 
+/// Whose forms these are, recorded on a signed form or identity document when
+/// it is checked: the owner (person or organisation, and tax code) and who
+/// signs for them (tax code, or name when only that is known). The file counts
+/// only while the candidacy's owner gives the same value: a company replaced by
+/// another with the same representative is a different owner.
+pub fn checked_for(owner: &profile::Model) -> String {
+    let signer = expected_signer(owner);
+    let signer = match &signer.tax_code {
+        Some(code) => code.to_uppercase(),
+        None => signer.name.trim().to_uppercase(),
+    };
+    format!(
+        "{}:{}:{signer}",
+        owner.subject_type,
+        owner.tax_code.to_uppercase()
+    )
+}
+
 pub fn expected_signer(owner: &profile::Model) -> ExpectedSigner {
     match owner
         .legal_rep

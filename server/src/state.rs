@@ -2,6 +2,7 @@
 
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::heavy::Heavy;
 use crate::signatures::TrustAnchors;
 use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
@@ -15,6 +16,8 @@ pub struct AppState {
     pub leptos: LeptosOptions,
     /// The certification authorities signed forms must chain to.
     pub anchors: Arc<TrustAnchors>,
+    /// Turns for the checks whose cost an uploader controls.
+    pub heavy: Heavy,
 }
 
 impl AppState {
@@ -31,6 +34,7 @@ impl AppState {
         };
         AppState {
             anchors: Arc::new(anchors),
+            heavy: Heavy::new(config.limits.heavy_checks),
             db,
             config: Arc::new(config),
             clock,

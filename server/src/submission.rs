@@ -7,8 +7,8 @@ use crate::db::entities::{candidacy, candidacy_event, document, profile, user};
 use crate::documents;
 use crate::email::outbox::{self, Attachment};
 use crate::error::{AppError, AppResult};
-use crate::profiles;
-use crate::signed_forms::{forms_needed, handwritten, ID_DOCUMENT};
+use crate::owners::Parties;
+use crate::signed_forms::{checked_for, forms_needed, handwritten, ID_DOCUMENT};
 use crate::state::AppState;
 use crate::uploads;
 use chrono::{DateTime, Datelike, Utc};
@@ -30,7 +30,7 @@ pub const RECEIPT: &str = "receipt";
 
 /// Whether the proponent may change the candidacy: a draft, or one staff sent back.
 pub fn editable(c: &candidacy::Model) -> bool {
-    documents::EDITABLE.contains(&c.status.as_str())
+    crate::candidacies::EDITABLE.contains(&c.status.as_str())
 }
 
 /// Whether the proponent may still withdraw it.
@@ -90,16 +90,14 @@ impl Contents {
 }
 
 /// Everything missing before submission, in the order of the steps.
-pub async fn gaps(
-    db: &impl ConnectionTrait,
-    c: &candidacy::Model,
-    owner: Option<&profile::Model>,
-    contents: &Contents,
-) -> AppResult<Vec<Gap>> {
+/// `parties` is who the candidacy names (`None` until the profiles are filled):
+/// signed forms and the identity document count only if they were checked
+/// against that owner.
+pub fn gaps(c: &candidacy::Model, parties: Option<&Parties>, contents: &Contents) -> Vec<Gap> {
     let mut gaps = Vec::new();
     let mut gap = |key, step| gaps.push(Gap { key, step });
     // The filer's own profile (form C names the delegate) and the owner's details.
-    if owner.is_none() || profiles::load(db, c.user_id).await?.is_none() {
+    if parties.is_none() {
         gap("submit.gap_profile", "/profile");
     }
     if c.latitude.is_none() {
@@ -120,27 +118,34 @@ pub async fn gaps(
             gap(key, "attachments");
         }
     }
+    let signer = parties.map(|p| checked_for(&p.owner));
+    let for_owner = |d: &document::Model| signer.is_some() && d.signed_for == signer;
+    let mut outdated = false;
     for (form, latest) in &contents.forms {
-        let ok = latest
+        let signed = latest
             .as_ref()
-            .and_then(|d| d.signature.as_deref())
-            .is_some_and(|s| s == "valid" || s == "handwritten");
-        if !ok {
-            gap(
+            .filter(|d| matches!(d.signature.as_deref(), Some("valid" | "handwritten")));
+        match signed {
+            Some(d) if for_owner(d) => {}
+            Some(_) => outdated = true,
+            None => gap(
                 match form.letter() {
                     'A' => "submit.gap_form_a",
                     'B' => "submit.gap_form_b",
                     _ => "submit.gap_form_c",
                 },
                 "forms",
-            );
+            ),
         }
     }
+    if outdated {
+        gap("submit.gap_signed_outdated", "forms");
+    }
     let signed = contents.forms.iter().filter_map(|(_, d)| d.as_ref());
-    if handwritten(signed) && contents.id_document.is_none() {
+    if handwritten(signed) && !contents.id_document.as_ref().is_some_and(for_owner) {
         gap("submit.gap_id_document", "forms");
     }
-    Ok(gaps)
+    gaps
 }
 
 /// `OL-2028-000123`: the year of submission (Rome) and the candidacy's number,
@@ -177,7 +182,6 @@ pub async fn submit(
     state: &AppState,
     c: &candidacy::Model,
     filer: &user::Model,
-    owner: &profile::Model,
     lang: app::Lang,
 ) -> AppResult<Result<candidacy::Model, Refusal>> {
     let now = state.clock.now();
@@ -190,20 +194,22 @@ pub async fn submit(
     }
     for _ in 0..3 {
         let contents = Contents::load(&state.db, c).await?;
-        let missing = gaps(&state.db, c, Some(owner), &contents).await?;
-        if !missing.is_empty() {
+        let parties = Parties::live(&state.db, c).await?;
+        let missing = gaps(c, parties.as_ref(), &contents);
+        let Some(parties) = parties.filter(|_| missing.is_empty()) else {
             return Ok(Err(Refusal::Incomplete(missing)));
-        }
+        };
         let reference = c.reference.clone().unwrap_or_else(|| reference(c.id, now));
-        let receipt = receipt(c, filer, owner, lang, &contents, &reference, now);
+        let receipt = receipt(c, filer, &parties.owner, lang, &contents, &reference, now);
         let pdf_lang = if lang == app::Lang::En {
             forms::Lang::En
         } else {
             forms::Lang::It
         };
-        let pdf = tokio::task::spawn_blocking(move || forms::receipt::render(pdf_lang, &receipt))
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?
+        let pdf = state
+            .heavy
+            .run(move || forms::receipt::render(pdf_lang, &receipt))
+            .await?
             .map_err(|e| AppError::Internal(e.to_string()))?;
         let dir = state.config.data_dir.join("uploads");
         let name = format!("{reference}.pdf");
@@ -218,8 +224,11 @@ pub async fn submit(
             Err(AppError::Locked) => None,
             Err(e) => return Err(e),
         };
-        // The site on the receipt is the one read before: it must not have moved since.
-        let site_unchanged = same.is_some() && same_site(&txn, c).await?;
+        // The site and the people on the receipt are those read before: they must
+        // not have changed since (a shared owner edited from another draft, say).
+        let site_unchanged = same.is_some()
+            && same_site(&txn, c).await?
+            && Parties::live(&txn, c).await?.as_ref() == Some(&parties);
         if same != Some(true) || !site_unchanged {
             txn.rollback().await?;
             documents::forget_unused(&state.db, &dir, &stored.sha256).await;
@@ -228,6 +237,7 @@ pub async fn submit(
             }
             return Err(AppError::Locked);
         }
+        freeze(&txn, c.id, &parties).await?;
         documents::record(&txn, c.id, RECEIPT, &stored, &[], None, now).await?;
         let link = state.link(&format!("/candidacies/{}/submit", c.id));
         let path = stored.path.display().to_string();
@@ -252,6 +262,19 @@ pub async fn submit(
     }
     // Documents kept arriving while submitting: let the proponent look again.
     Err(AppError::Locked)
+}
+
+/// Keeps who the submission names with it (see `Parties`).
+async fn freeze(txn: &impl ConnectionTrait, candidacy_id: i64, parties: &Parties) -> AppResult<()> {
+    candidacy::Entity::update_many()
+        .col_expr(
+            candidacy::Column::SubmittedParties,
+            Expr::value(Some(parties.to_json())),
+        )
+        .filter(candidacy::Column::Id.eq(candidacy_id))
+        .exec(txn)
+        .await?;
+    Ok(())
 }
 
 /// Whether the candidacy's site and owner are still those of `c`.

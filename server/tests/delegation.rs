@@ -88,14 +88,7 @@ async fn a_delegate_files_for_an_owner_who_signs_and_then_reads_it() {
     );
     let r = verdi.post(&format!("{base}/owner"), &OWNER).await;
     assert_eq!(r.location(), format!("{base}/location"));
-    let location = [
-        ("municipality", "Bergamo (BG)"),
-        ("address", "Via Grumello 57"),
-        ("postcode", "24127"),
-        ("latitude", "45.6983"),
-        ("longitude", "9.6773"),
-    ];
-    verdi.post(&format!("{base}/location"), &location).await;
+    verdi.post(&format!("{base}/location"), &LOCATION).await;
 
     // Form C is now needed, and names both.
     let id: i64 = base.rsplit('/').next().unwrap().parse().unwrap();
@@ -129,45 +122,8 @@ async fn a_delegate_files_for_an_owner_who_signs_and_then_reads_it() {
         "{page}"
     );
 
-    // The owner signs all three.
-    for (form, pdf) in &signed {
-        let path = format!("{base}/forms?purpose={}", form.code());
-        upload(
-            &mut verdi,
-            &path,
-            form.code(),
-            "firmato.p7m",
-            &cades(pdf, "owner"),
-        )
-        .await;
-        assert_eq!(
-            app.latest_signature(form.code()).await.as_deref(),
-            Some("valid"),
-            "{form:?}"
-        );
-    }
-    let values = forms::sample::complete(Kind::Settlement);
-    let xlsx =
-        forms::template::write(Call::embedded(), Kind::Settlement, Lang::It, &values).unwrap();
-    upload(
-        &mut verdi,
-        &format!("{base}/template"),
-        "file",
-        "modello.xlsx",
-        &xlsx,
-    )
-    .await;
-    for (purpose, name, bytes) in [
-        ("photo", "foto.png", forms::sample::photo_png()),
-        ("perimeter", "perimetro.pdf", PDF.to_vec()),
-        ("cadastral_extract", "estratto.pdf", PDF.to_vec()),
-    ] {
-        let path = format!("{base}/attachments?purpose={purpose}");
-        assert_eq!(
-            upload(&mut verdi, &path, purpose, name, &bytes).await,
-            StatusCode::SEE_OTHER
-        );
-    }
+    // The owner signs all three; the rest is filled.
+    sign_and_fill(&app, &mut verdi, &base, &signed).await;
     let r = verdi.post(&format!("{base}/submit"), &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
 
@@ -266,4 +222,185 @@ async fn another_delegates_owner_cannot_be_chosen() {
             .len(),
         1
     );
+}
+
+/// The owner (the test PKI's "owner") signs `signed`; the template and the
+/// mandatory attachments are uploaded: the candidacy can be submitted.
+async fn sign_and_fill(app: &TestApp, verdi: &mut Client, base: &str, signed: &[(Form, Vec<u8>)]) {
+    for (form, pdf) in signed {
+        let path = format!("{base}/forms?purpose={}", form.code());
+        upload(
+            verdi,
+            &path,
+            form.code(),
+            "firmato.p7m",
+            &cades(pdf, "owner"),
+        )
+        .await;
+        assert_eq!(
+            app.latest_signature(form.code()).await.as_deref(),
+            Some("valid"),
+            "{form:?}"
+        );
+    }
+    let values = forms::sample::complete(Kind::Settlement);
+    let xlsx =
+        forms::template::write(Call::embedded(), Kind::Settlement, Lang::It, &values).unwrap();
+    upload(
+        verdi,
+        &format!("{base}/template"),
+        "file",
+        "modello.xlsx",
+        &xlsx,
+    )
+    .await;
+    for (purpose, name, bytes) in [
+        ("photo", "foto.png", forms::sample::photo_png()),
+        ("perimeter", "perimetro.pdf", PDF.to_vec()),
+        ("cadastral_extract", "estratto.pdf", PDF.to_vec()),
+    ] {
+        let path = format!("{base}/attachments?purpose={purpose}");
+        assert_eq!(
+            upload(verdi, &path, purpose, name, &bytes).await,
+            StatusCode::SEE_OTHER
+        );
+    }
+}
+
+/// A new draft filed for `owner`, located, with its forms downloaded: (its address, its id, the forms).
+async fn draft_for_owner(
+    verdi: &mut Client,
+    owner: &[(&str, &str)],
+) -> (String, i64, Vec<(Form, Vec<u8>)>) {
+    let r = verdi
+        .post("/candidacies", &[("kind", "a"), ("on_behalf", "new")])
+        .await;
+    let base = r.location().trim_end_matches("/owner").to_string();
+    assert_eq!(
+        verdi.post(&format!("{base}/owner"), owner).await.status,
+        StatusCode::SEE_OTHER
+    );
+    verdi.post(&format!("{base}/location"), &LOCATION).await;
+    let id: i64 = base.rsplit('/').next().unwrap().parse().unwrap();
+    let mut signed = Vec::new();
+    for letter in ["A", "B", "C"] {
+        let pdf = verdi.get(&format!("{base}/forms/{letter}.pdf")).await.bytes;
+        let form = Form::from_code(&format!("form_{}", letter.to_lowercase())).unwrap();
+        signed.push((form, pdf));
+    }
+    (base, id, signed)
+}
+
+const LOCATION: [(&str, &str); 5] = [
+    ("municipality", "Bergamo (BG)"),
+    ("address", "Via Grumello 57"),
+    ("postcode", "24127"),
+    ("latitude", "45.6983"),
+    ("longitude", "9.6773"),
+];
+
+/// The same name, another person: Mario Rossi born in 1985 in Agrigento.
+fn another_mario() -> Vec<(&'static str, &'static str)> {
+    let mut owner = OWNER.to_vec();
+    owner[2] = ("tax_code", "RSSMRA85T10A562S");
+    owner[6] = ("email", "mario.agrigento@example.it");
+    owner
+}
+
+#[tokio::test]
+async fn editing_a_shared_owner_later_does_not_change_what_was_submitted() {
+    let app = app().await;
+    let mut verdi = delegate(&app).await;
+    let (base, id, signed) = draft_for_owner(&mut verdi, &OWNER).await;
+    sign_and_fill(&app, &mut verdi, &base, &signed).await;
+    let r = verdi.post(&format!("{base}/submit"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    // A second draft for the same saved owner, whose details are then changed.
+    let owner_id = candidacy::Entity::find_by_id(id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .owner_id
+        .unwrap()
+        .to_string();
+    let r = verdi
+        .post("/candidacies", &[("kind", "b"), ("on_behalf", &owner_id)])
+        .await;
+    let second = r.location().trim_end_matches("/location").to_string();
+    let r = verdi
+        .post(&format!("{second}/owner"), &another_mario())
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    // The submitted candidacy still names the owner it was submitted with.
+    let summary = verdi.get(&format!("{base}/submit")).await.body;
+    assert!(
+        summary.contains("Mario Rossi (RSSMRA80A01F205X)"),
+        "{summary}"
+    );
+    assert!(!summary.contains("RSSMRA85T10A562S"), "{summary}");
+    let owner_page = verdi.get(&format!("{base}/owner")).await.body;
+    assert!(
+        owner_page.contains("value=\"RSSMRA80A01F205X\""),
+        "{owner_page}"
+    );
+    // Nor can it be changed through its own owner page.
+    assert_eq!(
+        verdi
+            .post(&format!("{base}/owner"), &another_mario())
+            .await
+            .status,
+        StatusCode::CONFLICT
+    );
+
+    // Read access follows the owner the submission named: the new address
+    // reads the draft filed for it, never the submitted candidacy.
+    let mut agrigento = app
+        .user("mario.agrigento@example.it", "proponent", "10.0.7.5")
+        .await;
+    assert_eq!(
+        agrigento.get(&format!("{base}/submit")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        agrigento.get(&format!("{base}/receipt.pdf")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        agrigento.get(&format!("{second}/submit")).await.status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn forms_signed_before_the_owner_changed_no_longer_count() {
+    let app = app().await;
+    let mut verdi = delegate(&app).await;
+    let (base, _, signed) = draft_for_owner(&mut verdi, &OWNER).await;
+    sign_and_fill(&app, &mut verdi, &base, &signed).await;
+
+    // The owner becomes another person after the forms were signed.
+    let r = verdi.post(&format!("{base}/owner"), &another_mario()).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = verdi.get(&format!("{base}/forms")).await.body;
+    assert!(
+        page.contains("verificato con i dati del proprietario di prima"),
+        "{page}"
+    );
+    let r = verdi.post(&format!("{base}/submit"), &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body
+            .contains("i moduli firmati di nuovo dopo la modifica dei dati del proprietario"),
+        "{}",
+        r.body
+    );
+
+    // Back to the owner who signed: the same files count again.
+    let r = verdi.post(&format!("{base}/owner"), &OWNER).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = verdi.post(&format!("{base}/submit"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
 }

@@ -26,6 +26,7 @@ async fn nothing_is_lost_while_the_smtp_server_is_down() {
     let worker = smtp_worker(port);
     let mut browser = app.client("10.2.0.1");
     browser.register("rita@example.it", "proponent").await;
+    let link = app.last_link_to("rita@example.it").await;
 
     // Server down: the attempt fails, is recorded, and is scheduled again later.
     assert_eq!(worker.process_due(&app.state).await.unwrap(), 0);
@@ -53,7 +54,6 @@ async fn nothing_is_lost_while_the_smtp_server_is_down() {
         "{}",
         received[0].data
     );
-    let link = app.last_link_to("rita@example.it").await;
     // The body is quoted-printable: undo soft line breaks before looking for the token.
     let body = received[0].data.replace("=\r\n", "");
     let token = link.split("token=").nth(1).unwrap();
@@ -63,6 +63,9 @@ async fn nothing_is_lost_while_the_smtp_server_is_down() {
     );
     let mail = app.outbox().await.pop().unwrap();
     assert_eq!((mail.status.as_str(), mail.attempts), ("sent", 2));
+    // Delivered, the one-time link is no longer kept in the database.
+    assert!(!mail.body_text.contains(token) && !mail.body_html.contains(token));
+    assert_eq!(mail.body_text, server::email::outbox::WIPED);
 
     // And the link in it works.
     assert_eq!(browser.get(&link).await.status, StatusCode::OK);

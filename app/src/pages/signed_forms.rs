@@ -3,7 +3,7 @@
 //! the identity document goes with a handwritten signature.
 
 use super::candidacies::{heading, upload_result};
-use crate::components::{CsrfField, ErrorSummary, FileField};
+use crate::components::{CsrfField, ErrorSummary, FileField, Notice};
 use crate::page::{render, PageCtx};
 use crate::view_data::{CandidacyHead, FormState, SignedSlotView};
 use leptos::prelude::*;
@@ -92,6 +92,7 @@ fn slot_section(
             <h2 id=heading_id class="h4">{ctx.t(label_key(slot.purpose))}</h2>
             {downloads}
             {status.map(|s| view! { <p class="text-muted">{s}</p> })}
+            {slot.outdated.then(|| view! { <Notice text=ctx.t("signed.outdated") kind="alert-warning" /> })}
             {slot.upload.as_ref().map(|u| upload_result(ctx, u, &result_id, ("signed.accepted", "signed.refused")))}
             <form method="post" action=action enctype="multipart/form-data" novalidate=true>
                 <CsrfField token=ctx.csrf.clone() />

@@ -17,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(CreateOwners),
             Box::new(CreateReminders),
             Box::new(AddLegalRepTaxCode),
+            Box::new(Integrity),
         ]
     }
 }
@@ -733,5 +734,77 @@ impl MigrationTrait for AddLegalRepTaxCode {
             .await?;
         }
         Ok(())
+    }
+}
+
+#[derive(DeriveIden)]
+enum Frozen {
+    SubmittedParties,
+    SignedFor,
+    Template,
+}
+
+/// Who a submission named, frozen with it (`candidacies.submitted_parties`,
+/// JSON), so later edits of a shared owner or of a profile do not change what
+/// was submitted; whose details a signed form was judged against
+/// (`documents.signed_for`), so a form signed before the owner changed no
+/// longer counts; which template an email was made from (`outbox.template`),
+/// so a one-time link is wiped from the record once delivered.
+pub struct Integrity;
+
+impl MigrationName for Integrity {
+    fn name(&self) -> &str {
+        "m20261123_000010_integrity"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Integrity {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table(Candidacies::Table)
+                .add_column(text_null(Frozen::SubmittedParties))
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(Documents::Table)
+                .add_column(string_len_null(Frozen::SignedFor, 200))
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(Outbox::Table)
+                .add_column(string_len(Frozen::Template, 64).default(""))
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table(Candidacies::Table)
+                .drop_column(Frozen::SubmittedParties)
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(Documents::Table)
+                .drop_column(Frozen::SignedFor)
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(Outbox::Table)
+                .drop_column(Frozen::Template)
+                .to_owned(),
+        )
+        .await
     }
 }

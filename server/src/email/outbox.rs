@@ -12,6 +12,14 @@ pub const PENDING: &str = "pending";
 pub const SENT: &str = "sent";
 pub const FAILED: &str = "failed";
 
+/// Templates whose link signs its reader in or sets a password: once the
+/// message is delivered or given up, its body is wiped from the record, so
+/// whoever reads the database later (a backup, a report) finds no usable link.
+pub const ONE_TIME_LINKS: [&str; 2] = ["verify_email", "password_reset"];
+
+/// What stays of a wiped body.
+pub const WIPED: &str = "(one-time link removed after delivery)";
+
 /// Renders the email `template` (a Markdown file in `forms/texts/emails/`) in the
 /// recipient's language and queues it. Call it with the transaction of the change
 /// that causes the email, so both happen or neither.
@@ -60,6 +68,7 @@ async fn insert(
         attachment_name: Set(file.as_ref().map(|f| f.name.to_string())),
         attachment_path: Set(file.as_ref().map(|f| f.path.to_string())),
         to_addr: Set(to.to_string()),
+        template: Set(template.to_string()),
         subject: Set(text.subject),
         body_text: Set(text.text),
         body_html: Set(text.html),

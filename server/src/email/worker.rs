@@ -2,7 +2,7 @@
 //! claimed with a conditional update, so only one worker sends it, and a claim
 //! expires so a crashed worker's messages are picked up again.
 
-use super::outbox::{FAILED, PENDING, SENT};
+use super::outbox::{FAILED, ONE_TIME_LINKS, PENDING, SENT, WIPED};
 use super::transport::{Mailer, SendError};
 use crate::db::entities::outbox;
 use crate::state::AppState;
@@ -119,14 +119,19 @@ impl Worker {
             }
             Err(SendError::Transient(error)) => {
                 let give_up = attempts >= state.config.outbox.max_attempts;
-                tracing::info!(id = message.id, attempts, give_up, %error, "email not delivered");
                 if give_up {
                     update.status = Set(FAILED.to_string());
                 }
+                tracing::info!(id = message.id, attempts, give_up, %error, "email not delivered");
                 update.next_attempt_at =
                     Set(now + backoff(state.config.outbox.backoff_ms, attempts));
                 update.last_error = Set(Some(error));
             }
+        }
+        let done = update.status.is_set();
+        if done && ONE_TIME_LINKS.contains(&message.template.as_str()) {
+            update.body_text = Set(WIPED.to_string());
+            update.body_html = Set(WIPED.to_string());
         }
         outbox::Entity::update(update)
             .exec(&state.db)

@@ -83,12 +83,12 @@ pub async fn upload(
             return render(&ctx, &c, &form, status).await;
         }
     };
-    let bytes = read_for_check(received.path())
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    // Decoding a picture is CPU work: keep it off the async workers.
-    let checked = tokio::task::spawn_blocking(move || check(purpose, &bytes))
-        .await
+    let path = received.path().to_path_buf();
+    let checked = ctx
+        .state
+        .heavy
+        .run(move || read_for_check(&path).map(|bytes| check(purpose, &bytes)))
+        .await?
         .map_err(|e| AppError::Internal(e.to_string()))?;
     let finding = match checked {
         Ok(finding) => finding,
@@ -97,7 +97,7 @@ pub async fn upload(
             return render(&ctx, &c, &form, status).await;
         }
     };
-    documents::keep(
+    let kept = documents::keep(
         &ctx.state.db,
         &dir,
         c.id,
@@ -106,9 +106,14 @@ pub async fn upload(
         received,
         &[finding],
         None,
+        ctx.state.config.limits.bytes_per_account,
         ctx.state.clock.now(),
     )
-    .await?;
+    .await;
+    if let Some(form) = super::quota_refusal(&kept, purpose.code()) {
+        return render(&ctx, &c, &form, StatusCode::PAYLOAD_TOO_LARGE).await;
+    }
+    kept?;
     Ok(see_other(&format!(
         "/candidacies/{id}/attachments#slot-{}",
         purpose.code()
@@ -121,6 +126,7 @@ pub(super) fn check(purpose: Purpose, bytes: &[u8]) -> Result<documents::Finding
     let found = attachments::check(purpose, bytes).map_err(|m| match m.key.as_str() {
         "attachment_wrong_type" => "error.attachment_wrong_type",
         "attachment_image_broken" => "error.attachment_image_broken",
+        "attachment_image_too_large" => "error.attachment_image_too_large",
         _ => "error.attachment_unknown_type",
     })?;
     Ok(documents::Finding {
@@ -133,17 +139,15 @@ pub(super) fn check(purpose: Purpose, bytes: &[u8]) -> Result<documents::Finding
 /// What the check needs of a received file: a PDF or KML is told by its first
 /// kilobytes, so a 25 MB plan is not read into memory; pictures (decoded) and
 /// GeoJSON (parsed) are read whole.
-async fn read_for_check(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
-    use tokio::io::AsyncReadExt;
+pub(super) fn read_for_check(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
     let mut head = Vec::with_capacity(64 * 1024);
-    tokio::fs::File::open(path)
-        .await?
+    std::fs::File::open(path)?
         .take(64 * 1024)
-        .read_to_end(&mut head)
-        .await?;
+        .read_to_end(&mut head)?;
     match attachments::sniff(&head) {
         Some(attachments::FileType::Pdf | attachments::FileType::Kml) => Ok(head),
-        _ => tokio::fs::read(path).await,
+        _ => std::fs::read(path),
     }
 }
 

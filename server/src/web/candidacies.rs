@@ -150,14 +150,19 @@ pub async fn create(ctx: Ctx, Form(f): Form<NewForm>) -> AppResult<Response> {
     let Some(kind) = kind.filter(|_| form.is_valid()) else {
         return render_list(&ctx, account, &form, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
-    let c = candidacies::create(&ctx.state.db, account.id, kind, now).await?;
-    let next = match (f.on_behalf.as_str(), owner) {
-        ("new", _) => "owner",
-        (_, Some(o)) => {
-            owners::link(&ctx.state.db, c.clone(), o.id, now).await?;
-            "location"
+    let owner_id = owner.map(|o| o.id);
+    let max = ctx.state.config.limits.drafts_per_account;
+    let c = match candidacies::create(&ctx.state.db, account.id, kind, owner_id, max, now).await {
+        Err(AppError::QuotaFull) => {
+            form.add_error("kind", "error.too_many_drafts");
+            return render_list(&ctx, account, &form, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
-        _ => "location",
+        created => created?,
+    };
+    let next = if f.on_behalf == "new" {
+        "owner"
+    } else {
+        "location"
     };
     Ok(see_other(&format!("/candidacies/{}/{next}", c.id)))
 }
@@ -304,20 +309,21 @@ pub async fn upload_template(
             return render_template_step(&ctx, &c, &form, status).await;
         }
     };
-    let bytes = tokio::fs::read(received.path())
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
     let kind = kind_of(&c);
-    // Parsing a spreadsheet is CPU work: keep it off the async workers.
-    let report = tokio::task::spawn_blocking(move || {
-        forms::check_file(Call::embedded(), &bytes, Some(kind))
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?;
+    let path = received.path().to_path_buf();
+    let report = ctx
+        .state
+        .heavy
+        .run(move || {
+            std::fs::read(&path)
+                .map(|bytes| forms::check_file(Call::embedded(), &bytes, Some(kind)))
+        })
+        .await?
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     let findings = documents::findings(&report);
     // Kept even with errors: the step shows what the last upload said. Earlier
     // uploads are replaced: only the last one counts, and the others' bytes go.
-    documents::keep(
+    let kept = documents::keep(
         &ctx.state.db,
         &dir,
         c.id,
@@ -326,9 +332,14 @@ pub async fn upload_template(
         received,
         &findings,
         None,
+        ctx.state.config.limits.bytes_per_account,
         ctx.state.clock.now(),
     )
-    .await?;
+    .await;
+    if let Some(form) = super::quota_refusal(&kept, "file") {
+        return render_template_step(&ctx, &c, &form, StatusCode::PAYLOAD_TOO_LARGE).await;
+    }
+    kept?;
     Ok(see_other(&format!(
         "/candidacies/{id}/template#upload-result"
     )))
@@ -358,7 +369,12 @@ pub async fn template_file(
             });
     let profile = profiles::load(&ctx.state.db, c.user_id).await?;
     let prefill = candidacies::prefill(&c, profile.as_ref());
-    let bytes = forms::template::write(Call::embedded(), kind_of(&c), lang, &prefill)
+    let kind = kind_of(&c);
+    let bytes = ctx
+        .state
+        .heavy
+        .run(move || forms::template::write(Call::embedded(), kind, lang, &prefill))
+        .await?
         .map_err(|e| AppError::Internal(e.to_string()))?;
     let filename = format!("opportunity-lombardy-{}-{}.xlsx", c.id, lang.code());
     let xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod candidacies;
 pub mod context;
 pub mod errors;
+pub mod listen;
 pub mod owner;
 pub mod pages;
 pub mod profile;
@@ -25,8 +26,10 @@ use chrono_tz::Europe::Rome;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 
 pub fn router(state: AppState) -> Router {
+    let limits = state.config.limits.clone();
     let site = &state.config.site_dir;
     let static_files = Router::new()
         .nest_service(
@@ -134,6 +137,13 @@ pub fn router(state: AppState) -> Router {
             context::middleware,
         ))
         .layer(CompressionLayer::new())
+        // A body that stops arriving is dropped, and no request outlives the
+        // longest honest upload: a slow client holds a connection, not the server.
+        .layer(RequestBodyTimeoutLayer::new(limits.body_idle))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            limits.request_timeout,
+        ))
         .with_state(state)
 }
 
@@ -191,6 +201,19 @@ pub fn upload_refusal(
     let mut form = app::view_data::FormState::default();
     form.add_error(field, key);
     Ok((form, status))
+}
+
+/// When keeping a file failed because the account's space is full: the form
+/// that says so next to `field` (nothing was kept). Other errors are left to the caller.
+pub fn quota_refusal<T>(
+    kept: &crate::error::AppResult<T>,
+    field: &'static str,
+) -> Option<app::view_data::FormState> {
+    matches!(kept, Err(crate::error::AppError::QuotaFull)).then(|| {
+        let mut form = app::view_data::FormState::default();
+        form.add_error(field, "error.quota_full");
+        form
+    })
 }
 
 /// Post/redirect/get: after a successful form, go to a page that can be reloaded safely.

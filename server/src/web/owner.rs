@@ -16,9 +16,13 @@ use std::collections::BTreeMap;
 
 pub async fn show(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
     let c = own(&ctx, id).await?;
-    let form = match owners::of(&ctx.state.db, &c).await? {
-        Some(o) => owners::to_form(&o),
-        None => FormState::with_values([("property_role", "owner")]),
+    // Once submitted, the details the submission named, not the saved owner's today.
+    let form = match owners::Parties::frozen(&c)? {
+        Some(p) if c.owner_id.is_some() => owners::form_of(&p.owner, p.read_access),
+        _ => match owners::of(&ctx.state.db, &c).await? {
+            Some(o) => owners::to_form(&o),
+            None => FormState::with_values([("property_role", "owner")]),
+        },
     };
     let html = app::pages::profile::owner(&ctx.page(), &head(&c), &form);
     Ok(page(StatusCode::OK, html))
@@ -47,16 +51,11 @@ pub async fn save(
         return Ok(page(StatusCode::UNPROCESSABLE_ENTITY, html));
     };
     let now = ctx.state.clock.now();
-    let existing = owners::of(&ctx.state.db, &c).await?;
-    let linked = existing.is_some();
-    let o = owners::save(&ctx.state.db, c.user_id, existing, data, read_access, now).await?;
+    owners::save(&ctx.state.db, &c, data, read_access, now).await?;
     let next = if c.latitude.is_some() {
         "template"
     } else {
         "location"
     };
-    if !linked {
-        owners::link(&ctx.state.db, c, o.id, now).await?;
-    }
     Ok(see_other(&format!("/candidacies/{id}/{next}")))
 }

@@ -3,7 +3,7 @@
 
 use super::candidacies::{head, own, own_editable, upload_result};
 use super::{page, see_other};
-use crate::db::entities::candidacy;
+use crate::db::entities::{candidacy, document};
 use crate::documents;
 use crate::error::{AppError, AppResult};
 use crate::owners;
@@ -36,19 +36,21 @@ async fn render(
     }
     let id_needed = handwritten(latest.iter().filter_map(|(_, d)| d.as_ref()));
     let id_doc = documents::latest(&ctx.state.db, c.id, ID_DOCUMENT).await?;
+    // A file checked for the owner's earlier details no longer counts: say so.
+    let signer = owners::owner_of(&ctx.state.db, c)
+        .await?
+        .map(|o| signed_forms::checked_for(&o));
+    let slot = |purpose, needed, d: Option<document::Model>| SignedSlotView {
+        purpose,
+        needed,
+        outdated: d.as_ref().is_some_and(|d| d.signed_for != signer),
+        upload: d.map(|d| upload_result(ctx, d)),
+    };
     let mut slots: Vec<SignedSlotView> = latest
         .into_iter()
-        .map(|(purpose, d)| SignedSlotView {
-            purpose,
-            needed: true,
-            upload: d.map(|d| upload_result(ctx, d)),
-        })
+        .map(|(purpose, d)| slot(purpose, true, d))
         .collect();
-    slots.push(SignedSlotView {
-        purpose: ID_DOCUMENT,
-        needed: id_needed,
-        upload: id_doc.map(|d| upload_result(ctx, d)),
-    });
+    slots.push(slot(ID_DOCUMENT, id_needed, id_doc));
     let html = app::pages::signed_forms::signed_forms(&ctx.page(), &head(c), &slots, form);
     Ok(page(status, html))
 }
@@ -94,12 +96,12 @@ pub async fn download(
         .await?
         .unwrap_or_else(|| filer.clone());
     let delegate = c.owner_id.is_some().then_some(filer);
-    let bytes = tokio::task::spawn_blocking(move || {
-        signed_forms::render(form, &c, &owner, delegate.as_ref(), lang)
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?
-    .map_err(AppError::Internal)?;
+    let bytes = ctx
+        .state
+        .heavy
+        .run(move || signed_forms::render(form, &c, &owner, delegate.as_ref(), lang))
+        .await?
+        .map_err(AppError::Internal)?;
     Ok(super::download(
         "application/pdf",
         &form.file_name(lang, id),
@@ -143,43 +145,55 @@ pub async fn upload(
             return render(&ctx, &c, &form, status).await;
         }
     };
-    let bytes = tokio::fs::read(received.path())
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let path = received.path().to_path_buf();
+    // Whose signature counts comes from the owner's details; without them, fill them first.
+    let Some(owner) = owners::owner_of(&ctx.state.db, &c).await? else {
+        return Ok(see_other("/profile"));
+    };
+    let expected = signed_forms::expected_signer(&owner);
+    let signed_for = signed_forms::checked_for(&owner);
     let outcome = match form {
         Some(form) => {
-            // Whose signature counts comes from the owner's details; without them, fill them first.
-            let Some(owner) = owners::owner_of(&ctx.state.db, &c).await? else {
-                return Ok(see_other("/profile"));
-            };
-            let expected = signed_forms::expected_signer(&owner);
             let anchors = ctx.state.anchors.clone();
             let candidacy_id = c.id;
-            // Verifying signatures and hashing 25 MB is CPU work: off the async workers.
-            tokio::task::spawn_blocking(move || {
-                let checked = signatures::check(&bytes, &anchors)?;
-                let a = signed_forms::assess(form, candidacy_id, &checked, &expected);
-                Some((a.findings, Some(a.signature)))
-            })
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?
-            .ok_or("error.signed_unreadable")
+            ctx.state
+                .heavy
+                .run(move || -> std::io::Result<_> {
+                    let bytes = std::fs::read(&path)?;
+                    Ok(signatures::check(&bytes, &anchors)
+                        .map(|checked| {
+                            let a = signed_forms::assess(form, candidacy_id, &checked, &expected);
+                            (a.findings, Some(a.signature))
+                        })
+                        .ok_or("error.signed_unreadable"))
+                })
+                .await?
         }
         // The identity document: a PDF or a picture that decodes, like an attachment.
-        None => tokio::task::spawn_blocking(move || {
-            super::attachments::check(Purpose::IdDocument, &bytes).map(|f| (vec![f], None))
-        })
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?,
-    };
-    let (findings, signature) = match outcome {
+        None => {
+            ctx.state
+                .heavy
+                .run(move || -> std::io::Result<_> {
+                    let bytes = super::attachments::read_for_check(&path)?;
+                    Ok(super::attachments::check(Purpose::IdDocument, &bytes)
+                        .map(|f| (vec![f], None)))
+                })
+                .await?
+        }
+    }
+    .map_err(|e: std::io::Error| AppError::Internal(e.to_string()))?;
+    let (findings, verdict) = match outcome {
         Ok(checked) => checked,
         Err(key) => {
             let form = refuse(key);
             return render(&ctx, &c, &form, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };
-    documents::keep(
+    let signed = documents::Signed {
+        verdict,
+        signed_for: &signed_for,
+    };
+    let kept = documents::keep(
         &ctx.state.db,
         &dir,
         c.id,
@@ -187,10 +201,15 @@ pub async fn upload(
         true,
         received,
         &findings,
-        signature,
+        Some(signed),
+        ctx.state.config.limits.bytes_per_account,
         ctx.state.clock.now(),
     )
-    .await?;
+    .await;
+    if let Some(form) = super::quota_refusal(&kept, purpose) {
+        return render(&ctx, &c, &form, StatusCode::PAYLOAD_TOO_LARGE).await;
+    }
+    kept?;
     Ok(see_other(&format!(
         "/candidacies/{id}/forms#slot-{purpose}"
     )))

@@ -7,7 +7,7 @@ use crate::candidacies;
 use crate::db::entities::{candidacy, profile};
 use crate::documents;
 use crate::error::{AppError, AppResult};
-use crate::owners;
+use crate::owners::Parties;
 use crate::submission::{self, Contents, Refusal, RECEIPT, WITHDRAWN};
 use crate::web::context::Ctx;
 use app::view_data::{FormState, SubmissionView};
@@ -28,17 +28,18 @@ async fn render(
 ) -> AppResult<Response> {
     let editable = mine && submission::editable(c);
     let db = &ctx.state.db;
-    let owner = owners::owner_of(db, c).await?;
+    let parties = Parties::of(db, c).await?;
+    let owner = parties.as_ref().map(|p| &p.owner);
     let contents = Contents::load(db, c).await?;
     let gaps = match gaps {
         Some(g) => g,
-        None if editable => submission::gaps(db, c, owner.as_ref(), &contents).await?,
+        None if editable => submission::gaps(c, parties.as_ref(), &contents),
         None => Vec::new(),
     };
     let now = ctx.state.clock.now();
     let deadline = ctx.state.config.submission_deadline;
     let view = SubmissionView {
-        answers: answers(ctx, c, owner.as_ref(), &contents),
+        answers: answers(ctx, c, owner, &contents),
         days_left: (deadline - now).num_days().max(0),
         editable,
         gaps: gaps
@@ -139,10 +140,7 @@ pub async fn show(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
 pub async fn submit(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
     let c = own(&ctx, id).await?;
     let account = ctx.user()?.clone();
-    let Some(owner) = owners::owner_of(&ctx.state.db, &c).await? else {
-        return Ok(see_other("/profile"));
-    };
-    match submission::submit(&ctx.state, &c, &account, &owner, ctx.lang).await? {
+    match submission::submit(&ctx.state, &c, &account, ctx.lang).await? {
         Ok(_) => Ok(see_other(&format!("/candidacies/{id}/submit#submitted"))),
         // After the closing instant: the page says so, and nothing changes.
         Err(Refusal::Closed) => {

@@ -12,7 +12,9 @@ use axum::Router;
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, EntityTrait};
 use server::clock::Clock;
-use server::config::{Config, MailConfig, MailTransport, OutboxConfig, ThrottleConfig};
+use server::config::{
+    Config, LimitsConfig, MailConfig, MailTransport, OutboxConfig, ThrottleConfig,
+};
 use server::db::entities::outbox;
 use server::state::AppState;
 use std::collections::HashMap;
@@ -62,6 +64,7 @@ pub fn test_config(dir: &std::path::Path, database_url: String) -> Config {
         },
         trust_anchors: None,
         production: false,
+        limits: LimitsConfig::standard(),
     }
 }
 

@@ -25,6 +25,9 @@ pub struct Model {
     pub submitted_at: Option<DateTimeUtc>,
     /// Filed by a delegate for this owner (form C needed); None when the proponent is the owner.
     pub owner_id: Option<i64>,
+    /// Who the last submission named (`owners::Parties`, JSON), frozen with it.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub submitted_parties: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -22,6 +22,9 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// For signed forms: valid | invalid | signer_mismatch | not_verifiable | handwritten.
     pub signature: Option<String>,
+    /// For signed forms and the identity document: whose details they were
+    /// checked against (`signed_forms::checked_for`); they count only while the owner is that person.
+    pub signed_for: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

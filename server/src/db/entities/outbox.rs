@@ -24,6 +24,8 @@ pub struct Model {
     /// A file sent with the message (the submission receipt): its name, and where it is stored.
     pub attachment_name: Option<String>,
     pub attachment_path: Option<String>,
+    /// The template it was made from (`forms/texts/emails/<template>.md`).
+    pub template: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,7 +1,11 @@
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
 
 /// A proponent's profile: who they are and how to reach them. One per account.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+/// Serialised into a submission's frozen parties: a field added later reads as
+/// its default in the copies frozen before.
+#[derive(Clone, Debug, Default, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[serde(default)]
 #[sea_orm(table_name = "profiles")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

@@ -1,0 +1,298 @@
+//! The authorisation matrix: every route of the router, tried by everyone who
+//! is not entitled to it (no account, another proponent, an investor, staff,
+//! an admin, the owner a delegate gave read access to, a forged client
+//! address), must be refused and change nothing. A route added to the router
+//! without a row here fails `every_route_is_in_the_matrix`.
+
+mod common;
+
+use app::view_data::Role;
+use axum::http::StatusCode;
+use common::{rossi_with_draft, Client, TestApp};
+use sea_orm::{EntityTrait, PaginatorTrait};
+use server::db::entities::{candidacy, document, owner, profile};
+
+/// Who may use a route.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Who {
+    Anyone,
+    /// Any logged-in account.
+    Account,
+    Admin,
+    /// A proponent, for their own account's data.
+    Proponent,
+    /// The candidacy's own proponent only.
+    Own,
+    /// The candidacy's proponent, or the owner given read access.
+    OwnOrReader,
+}
+
+/// (method, path as in `web/mod.rs`, who may use it).
+const MATRIX: &[(&str, &str, Who)] = &[
+    ("GET", "/", Who::Anyone),
+    ("GET", "/info/{name}", Who::Anyone),
+    ("GET", "/lang/{code}", Who::Anyone),
+    ("GET", "/healthz", Who::Anyone),
+    ("GET", "/register", Who::Anyone),
+    ("POST", "/register", Who::Anyone),
+    ("GET", "/register/sent", Who::Anyone),
+    ("GET", "/verify", Who::Anyone),
+    ("POST", "/verify/resend", Who::Anyone),
+    ("GET", "/login", Who::Anyone),
+    ("POST", "/login", Who::Anyone),
+    ("POST", "/logout", Who::Anyone),
+    ("GET", "/password/forgot", Who::Anyone),
+    ("POST", "/password/forgot", Who::Anyone),
+    ("GET", "/password/reset", Who::Anyone),
+    ("POST", "/password/reset", Who::Anyone),
+    ("GET", "/account", Who::Account),
+    ("POST", "/account/password", Who::Account),
+    ("GET", "/admin/outbox", Who::Admin),
+    ("GET", "/profile", Who::Proponent),
+    ("POST", "/profile", Who::Proponent),
+    ("GET", "/candidacies", Who::Proponent),
+    ("POST", "/candidacies", Who::Proponent),
+    ("GET", "/candidacies/{id}", Who::OwnOrReader),
+    ("GET", "/candidacies/{id}/owner", Who::Own),
+    ("POST", "/candidacies/{id}/owner", Who::Own),
+    ("GET", "/candidacies/{id}/location", Who::Own),
+    ("POST", "/candidacies/{id}/location", Who::Own),
+    ("GET", "/candidacies/{id}/template", Who::Own),
+    ("POST", "/candidacies/{id}/template", Who::Own),
+    ("GET", "/candidacies/{id}/template.xlsx", Who::Own),
+    ("GET", "/candidacies/{id}/attachments", Who::Own),
+    ("POST", "/candidacies/{id}/attachments", Who::Own),
+    (
+        "POST",
+        "/candidacies/{id}/attachments/{document}/delete",
+        Who::Own,
+    ),
+    ("GET", "/candidacies/{id}/forms", Who::Own),
+    ("POST", "/candidacies/{id}/forms", Who::Own),
+    ("GET", "/candidacies/{id}/forms/{file}", Who::Own),
+    ("GET", "/candidacies/{id}/submit", Who::OwnOrReader),
+    ("POST", "/candidacies/{id}/submit", Who::Own),
+    ("POST", "/candidacies/{id}/withdraw", Who::Own),
+    ("GET", "/candidacies/{id}/receipt.pdf", Who::OwnOrReader),
+    ("GET", "/candidacies/{id}/documents/{document}", Who::Own),
+];
+
+/// Every `.route("…", get(…).post(…))` of the router's source, as (method, path).
+fn routes_in_source() -> Vec<(String, String)> {
+    let source = include_str!("../src/web/mod.rs");
+    let mut out = Vec::new();
+    for chunk in source.split(".route(").skip(1) {
+        let path = chunk.split('"').nth(1).unwrap().to_string();
+        // The handlers up to the next route: which methods it answers.
+        let handlers = chunk.split(".route(").next().unwrap();
+        let handlers = handlers.split(".merge(").next().unwrap();
+        for (method, marker) in [("GET", "get("), ("POST", "post(")] {
+            if handlers.contains(marker) || handlers.contains(&format!(".{marker}")) {
+                out.push((method.to_string(), path.clone()));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_route_is_in_the_matrix() {
+    let routes = routes_in_source();
+    assert!(routes.len() >= 40, "the source was read: {routes:?}");
+    for (method, path) in &routes {
+        assert!(
+            MATRIX.iter().any(|(m, p, _)| m == method && p == path),
+            "{method} {path} has no row in the authorisation matrix"
+        );
+    }
+    for (method, path, _) in MATRIX {
+        assert!(
+            routes.iter().any(|(m, p)| m == method && p == path),
+            "{method} {path} is in the matrix but not in the router"
+        );
+    }
+}
+
+/// Everything a refused request must not have changed.
+async fn snapshot(
+    app: &TestApp,
+) -> (
+    Vec<candidacy::Model>,
+    u64,
+    Vec<owner::Model>,
+    Vec<profile::Model>,
+) {
+    let db = &app.state.db;
+    (
+        candidacy::Entity::find().all(db).await.unwrap(),
+        document::Entity::find().count(db).await.unwrap(),
+        owner::Entity::find().all(db).await.unwrap(),
+        profile::Entity::find().all(db).await.unwrap(),
+    )
+}
+
+fn refused(status: StatusCode, location: &str) -> bool {
+    matches!(
+        status,
+        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN | StatusCode::NOT_FOUND
+    ) || (status == StatusCode::SEE_OTHER && location.starts_with("/login"))
+}
+
+const PNG_NAME: &str = "foto.png";
+
+async fn try_route(client: &mut Client, method: &str, path: &str) -> (StatusCode, String) {
+    let r = if method == "GET" {
+        client.get(path).await
+    } else if path.ends_with("/attachments?purpose=photo")
+        || path.contains("/forms?purpose=")
+        || path.ends_with("/template")
+    {
+        let field = if path.ends_with("/template") {
+            "file"
+        } else {
+            path.rsplit('=').next().unwrap()
+        };
+        client
+            .upload_to(path, field, PNG_NAME, &forms::sample::photo_png())
+            .await
+    } else {
+        client
+            .post(
+                path,
+                &[("kind", "a"), ("confirm", "yes"), ("name", "Intruso")],
+            )
+            .await
+    };
+    let location = r.location().to_string();
+    (r.status, location)
+}
+
+fn concrete(path: &str, id: i64, document: i64) -> String {
+    let path = path
+        .replace("{id}", &id.to_string())
+        .replace("{document}", &document.to_string())
+        .replace("{file}", "A.pdf")
+        .replace("{name}", "privacy")
+        .replace("{code}", "en");
+    match path.as_str() {
+        p if p.ends_with("/attachments") => format!("{p}?purpose=photo"),
+        p if p.ends_with("/forms") => format!("{p}?purpose=form_a"),
+        _ => path,
+    }
+}
+
+#[tokio::test]
+async fn nobody_but_the_entitled_gets_through() {
+    let app = TestApp::new().await;
+    // Rossi's draft, with a photo: the records under attack.
+    let (mut rossi, base) = rossi_with_draft(&app, "rossi@example.it", "10.0.13.1").await;
+    let id: i64 = base.rsplit('/').next().unwrap().parse().unwrap();
+    let r = rossi
+        .upload_to(
+            &format!("{base}/attachments?purpose=photo"),
+            "photo",
+            PNG_NAME,
+            &forms::sample::photo_png(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let doc = document::Entity::find()
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+
+    let mut intruders: Vec<(&str, Client)> = vec![
+        ("anonymous", app.client("10.0.13.2")),
+        (
+            "another proponent",
+            rossi_with_draft(&app, "bianchi@example.it", "10.0.13.3")
+                .await
+                .0,
+        ),
+        (
+            "investor",
+            app.user("inv@example.it", "investor", "10.0.13.4").await,
+        ),
+        (
+            "staff",
+            app.privileged_user("staff@example.it", Role::Staff, "10.0.13.5")
+                .await,
+        ),
+        (
+            "admin",
+            app.privileged_user("admin@example.it", Role::Admin, "10.0.13.6")
+                .await,
+        ),
+    ];
+    // A stranger who claims, in X-Forwarded-For, to come from Rossi's address.
+    let mut forged = rossi_with_draft(&app, "forger@example.it", "10.0.13.1, 10.0.13.7")
+        .await
+        .0;
+    forged.ip = "10.0.13.1, 10.0.13.7".into();
+    intruders.push(("forged address", forged));
+
+    let before = snapshot(&app).await;
+    for (method, path, who) in MATRIX {
+        let path = concrete(path, id, doc);
+        for (name, client) in intruders.iter_mut() {
+            let entitled = match who {
+                Who::Anyone => true,
+                Who::Account => *name != "anonymous",
+                Who::Admin => *name == "admin",
+                Who::Proponent => matches!(*name, "another proponent" | "forged address"),
+                Who::Own | Who::OwnOrReader => false,
+            };
+            if entitled {
+                continue;
+            }
+            let (status, location) = try_route(client, method, &path).await;
+            assert!(
+                refused(status, &location),
+                "{name}: {method} {path} answered {status} {location}"
+            );
+        }
+    }
+    assert!(
+        snapshot(&app).await == before,
+        "a refused request changed something"
+    );
+
+    // The proponent reads every page of the candidacy (a draft has no receipt yet).
+    for (method, path, who) in MATRIX {
+        if *method != "GET"
+            || !matches!(who, Who::Own | Who::OwnOrReader)
+            || path.ends_with("receipt.pdf")
+        {
+            continue;
+        }
+        let path = concrete(path, id, doc);
+        let (status, location) = try_route(&mut rossi, method, &path).await;
+        assert!(
+            !refused(status, &location) && !status.is_server_error(),
+            "rossi: GET {path} answered {status} {location}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_state_change_without_its_form_token_is_refused() {
+    let app = TestApp::new().await;
+    let (mut rossi, base) = rossi_with_draft(&app, "token@example.it", "10.0.13.8").await;
+    let before = snapshot(&app).await;
+    for (method, path, who) in MATRIX {
+        if *method != "POST" || *who == Who::Anyone {
+            continue;
+        }
+        let id: i64 = base.rsplit('/').next().unwrap().parse().unwrap();
+        let path = concrete(path, id, 1);
+        let r = rossi.post_raw(&path, "kind=a&confirm=yes", &[]).await;
+        assert_eq!(
+            r.status,
+            StatusCode::FORBIDDEN,
+            "POST {path} without its token"
+        );
+    }
+    assert!(snapshot(&app).await == before);
+}
