@@ -175,6 +175,17 @@ impl Validator<'_> {
             return;
         }
         if value::is_blank(&found.cell) {
+            // A formula saved without its result (openpyxl and some converters
+            // write no cached value): the value exists for its author, not here.
+            if found.formula {
+                self.report(
+                    Severity::Error,
+                    field,
+                    Message::new("formula_without_value"),
+                );
+                self.blank.push(field.id.clone());
+                return;
+            }
             if field.required {
                 self.report(Severity::Error, field, Message::new("required"));
             }

@@ -69,3 +69,63 @@ fn openpyxl_opens_every_template_without_warnings() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// openpyxl writes formulas without their computed result: the engine must say
+/// so at the cell, not call the field missing.
+const FORMULA: &str = r##"
+import sys
+from openpyxl import load_workbook
+wb = load_workbook(sys.argv[1])
+data = wb.worksheets[1]
+for row in data.iter_rows():
+    if row[0].value == "land_area":
+        row[2].value = "=25000+0.5"
+wb.save(sys.argv[1])
+"##;
+
+#[test]
+fn a_formula_saved_without_its_result_is_named_at_its_cell() {
+    if Command::new("python3")
+        .args(["-c", "import openpyxl"])
+        .status()
+        .map_or(true, |s| !s.success())
+    {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI requires openpyxl"
+        );
+        eprintln!("SKIPPED: openpyxl is not installed");
+        return;
+    }
+    let path = std::env::temp_dir().join(format!("forms-formula-{}.xlsx", std::process::id()));
+    let kind = Kind::Settlement;
+    std::fs::write(
+        &path,
+        template::write(call(), kind, Lang::It, &valid_values(kind)).unwrap(),
+    )
+    .unwrap();
+    let out = Command::new("python3")
+        .args(["-c", FORMULA])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = forms::check_file(call(), &std::fs::read(&path).unwrap(), Some(kind));
+    std::fs::remove_file(&path).ok();
+    let lines: Vec<String> = report.problems.iter().map(|p| p.line(Lang::It)).collect();
+    let about_formula: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.contains("formula salvata senza il suo risultato"))
+        .collect();
+    assert_eq!(about_formula.len(), 1, "{lines:#?}");
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l.contains("campo obbligatorio: inserire un valore")),
+        "not called missing: {lines:#?}"
+    );
+}

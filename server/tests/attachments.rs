@@ -252,7 +252,8 @@ async fn an_upload_cut_off_half_way_leaves_nothing_behind() {
         owner.get("/").await;
     }
     let boundary = "cut-off-boundary";
-    let head = format!(
+    let head = common::csrf_part(boundary, &owner.csrf())
+        + &format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"grande.png\"\r\nContent-Type: image/png\r\n\r\n"
     );
     // The first 256 KB arrive, then the connection drops.
@@ -264,7 +265,7 @@ async fn an_upload_cut_off_half_way_leaves_nothing_behind() {
             "connection reset",
         )),
     ];
-    let uri = format!("{base}/attachments?purpose=photo&_csrf={}", owner.csrf());
+    let uri = format!("{base}/attachments?purpose=photo");
     let request = Request::post(uri)
         .header(
             header::CONTENT_TYPE,

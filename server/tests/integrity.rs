@@ -68,7 +68,8 @@ fn held_upload(
     tokio::task::JoinHandle<(Client, common::TestResponse)>,
 ) {
     let boundary = "held-boundary";
-    let head = format!(
+    let head = common::csrf_part(boundary, &client.csrf())
+        + &format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"foto.png\"\r\nContent-Type: image/png\r\n\r\n"
     );
     let (first, rest) = photo.split_at(photo.len() / 2);
@@ -92,7 +93,7 @@ fn held_upload(
             part.map(|p| (Ok::<_, std::io::Error>(p), n + 1))
         }
     });
-    let uri = format!("{base}/attachments?purpose=photo&_csrf={}", client.csrf());
+    let uri = format!("{base}/attachments?purpose=photo");
     let request = Request::post(uri)
         .header(
             header::CONTENT_TYPE,

@@ -375,3 +375,42 @@ async fn language_switch_redirects_stay_on_the_portal() {
     let r = visitor.get("/lang/en?next=/candidacies").await;
     assert_eq!(r.location(), "/candidacies");
 }
+
+#[tokio::test]
+async fn an_upload_carries_its_token_in_the_body_and_pages_show_it_masked() {
+    let app = TestApp::new().await;
+    let (mut owner, base) = common::rossi_with_draft(&app, "mask@example.it", "10.1.0.9").await;
+    let secret = owner.csrf();
+
+    // Each page shows the token differently, never the cookie's secret itself.
+    let shown = |body: &str| {
+        let at = body.find("name=\"_csrf\" value=\"").expect("a token field") + 20;
+        body[at..].split('"').next().unwrap().to_string()
+    };
+    let first = shown(&owner.get(&format!("{base}/attachments")).await.body);
+    let second = shown(&owner.get(&format!("{base}/attachments")).await.body);
+    assert_ne!(first, second);
+    assert!(!first.contains(&secret) && !second.contains(&secret));
+    let page = owner.get(&format!("{base}/attachments")).await.body;
+    assert!(!page.contains("_csrf="), "no token in any address");
+
+    // A masked token, as the form sends it, is accepted in the body's first part.
+    let photo = forms::sample::photo_png();
+    let path = format!("{base}/attachments?purpose=photo");
+    let r = owner
+        .upload_with(&path, "photo", "a.png", &photo, Some(first))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+
+    // In the address it is not.
+    let r = owner
+        .upload_with(
+            &format!("{path}&_csrf={secret}"),
+            "photo",
+            "b.png",
+            &photo,
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}

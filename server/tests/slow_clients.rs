@@ -51,12 +51,12 @@ fn upload_head(client: &Client, base: &str, length: usize) -> String {
         .map(|(k, v)| format!("{k}={v}"))
         .collect();
     format!(
-        "POST {base}/attachments?purpose=photo&_csrf={} HTTP/1.1\r\nHost: portal.test\r\n\
+        "POST {base}/attachments?purpose=photo HTTP/1.1\r\nHost: portal.test\r\n\
          Cookie: {}\r\nContent-Type: multipart/form-data; boundary=slow\r\n\
-         Content-Length: {length}\r\n\r\n\
+         Content-Length: {length}\r\n\r\n{}\
          --slow\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"a.png\"\r\n\r\n",
-        client.csrf(),
-        cookies.join("; ")
+        cookies.join("; "),
+        common::csrf_part("slow", &client.csrf()),
     )
 }
 

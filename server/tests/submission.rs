@@ -193,13 +193,8 @@ async fn a_complete_candidacy_is_submitted_with_receipt_and_email_then_locked_an
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert!(r.body.contains("Candidatura già presentata"));
-    if owner.csrf().is_empty() {
-        owner.get("/").await;
-    }
-    let path = format!("{base}/attachments?purpose=photo&_csrf={}", owner.csrf());
-    let r = owner
-        .upload_with(&path, "photo", "altra.png", &png(), None)
-        .await;
+    let path = format!("{base}/attachments?purpose=photo");
+    let r = owner.upload_to(&path, "photo", "altra.png", &png()).await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert_eq!(
         owner.post(&format!("{base}/submit"), &[]).await.status,

@@ -96,8 +96,8 @@ fn slot_section(
         String::new()
     };
     let action = format!(
-        "/candidacies/{}/attachments?purpose={}&_csrf={}",
-        head.id, slot.purpose, ctx.csrf
+        "/candidacies/{}/attachments?purpose={}",
+        head.id, slot.purpose
     );
     let submit = ctx.t(if slot.many || slot.files.is_empty() {
         "attachments.add"

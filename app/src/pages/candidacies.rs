@@ -184,7 +184,7 @@ pub fn template_step(
         view! { <Notice text=text kind="alert-info" /> {warning} }
     });
     let download = |lang: &str| format!("/candidacies/{}/template.xlsx?lang={lang}", head.id);
-    let action = format!("/candidacies/{}/template?_csrf={}", head.id, ctx.csrf);
+    let action = format!("/candidacies/{}/template", head.id);
     let body = view! {
         {heading(ctx, head, "candidacy.template_title")}
         {place}

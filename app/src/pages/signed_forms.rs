@@ -77,10 +77,7 @@ fn slot_section(
         (None, false) => Some(ctx.t("signed.not_needed")),
         _ => None,
     };
-    let action = format!(
-        "/candidacies/{}/forms?purpose={}&_csrf={}",
-        head.id, slot.purpose, ctx.csrf
-    );
+    let action = format!("/candidacies/{}/forms?purpose={}", head.id, slot.purpose);
     let accept = if slot.purpose == "id_document" {
         ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
     } else {

@@ -16,6 +16,7 @@ use axum::http::{header, request::Parts, HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use futures_util::StreamExt;
 use std::net::SocketAddr;
 
 pub const CSRF_COOKIE: &str = "ol_csrf";
@@ -106,7 +107,7 @@ pub async fn middleware(State(state): State<AppState>, request: Request, next: N
         lang,
         user,
         session_secret,
-        csrf: csrf.clone(),
+        csrf: tokens::mask(&csrf),
         nonce: nonce.clone(),
         path,
         ip,
@@ -129,8 +130,10 @@ pub async fn middleware(State(state): State<AppState>, request: Request, next: N
 }
 
 /// Safe methods pass. Others must come from this site and carry the CSRF token
-/// equal to the cookie: in the `_csrf` form field, the `x-csrf-token` header or,
-/// for multipart uploads (whose body is streamed), the `_csrf` query parameter.
+/// equal to the cookie, masked as pages show it or not: in the `x-csrf-token`
+/// header, or the `_csrf` form field, which an upload's form sends as its first
+/// part (read here, then handed on with the rest of the streamed body). Never
+/// in the address, where logs and Referer headers would keep it.
 async fn check_csrf(request: Request, cookie: Option<&str>) -> Result<Request, AppError> {
     if matches!(
         *request.method(),
@@ -161,19 +164,78 @@ async fn check_csrf(request: Request, cookie: Option<&str>) -> Result<Request, A
             .map_err(|_| AppError::BadRequest)?;
         let token = form_field(&bytes, CSRF_FIELD);
         (Request::from_parts(parts, Body::from(bytes)), token)
-    } else if content_type.starts_with("multipart/form-data") {
-        let token = request
-            .uri()
-            .query()
-            .and_then(|q| form_field(q.as_bytes(), CSRF_FIELD));
-        (request, token)
+    } else if let Some(boundary) = multipart_boundary(content_type) {
+        let (parts, body) = request.into_parts();
+        let (head, rest) = read_head(body, &boundary).await?;
+        let token = first_part(&head, &boundary, CSRF_FIELD);
+        let body = futures_util::stream::once(async move { Ok::<_, axum::Error>(head) })
+            .chain(rest.into_data_stream());
+        (Request::from_parts(parts, Body::from_stream(body)), token)
     } else {
         (request, None)
     };
+    let token = token.map(|t| tokens::unmask(&t).unwrap_or(t));
     match token {
         Some(token) if tokens::same_secret(&token, cookie) => Ok(request),
         _ => Err(AppError::Csrf),
     }
+}
+
+/// How much of an upload is read to find its first part, the token.
+const MULTIPART_HEAD: usize = 4096;
+
+fn multipart_boundary(content_type: &str) -> Option<String> {
+    if !content_type.starts_with("multipart/form-data") {
+        return None;
+    }
+    content_type.split(';').find_map(|p| {
+        let b = p.trim().strip_prefix("boundary=")?.trim_matches('"');
+        (!b.is_empty() && b.len() <= 200).then(|| b.to_string())
+    })
+}
+
+/// The start of a streamed body, up to the end of its first part or
+/// `MULTIPART_HEAD` bytes, and the body that remains.
+async fn read_head(body: Body, boundary: &str) -> Result<(axum::body::Bytes, Body), AppError> {
+    use http_body_util::BodyExt;
+    let second = format!("\r\n--{boundary}");
+    let mut body = body;
+    let mut head = Vec::new();
+    while head.len() < MULTIPART_HEAD && !contains(&head, second.as_bytes()) {
+        match body.frame().await {
+            Some(Ok(frame)) => {
+                if let Ok(data) = frame.into_data() {
+                    head.extend_from_slice(&data);
+                }
+            }
+            Some(Err(_)) => return Err(AppError::BadRequest),
+            None => break,
+        }
+    }
+    Ok((head.into(), body))
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    position(haystack, needle).is_some()
+}
+
+fn position(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// The value of the multipart body's first part, if that part is the field `name`.
+fn first_part(head: &[u8], boundary: &str, name: &str) -> Option<String> {
+    let opening = format!("--{boundary}\r\n");
+    let rest = head.strip_prefix(opening.as_bytes())?;
+    let headers_end = position(rest, b"\r\n\r\n")?;
+    let headers = std::str::from_utf8(&rest[..headers_end]).ok()?;
+    let named = format!("; name=\"{name}\"");
+    if !headers.to_ascii_lowercase().contains(&named) {
+        return None;
+    }
+    let value = &rest[headers_end + 4..];
+    let end = position(value, format!("\r\n--{boundary}").as_bytes())?;
+    std::str::from_utf8(&value[..end]).ok().map(str::to_string)
 }
 
 /// A browser says where a request comes from; refuse what another site started.

@@ -314,8 +314,8 @@ impl Client {
             .await
     }
 
-    /// Uploads one file as a browser's multipart form does, the CSRF token in the query
-    /// (`token: None` leaves it out).
+    /// Uploads one file as a browser's multipart form does, the CSRF token its
+    /// first part (`token: None` leaves it out).
     pub async fn upload_with(
         &mut self,
         path: &str,
@@ -325,17 +325,14 @@ impl Client {
         token: Option<String>,
     ) -> TestResponse {
         let boundary = "portal-test-boundary-7MA4YWxkTrZu0gW";
-        let mut body = format!(
+        let mut body = token.map(|t| csrf_part(boundary, &t)).unwrap_or_default();
+        body.push_str(&format!(
             "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-        )
-        .into_bytes();
+        ));
+        let mut body = body.into_bytes();
         body.extend_from_slice(bytes);
         body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-        let uri = match token {
-            Some(t) => format!("{path}?_csrf={t}"),
-            None => path.to_string(),
-        };
-        let request = Request::post(uri)
+        let request = Request::post(path)
             .header(
                 header::CONTENT_TYPE,
                 format!("multipart/form-data; boundary={boundary}"),
@@ -357,9 +354,9 @@ impl Client {
         if self.csrf().is_empty() {
             self.get("/").await;
         }
-        let separator = if path.contains('?') { '&' } else { '?' };
-        let path = format!("{path}{separator}_csrf={}", self.csrf());
-        self.upload_with(&path, field, filename, bytes, None).await
+        let token = self.csrf();
+        self.upload_with(path, field, filename, bytes, Some(token))
+            .await
     }
 
     pub async fn upload(&mut self, path: &str, filename: &str, bytes: &[u8]) -> TestResponse {
@@ -421,6 +418,12 @@ impl Client {
 /// Mario Rossi (RSSMRA80A01F205X: the owner of the test PKI in `signing`), with
 /// a saved profile and a draft of kind (a) located in Bergamo. Returns his client
 /// and the draft's path.
+/// The first part of an upload's body, as a browser sends the form's hidden
+/// token field before the file.
+pub fn csrf_part(boundary: &str, token: &str) -> String {
+    format!("--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{token}\r\n")
+}
+
 pub async fn rossi_with_draft(app: &TestApp, email: &str, ip: &str) -> (Client, String) {
     let mut owner = app.user(email, "proponent", ip).await;
     let profile = [
