@@ -207,7 +207,7 @@ impl Parties {
     /// editable. A copy that cannot be read is an error, never a silent fall
     /// back to the live details it exists to stand in for.
     pub fn frozen(c: &candidacy::Model) -> AppResult<Option<Parties>> {
-        if candidacies::EDITABLE.contains(&c.status.as_str()) {
+        if crate::submission::editable(c) {
             return Ok(None);
         }
         let Some(json) = c.submitted_parties.as_deref() else {
@@ -287,7 +287,7 @@ pub async fn freeze_missing(db: &DatabaseConnection) -> AppResult<usize> {
         let Some(parties) = Parties::live(db, &c).await? else {
             continue;
         };
-        if !candidacies::EDITABLE.contains(&c.status.as_str()) {
+        if !crate::submission::editable(&c) {
             candidacy::Entity::update_many()
                 .col_expr(
                     candidacy::Column::SubmittedParties,

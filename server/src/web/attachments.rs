@@ -1,6 +1,7 @@
 //! /candidacies/{id}/attachments: photos, perimeter, cadastral extract, report.
 
-use super::candidacies::{head, own, own_editable};
+use super::candidacies::head;
+use super::extract::{Editable, Own};
 use super::{page, see_other};
 use crate::db::entities::{candidacy, document};
 use crate::documents;
@@ -47,8 +48,7 @@ async fn render(
     Ok(page(status, html))
 }
 
-pub async fn show(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
-    let c = own(&ctx, id).await?;
+pub async fn show(ctx: Ctx, Own(c): Own) -> AppResult<Response> {
     render(&ctx, &c, &FormState::default(), StatusCode::OK).await
 }
 
@@ -62,11 +62,11 @@ pub struct Slot {
 /// kept only when it is what the slot accepts.
 pub async fn upload(
     ctx: Ctx,
-    Path(id): Path<i64>,
+    Editable(c): Editable,
     Query(q): Query<Slot>,
     mut multipart: Multipart,
 ) -> AppResult<Response> {
-    let c = own_editable(&ctx, id).await?;
+    let id = c.id;
     let purpose = Purpose::from_code(&q.purpose).ok_or(AppError::NotFound)?;
     let dir = ctx.state.config.data_dir.join("uploads");
     let refuse = |key: &'static str, status: StatusCode| {
@@ -151,8 +151,12 @@ pub(super) fn read_for_check(path: &std::path::Path) -> std::io::Result<Vec<u8>>
     }
 }
 
-pub async fn remove(ctx: Ctx, Path((id, document_id)): Path<(i64, i64)>) -> AppResult<Response> {
-    let c = own_editable(&ctx, id).await?;
+pub async fn remove(
+    ctx: Ctx,
+    Editable(c): Editable,
+    Path((_, document_id)): Path<(i64, i64)>,
+) -> AppResult<Response> {
+    let id = c.id;
     let dir = ctx.state.config.data_dir.join("uploads");
     let now = ctx.state.clock.now();
     documents::remove_attachment(&ctx.state.db, &dir, c.id, document_id, now).await?;
@@ -160,8 +164,11 @@ pub async fn remove(ctx: Ctx, Path((id, document_id)): Path<(i64, i64)>) -> AppR
 }
 
 /// One stored file of a candidacy, back to its owner, as a download.
-pub async fn download(ctx: Ctx, Path((id, document_id)): Path<(i64, i64)>) -> AppResult<Response> {
-    let c = own(&ctx, id).await?;
+pub async fn download(
+    ctx: Ctx,
+    Own(c): Own,
+    Path((_, document_id)): Path<(i64, i64)>,
+) -> AppResult<Response> {
     let doc = documents::find(&ctx.state.db, c.id, document_id)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -1,5 +1,6 @@
 //! /candidacies: "My candidacies", creating a draft, and its steps (location, Excel template).
 
+use super::extract::{Editable, Own, Readable};
 use super::{page, rome, see_other};
 use crate::candidacies::{self, kind_of};
 use crate::db::entities::{candidacy, document, user};
@@ -13,7 +14,7 @@ use crate::web::context::Ctx;
 use app::view_data::{
     CandidacyHead, CandidacyRow, FormState, PlacementView, Role, UploadResultView,
 };
-use axum::extract::{Multipart, Path, Query};
+use axum::extract::{Multipart, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
@@ -167,41 +168,10 @@ pub async fn create(ctx: Ctx, Form(f): Form<NewForm>) -> AppResult<Response> {
     Ok(see_other(&format!("/candidacies/{}/{next}", c.id)))
 }
 
-pub(super) async fn own(ctx: &Ctx, id: i64) -> AppResult<candidacy::Model> {
-    let account = ctx.user_with_role(&[Role::Proponent])?;
-    candidacies::find_own(&ctx.state.db, account.id, id).await
-}
-
-/// `own`, for a change: a submitted candidacy is read-only for its proponent.
-pub(super) async fn own_editable(ctx: &Ctx, id: i64) -> AppResult<candidacy::Model> {
-    let c = own(ctx, id).await?;
-    if submission::editable(&c) {
-        Ok(c)
-    } else {
-        Err(AppError::Locked)
-    }
-}
-
-/// The candidacy for reading: the proponent's own (true), or one a delegate
-/// filed for the owner registered as this account, with read access (false).
-pub(super) async fn readable(ctx: &Ctx, id: i64) -> AppResult<(candidacy::Model, bool)> {
-    let account = ctx.user_with_role(&[Role::Proponent])?;
-    match candidacies::find_own(&ctx.state.db, account.id, id).await {
-        Ok(c) => Ok((c, true)),
-        Err(AppError::NotFound) => owners::filed_for(&ctx.state.db, account)
-            .await?
-            .into_iter()
-            .find(|c| c.id == id)
-            .map(|c| (c, false))
-            .ok_or(AppError::NotFound),
-        Err(e) => Err(e),
-    }
-}
-
 /// A candidacy's address leads to the step it is at; a submitted one (or one
 /// read by its owner) to its summary.
-pub async fn show(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
-    let (c, mine) = readable(&ctx, id).await?;
+pub async fn show(r: Readable) -> AppResult<Response> {
+    let (c, mine) = (r.candidacy, r.mine);
     let step = if !mine || !submission::editable(&c) {
         "submit"
     } else if c.latitude.is_some() {
@@ -209,7 +179,7 @@ pub async fn show(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
     } else {
         "location"
     };
-    Ok(see_other(&format!("/candidacies/{id}/{step}")))
+    Ok(see_other(&format!("/candidacies/{}/{step}", c.id)))
 }
 
 fn municipality_labels() -> Vec<String> {
@@ -220,8 +190,7 @@ fn municipality_labels() -> Vec<String> {
         .collect()
 }
 
-pub async fn location_form(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
-    let c = own(&ctx, id).await?;
+pub async fn location_form(ctx: Ctx, Own(c): Own) -> AppResult<Response> {
     let html = app::pages::candidacies::location(
         &ctx.page(),
         &head(&c),
@@ -233,10 +202,10 @@ pub async fn location_form(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response>
 
 pub async fn save_location(
     ctx: Ctx,
-    Path(id): Path<i64>,
+    Editable(c): Editable,
     Form(values): Form<BTreeMap<String, String>>,
 ) -> AppResult<Response> {
-    let c = own_editable(&ctx, id).await?;
+    let id = c.id;
     let values = values
         .into_iter()
         .filter(|(k, _)| {
@@ -287,8 +256,7 @@ async fn render_template_step(
     Ok(page(status, html))
 }
 
-pub async fn template_step(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
-    let c = own(&ctx, id).await?;
+pub async fn template_step(ctx: Ctx, Own(c): Own) -> AppResult<Response> {
     render_template_step(&ctx, &c, &FormState::default(), StatusCode::OK).await
 }
 
@@ -296,10 +264,10 @@ pub async fn template_step(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response>
 /// with its findings, shown on the template step (also when it has errors).
 pub async fn upload_template(
     ctx: Ctx,
-    Path(id): Path<i64>,
+    Editable(c): Editable,
     mut multipart: Multipart,
 ) -> AppResult<Response> {
-    let c = own_editable(&ctx, id).await?;
+    let id = c.id;
     let dir = ctx.state.config.data_dir.join("uploads");
     let limit = forms::template::guard::MAX_FILE_BYTES as u64;
     let received = match uploads::receive(&mut multipart, "file", &dir, limit).await {
@@ -354,10 +322,9 @@ pub struct TemplateQuery {
 /// The prefilled template, as a download (never shown inline from the portal's origin).
 pub async fn template_file(
     ctx: Ctx,
-    Path(id): Path<i64>,
+    Own(c): Own,
     Query(q): Query<TemplateQuery>,
 ) -> AppResult<Response> {
-    let c = own(&ctx, id).await?;
     let lang =
         q.lang
             .as_deref()

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod candidacies;
 pub mod context;
 pub mod errors;
+pub mod extract;
 pub mod listen;
 pub mod owner;
 pub mod pages;

@@ -1,21 +1,20 @@
 //! /candidacies/{id}/owner: the owner a delegate files the candidacy for
 //! (form C), entered once and saved for the delegate's next candidacies.
 
-use super::candidacies::{head, own, own_editable};
+use super::candidacies::head;
+use super::extract::{Editable, Own};
 use super::{page, see_other};
 use crate::error::AppResult;
 use crate::owners;
 use crate::profiles;
 use crate::web::context::Ctx;
 use app::view_data::FormState;
-use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
 use std::collections::BTreeMap;
 
-pub async fn show(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
-    let c = own(&ctx, id).await?;
+pub async fn show(ctx: Ctx, Own(c): Own) -> AppResult<Response> {
     // Once submitted, the details the submission named, not the saved owner's today.
     let form = match owners::Parties::frozen(&c)? {
         Some(p) if c.owner_id.is_some() => owners::form_of(&p.owner, p.read_access),
@@ -30,10 +29,10 @@ pub async fn show(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
 
 pub async fn save(
     ctx: Ctx,
-    Path(id): Path<i64>,
+    Editable(c): Editable,
     Form(values): Form<BTreeMap<String, String>>,
 ) -> AppResult<Response> {
-    let c = own_editable(&ctx, id).await?;
+    let id = c.id;
     let read_access = values.get("read_access").is_some_and(|v| v == "yes");
     // The owner's fields only: the CSRF token or anything else posted is dropped.
     let values: BTreeMap<String, String> = values

@@ -1,7 +1,8 @@
 //! /candidacies/{id}/forms: forms A and B to download prefilled, their signed
 //! copies to upload and verify, and the identity document for a handwritten signature.
 
-use super::candidacies::{head, own, own_editable, upload_result};
+use super::candidacies::{head, upload_result};
+use super::extract::{Editable, Own};
 use super::{page, see_other};
 use crate::db::entities::{candidacy, document};
 use crate::documents;
@@ -55,8 +56,7 @@ async fn render(
     Ok(page(status, html))
 }
 
-pub async fn show(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
-    let c = own(&ctx, id).await?;
+pub async fn show(ctx: Ctx, Own(c): Own) -> AppResult<Response> {
     render(&ctx, &c, &FormState::default(), StatusCode::OK).await
 }
 
@@ -69,10 +69,11 @@ pub struct LangQuery {
 /// A form prefilled from the profile and the draft, as a PDF download.
 pub async fn download(
     ctx: Ctx,
-    Path((id, file)): Path<(i64, String)>,
+    Own(c): Own,
+    Path((_, file)): Path<(i64, String)>,
     Query(q): Query<LangQuery>,
 ) -> AppResult<Response> {
-    let c = own(&ctx, id).await?;
+    let id = c.id;
     let form = file
         .strip_suffix(".pdf")
         .and_then(|letter| Form::from_code(&format!("form_{}", letter.to_lowercase())))
@@ -120,11 +121,11 @@ pub struct Slot {
 /// say why. A file that is not a PDF or a signed envelope is not kept.
 pub async fn upload(
     ctx: Ctx,
-    Path(id): Path<i64>,
+    Editable(c): Editable,
     Query(q): Query<Slot>,
     mut multipart: Multipart,
 ) -> AppResult<Response> {
-    let c = own_editable(&ctx, id).await?;
+    let id = c.id;
     let form = Form::from_code(&q.purpose).filter(|f| forms_needed(&c).contains(f));
     let purpose: &'static str = match form {
         Some(f) => f.code(),

@@ -1,7 +1,8 @@
 //! /candidacies/{id}/submit: check and submit, then the submitted summary with
 //! the receipt; /withdraw; /receipt.pdf.
 
-use super::candidacies::{head, own, readable};
+use super::candidacies::head;
+use super::extract::{Own, Readable};
 use super::{page, rome, see_other};
 use crate::candidacies;
 use crate::db::entities::{candidacy, profile};
@@ -11,7 +12,6 @@ use crate::owners::Parties;
 use crate::submission::{self, Contents, Refusal, RECEIPT, WITHDRAWN};
 use crate::web::context::Ctx;
 use app::view_data::{FormState, SubmissionView};
-use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
@@ -132,13 +132,13 @@ fn answers(
     out
 }
 
-pub async fn show(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
-    let (c, mine) = readable(&ctx, id).await?;
+pub async fn show(ctx: Ctx, r: Readable) -> AppResult<Response> {
+    let (c, mine) = (r.candidacy, r.mine);
     render(&ctx, &c, mine, None, &FormState::default(), StatusCode::OK).await
 }
 
-pub async fn submit(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
-    let c = own(&ctx, id).await?;
+pub async fn submit(ctx: Ctx, Own(c): Own) -> AppResult<Response> {
+    let id = c.id;
     let account = ctx.user()?.clone();
     match submission::submit(&ctx.state, &c, &account, ctx.lang).await? {
         Ok(_) => Ok(see_other(&format!("/candidacies/{id}/submit#submitted"))),
@@ -167,12 +167,8 @@ pub struct WithdrawForm {
     confirm: String,
 }
 
-pub async fn withdraw(
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Form(f): Form<WithdrawForm>,
-) -> AppResult<Response> {
-    let c = own(&ctx, id).await?;
+pub async fn withdraw(ctx: Ctx, Own(c): Own, Form(f): Form<WithdrawForm>) -> AppResult<Response> {
+    let id = c.id;
     if f.confirm != "yes" {
         let mut form = FormState::default();
         form.add_error("confirm", "error.confirm_required");
@@ -192,8 +188,8 @@ pub async fn withdraw(
 }
 
 /// The receipt, as a download.
-pub async fn receipt(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
-    let (c, _) = readable(&ctx, id).await?;
+pub async fn receipt(ctx: Ctx, r: Readable) -> AppResult<Response> {
+    let c = r.candidacy;
     let doc = documents::latest(&ctx.state.db, c.id, RECEIPT)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -1,0 +1,98 @@
+//! Who may reach a candidacy, as extractors. A handler that takes `Own`,
+//! `Editable` or `Readable` cannot run for anyone else: the check happens
+//! before the handler's body, and before any upload is read.
+//!
+//! All three read the path's `{id}`; a stranger's candidacy, like one that
+//! does not exist, is "not found", so nobody learns which numbers exist.
+
+use crate::candidacies;
+use crate::db::entities::{candidacy, user};
+use crate::error::AppError;
+use crate::owners;
+use crate::web::context::Ctx;
+use app::view_data::Role;
+use axum::extract::{FromRequestParts, RawPathParams};
+use axum::http::request::Parts;
+
+/// The logged-in proponent's own candidacy.
+pub struct Own(pub candidacy::Model);
+
+/// `Own`, still open to changes (a draft, or one staff sent back); `Locked` otherwise.
+pub struct Editable(pub candidacy::Model);
+
+/// The proponent's own candidacy (`mine`), or one a delegate filed for the
+/// owner registered as this account, with read access (not `mine`).
+pub struct Readable {
+    pub candidacy: candidacy::Model,
+    pub mine: bool,
+}
+
+async fn path_id(parts: &mut Parts) -> Result<i64, AppError> {
+    let params = RawPathParams::from_request_parts(parts, &())
+        .await
+        .map_err(|_| AppError::NotFound)?;
+    params
+        .iter()
+        .find(|(name, _)| *name == "id")
+        .and_then(|(_, value)| value.parse().ok())
+        .ok_or(AppError::NotFound)
+}
+
+/// The request's context, the path's `{id}`, and the account, a proponent's.
+async fn proponent_and_id<S: Send + Sync>(
+    parts: &mut Parts,
+    state: &S,
+) -> Result<(Ctx, user::Model, i64), AppError> {
+    let ctx = Ctx::from_request_parts(parts, state).await?;
+    let id = path_id(parts).await?;
+    let account = ctx.user_with_role(&[Role::Proponent])?.clone();
+    Ok((ctx, account, id))
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Own {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        let (ctx, account, id) = proponent_and_id(parts, state).await?;
+        candidacies::find_own(&ctx.state.db, account.id, id)
+            .await
+            .map(Own)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Editable {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        let Own(c) = Own::from_request_parts(parts, state).await?;
+        if crate::submission::editable(&c) {
+            Ok(Editable(c))
+        } else {
+            Err(AppError::Locked)
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Readable {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        let (ctx, account, id) = proponent_and_id(parts, state).await?;
+        match candidacies::find_own(&ctx.state.db, account.id, id).await {
+            Ok(candidacy) => Ok(Readable {
+                candidacy,
+                mine: true,
+            }),
+            Err(AppError::NotFound) => owners::filed_for(&ctx.state.db, &account)
+                .await?
+                .into_iter()
+                .find(|c| c.id == id)
+                .map(|candidacy| Readable {
+                    candidacy,
+                    mine: false,
+                })
+                .ok_or(AppError::NotFound),
+            Err(e) => Err(e),
+        }
+    }
+}
