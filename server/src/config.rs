@@ -179,6 +179,11 @@ pub fn rome_local(name: &'static str, raw: &str) -> Result<DateTime<Utc>, Config
 }
 
 impl Config {
+    /// Where uploaded and generated files are stored, by content (`<data>/uploads`).
+    pub fn uploads_dir(&self) -> PathBuf {
+        self.data_dir.join("uploads")
+    }
+
     pub fn from_env() -> Result<Config, ConfigError> {
         let addr: SocketAddr = parsed("PORTAL_ADDR", "127.0.0.1:3000".parse().unwrap())?;
         let data_dir = PathBuf::from(var("PORTAL_DATA_DIR").unwrap_or_else(|| "data".into()));

@@ -196,7 +196,7 @@ async fn keep(
     findings: &[Finding],
     signed: Option<documents::Signed<'_>>,
 ) -> AppResult<()> {
-    let dir = state.config.data_dir.join("uploads");
+    let dir = state.config.uploads_dir();
     let stored = uploads::store_bytes(&dir, name, bytes)
         .await
         .map_err(|e| AppError::Internal(format!("{e:?}")))?;

@@ -151,7 +151,7 @@ async fn create_user(
 }
 
 async fn serve(state: server::state::AppState, demo: bool) -> Result<(), String> {
-    let swept = server::uploads::sweep_tmp(&state.config.data_dir.join("uploads"));
+    let swept = server::uploads::sweep_tmp(&state.config.uploads_dir());
     if swept > 0 {
         println!("removed {swept} partial uploads left by an earlier run");
     }

@@ -211,7 +211,7 @@ pub async fn submit(
             .run(move || forms::receipt::render(pdf_lang, &receipt))
             .await?
             .map_err(|e| AppError::Internal(e.to_string()))?;
-        let dir = state.config.data_dir.join("uploads");
+        let dir = state.config.uploads_dir();
         let name = format!("{reference}.pdf");
         let stored = uploads::store_bytes(&dir, &name, &pdf)
             .await

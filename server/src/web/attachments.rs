@@ -68,7 +68,7 @@ pub async fn upload(
 ) -> AppResult<Response> {
     let id = c.id;
     let purpose = Purpose::from_code(&q.purpose).ok_or(AppError::NotFound)?;
-    let dir = ctx.state.config.data_dir.join("uploads");
+    let dir = ctx.state.config.uploads_dir();
     let refuse = |key: &'static str, status: StatusCode| {
         let mut form = FormState::default();
         form.add_error(purpose.code(), key);
@@ -157,7 +157,7 @@ pub async fn remove(
     Path((_, document_id)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
     let id = c.id;
-    let dir = ctx.state.config.data_dir.join("uploads");
+    let dir = ctx.state.config.uploads_dir();
     let now = ctx.state.clock.now();
     documents::remove_attachment(&ctx.state.db, &dir, c.id, document_id, now).await?;
     Ok(see_other(&format!("/candidacies/{id}/attachments")))
@@ -181,7 +181,7 @@ pub(super) async fn stored_file(
     doc: &document::Model,
     content_type: &str,
 ) -> AppResult<Response> {
-    let path = ctx.state.config.data_dir.join("uploads").join(&doc.sha256);
+    let path = ctx.state.config.uploads_dir().join(&doc.sha256);
     let bytes = tokio::fs::read(&path)
         .await
         .map_err(|e| AppError::Internal(format!("{}: {e}", path.display())))?;

@@ -268,7 +268,7 @@ pub async fn upload_template(
     mut multipart: Multipart,
 ) -> AppResult<Response> {
     let id = c.id;
-    let dir = ctx.state.config.data_dir.join("uploads");
+    let dir = ctx.state.config.uploads_dir();
     let limit = forms::template::guard::MAX_FILE_BYTES as u64;
     let received = match uploads::receive(&mut multipart, "file", &dir, limit).await {
         Ok(received) => received,

@@ -132,7 +132,7 @@ pub async fn upload(
         None if q.purpose == ID_DOCUMENT => ID_DOCUMENT,
         None => return Err(AppError::NotFound),
     };
-    let dir = ctx.state.config.data_dir.join("uploads");
+    let dir = ctx.state.config.uploads_dir();
     let refuse = |key: &'static str| {
         let mut form = FormState::default();
         form.add_error(purpose, key);
