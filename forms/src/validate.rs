@@ -174,18 +174,15 @@ impl Validator<'_> {
             );
             return;
         }
+        // A formula saved with no result at all (openpyxl and some converters
+        // write none; a formula whose result is "" is a saved empty text, not
+        // this): the value exists for its author, not here.
+        if found.formula && found.cell == Cell::Empty {
+            let message = Message::new("formula_without_value");
+            self.report(Severity::Error, field, message);
+            return;
+        }
         if value::is_blank(&found.cell) {
-            // A formula saved without its result (openpyxl and some converters
-            // write no cached value): the value exists for its author, not here.
-            if found.formula {
-                self.report(
-                    Severity::Error,
-                    field,
-                    Message::new("formula_without_value"),
-                );
-                self.blank.push(field.id.clone());
-                return;
-            }
             if field.required {
                 self.report(Severity::Error, field, Message::new("required"));
             }

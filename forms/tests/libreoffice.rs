@@ -89,9 +89,17 @@ fn libreoffice_fills_the_template_and_every_saved_format_reads_back() {
     typed_cells.insert("price_eur".into(), json!({ "text": "1.250.000,5" }));
     let mut div0 = typed_cells.clone();
     div0.insert("gross_floor_area".into(), json!({ "formula": "=1/0" }));
+    // An optional field whose formula computes to nothing: saved with an empty
+    // result, it is simply blank (unlike a formula saved with no result at all).
+    let mut empty = typed_cells.clone();
+    empty.insert(
+        "title_en".into(),
+        json!({ "formula": "=IF(1>2;\"x\";\"\")" }),
+    );
     let plan = json!({ "files": [
         { "name": "filled", "formats": ["xlsx", "ods", "xls"], "cells": typed_cells },
         { "name": "div0", "formats": ["xlsx"], "cells": div0 },
+        { "name": "empty", "formats": ["xlsx", "ods"], "cells": empty },
         { "name": "locked", "formats": ["ods", "xls"], "password": "segreto", "cells": {} },
     ]});
     let plan_path = dir.join("plan.json");
@@ -156,6 +164,13 @@ fn libreoffice_fills_the_template_and_every_saved_format_reads_back() {
         errors(&div0),
         vec![("gross_floor_area".to_string(), "cell_error".to_string())]
     );
+
+    for ext in ["xlsx", "ods"] {
+        let bytes = std::fs::read(dir.join(format!("empty.{ext}"))).unwrap();
+        let report = check_file(call(), &bytes, Some(kind));
+        assert_eq!(errors(&report), vec![], "{ext}");
+        assert!(!report.values.contains_key("title_en"), "{ext}");
+    }
 
     // Password-protected .xlsx files are built in tests/hostile.rs: Calc cannot write them through UNO.
     for ext in ["ods", "xls"] {

@@ -115,14 +115,13 @@ impl Session {
     }
 
     async fn upload(&self, path: &str, field: &str, name: &str, bytes: &[u8]) -> StatusCode {
-        self.send_multipart(path, multipart(field, name, bytes))
+        self.send_multipart(path, multipart(&self.csrf, field, name, bytes))
             .await
     }
 
     /// Sends a body built beforehand, so the benchmark's own copy is not measured.
     async fn send_multipart(&self, path: &str, body: Vec<u8>) -> StatusCode {
-        let separator = if path.contains('?') { '&' } else { '?' };
-        let request = Request::post(format!("{path}{separator}_csrf={}", self.csrf))
+        let request = Request::post(path)
             .header(
                 header::CONTENT_TYPE,
                 format!("multipart/form-data; boundary={BOUNDARY}"),
@@ -135,9 +134,11 @@ impl Session {
 
 const BOUNDARY: &str = "bench-boundary-5t3Qw";
 
-fn multipart(field: &str, name: &str, bytes: &[u8]) -> Vec<u8> {
+/// A browser's upload: the form's token first, then the file.
+fn multipart(token: &str, field: &str, name: &str, bytes: &[u8]) -> Vec<u8> {
     let mut body = format!(
-        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{token}\r\n\
+         --{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
     )
     .into_bytes();
     body.extend_from_slice(bytes);
@@ -343,6 +344,7 @@ async fn main() {
     let bodies: Vec<Vec<u8>> = (0..20)
         .map(|i| {
             multipart(
+                &s.csrf,
                 "cadastral_extract",
                 "estratto.pdf",
                 &pdf(20 * 1024 * 1024 - i),

@@ -402,6 +402,24 @@ async fn an_upload_carries_its_token_in_the_body_and_pages_show_it_masked() {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
 
+    // Nor as a file part that calls itself the token.
+    let boundary = "b-file-token";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"; filename=\"t.txt\"\r\n\r\n{secret}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"c.png\"\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(&photo);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let request = axum::http::Request::post(&path)
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    assert_eq!(owner.send(request).await.status, StatusCode::FORBIDDEN);
+
     // In the address it is not.
     let r = owner
         .upload_with(
