@@ -224,6 +224,12 @@ impl Parties {
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }
+
+    /// Who may read the candidacy as its owner: the email of an owner a
+    /// delegate gave read access to.
+    pub fn reader_email(&self, c: &candidacy::Model) -> Option<String> {
+        (c.owner_id.is_some() && self.read_access).then(|| self.owner.email.clone())
+    }
 }
 
 /// Who owns the site of `c`, as a profile: see `Parties::of`.
@@ -251,26 +257,42 @@ pub async fn filed_for(
         .into_iter()
         .map(|o| o.id)
         .collect();
-    if owner_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let filed = candidacy::Entity::find()
+    // Drafts (and candidacies sent back) by the delegate's saved owner today;
+    // submitted ones by the owner their submission named, whatever the saved
+    // owner says now: a later edit neither hands them to someone else nor
+    // takes them from the owner they were filed for.
+    let open = candidacy::Entity::find()
         .filter(candidacy::Column::OwnerId.is_in(owner_ids))
-        .filter(candidacy::Column::UserId.ne(account.id))
-        .order_by_desc(candidacy::Column::UpdatedAt)
-        .all(db)
+        .filter(candidacy::Column::Status.is_in(candidacies::EDITABLE));
+    let submitted = candidacy::Entity::find()
+        .filter(candidacy::Column::SubmittedReaderEmail.eq(account.email.clone()))
+        .filter(candidacy::Column::Status.is_not_in(candidacies::EDITABLE));
+    let mut filed = open.all(db).await?;
+    filed.extend(submitted.all(db).await?);
+    filed.retain(|c| c.user_id != account.id && c.owner_id.is_some());
+    filed.sort_by(|a, b| b.updated_at.cmp(&a.updated_at).then(b.id.cmp(&a.id)));
+    Ok(filed)
+}
+
+/// Keeps who the submission of `c` names with it (see `Parties`).
+pub async fn freeze(
+    txn: &impl ConnectionTrait,
+    c: &candidacy::Model,
+    parties: &Parties,
+) -> AppResult<()> {
+    candidacy::Entity::update_many()
+        .col_expr(
+            candidacy::Column::SubmittedParties,
+            Expr::value(Some(parties.to_json())),
+        )
+        .col_expr(
+            candidacy::Column::SubmittedReaderEmail,
+            Expr::value(parties.reader_email(c)),
+        )
+        .filter(candidacy::Column::Id.eq(c.id))
+        .exec(txn)
         .await?;
-    // A submitted candidacy is readable by the owner it named, not by whoever
-    // the delegate's saved owner names today: a later edit can take read
-    // access away, never hand it to someone else.
-    Ok(filed
-        .into_iter()
-        .filter(|c| match Parties::frozen(c) {
-            Ok(None) => true,
-            Ok(Some(p)) => p.read_access && p.owner.email == account.email,
-            Err(_) => false,
-        })
-        .collect())
+    Ok(())
 }
 
 /// Candidacies submitted before their parties were frozen (databases older
@@ -288,15 +310,7 @@ pub async fn freeze_missing(db: &DatabaseConnection) -> AppResult<usize> {
             continue;
         };
         if !crate::submission::editable(&c) {
-            candidacy::Entity::update_many()
-                .col_expr(
-                    candidacy::Column::SubmittedParties,
-                    Expr::value(Some(parties.to_json())),
-                )
-                .filter(candidacy::Column::Id.eq(c.id))
-                .filter(candidacy::Column::SubmittedParties.is_null())
-                .exec(db)
-                .await?;
+            freeze(db, &c, &parties).await?;
             done += 1;
         }
         document::Entity::update_many()

@@ -237,7 +237,7 @@ pub async fn submit(
             }
             return Err(AppError::Locked);
         }
-        freeze(&txn, c.id, &parties).await?;
+        crate::owners::freeze(&txn, c, &parties).await?;
         documents::record(&txn, c.id, RECEIPT, &stored, &[], None, now).await?;
         let link = state.link(&format!("/candidacies/{}/submit", c.id));
         let path = stored.path.display().to_string();
@@ -262,19 +262,6 @@ pub async fn submit(
     }
     // Documents kept arriving while submitting: let the proponent look again.
     Err(AppError::Locked)
-}
-
-/// Keeps who the submission names with it (see `Parties`).
-async fn freeze(txn: &impl ConnectionTrait, candidacy_id: i64, parties: &Parties) -> AppResult<()> {
-    candidacy::Entity::update_many()
-        .col_expr(
-            candidacy::Column::SubmittedParties,
-            Expr::value(Some(parties.to_json())),
-        )
-        .filter(candidacy::Column::Id.eq(candidacy_id))
-        .exec(txn)
-        .await?;
-    Ok(())
 }
 
 /// Whether the candidacy's site and owner are still those of `c`.

@@ -372,6 +372,18 @@ async fn editing_a_shared_owner_later_does_not_change_what_was_submitted() {
         agrigento.get(&format!("{second}/submit")).await.status,
         StatusCode::OK
     );
+    // The owner it was filed for still reads it, though the saved owner moved on.
+    let mut mario = app
+        .user("mario.owner@example.it", "proponent", "10.0.7.6")
+        .await;
+    assert_eq!(
+        mario.get(&format!("{base}/submit")).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        mario.get(&format!("{second}/submit")).await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]

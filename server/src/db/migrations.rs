@@ -18,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(CreateReminders),
             Box::new(AddLegalRepTaxCode),
             Box::new(Integrity),
+            Box::new(FrozenReader),
         ]
     }
 }
@@ -803,6 +804,60 @@ impl MigrationTrait for Integrity {
             Table::alter()
                 .table(Outbox::Table)
                 .drop_column(Frozen::Template)
+                .to_owned(),
+        )
+        .await
+    }
+}
+
+#[derive(DeriveIden)]
+enum Reader {
+    SubmittedReaderEmail,
+}
+
+/// The email of the owner given read access, frozen with the submission and
+/// indexed: the owner finds what was submitted for them by it, whatever the
+/// delegate's saved owner says later.
+pub struct FrozenReader;
+
+impl MigrationName for FrozenReader {
+    fn name(&self) -> &str {
+        "m20261123_000011_frozen_reader"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for FrozenReader {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table(Candidacies::Table)
+                .add_column(string_len_null(Reader::SubmittedReaderEmail, 254))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("idx_candidacies_submitted_reader_email")
+                .table(Candidacies::Table)
+                .col(Reader::SubmittedReaderEmail)
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_index(
+            Index::drop()
+                .name("idx_candidacies_submitted_reader_email")
+                .table(Candidacies::Table)
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(Candidacies::Table)
+                .drop_column(Reader::SubmittedReaderEmail)
                 .to_owned(),
         )
         .await

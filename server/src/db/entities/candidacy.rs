@@ -28,6 +28,8 @@ pub struct Model {
     /// Who the last submission named (`owners::Parties`, JSON), frozen with it.
     #[sea_orm(column_type = "Text", nullable)]
     pub submitted_parties: Option<String>,
+    /// The owner's email when the submission gave them read access (frozen with it).
+    pub submitted_reader_email: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
