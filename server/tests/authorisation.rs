@@ -181,6 +181,39 @@ fn concrete(path: &str, id: i64, document: i64) -> String {
     }
 }
 
+/// A proponent filing as a delegate for an owner with `owner_email`, who may
+/// read it if `read_access`: (the delegate, the delegated draft's address).
+async fn delegate_for(
+    app: &TestApp,
+    email: &str,
+    ip: &str,
+    owner_email: &str,
+    read_access: bool,
+) -> (Client, String) {
+    let (mut delegate, _) = rossi_with_draft(app, email, ip).await;
+    let r = delegate
+        .post("/candidacies", &[("kind", "a"), ("on_behalf", "new")])
+        .await;
+    let base = r.location().trim_end_matches("/owner").to_string();
+    let mut owner = vec![
+        ("subject_type", "person"),
+        ("name", "Mario Rossi"),
+        ("tax_code", "RSSMRA85T10A562S"),
+        ("address", "Via Roma 1"),
+        ("postcode", "24044"),
+        ("city", "Dalmine"),
+        ("email", owner_email),
+        ("phone", "+39 035 123 4567"),
+        ("property_role", "owner"),
+    ];
+    if read_access {
+        owner.push(("read_access", "yes"));
+    }
+    let r = delegate.post(&format!("{base}/owner"), &owner).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    (delegate, base)
+}
+
 #[tokio::test]
 async fn nobody_but_the_entitled_gets_through() {
     let app = TestApp::new().await;
@@ -226,6 +259,18 @@ async fn nobody_but_the_entitled_gets_through() {
                 .await,
         ),
     ];
+    // A delegate, and the owner it gave read access to its own draft.
+    let (delegate, _) = delegate_for(
+        &app,
+        "delegate@example.it",
+        "10.0.13.8",
+        "reader@example.it",
+        true,
+    )
+    .await;
+    intruders.push(("delegate", delegate));
+    let (reader, _) = rossi_with_draft(&app, "reader@example.it", "10.0.13.9").await;
+    intruders.push(("owner with read access", reader));
     // A stranger who claims, in X-Forwarded-For, to come from Rossi's address.
     let mut forged = rossi_with_draft(&app, "forger@example.it", "10.0.13.1, 10.0.13.7")
         .await
@@ -241,7 +286,7 @@ async fn nobody_but_the_entitled_gets_through() {
                 Who::Anyone => true,
                 Who::Account => *name != "anonymous",
                 Who::Admin => *name == "admin",
-                Who::Proponent => matches!(*name, "another proponent" | "forged address"),
+                Who::Proponent => !matches!(*name, "anonymous" | "investor" | "staff" | "admin"),
                 Who::Own | Who::OwnOrReader => false,
             };
             if entitled {
@@ -258,6 +303,28 @@ async fn nobody_but_the_entitled_gets_through() {
         snapshot(&app).await == before,
         "a refused request changed something"
     );
+    println!(
+        "authorisation matrix: {} routes × {} intruders, plus the proponent's own pages",
+        MATRIX.len(),
+        intruders.len()
+    );
+
+    // Rossi's file reached through another proponent's own candidacy: not found, not removed.
+    let (mut bianchi, bianchi_base) =
+        rossi_with_draft(&app, "cross@example.it", "10.0.13.10").await;
+    let r = bianchi
+        .get(&format!("{bianchi_base}/documents/{doc}"))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = bianchi
+        .post(&format!("{bianchi_base}/attachments/{doc}/delete"), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let still = document::Entity::find_by_id(doc)
+        .one(&app.state.db)
+        .await
+        .unwrap();
+    assert!(still.is_some(), "Rossi's file is still there");
 
     // The proponent reads every page of the candidacy (a draft has no receipt yet).
     for (method, path, who) in MATRIX {
@@ -295,4 +362,33 @@ async fn a_state_change_without_its_form_token_is_refused() {
         );
     }
     assert!(snapshot(&app).await == before);
+}
+
+#[tokio::test]
+async fn an_owner_reads_only_what_read_access_was_given_for() {
+    let app = TestApp::new().await;
+    let (_, with) =
+        delegate_for(&app, "d1@example.it", "10.0.14.1", "owner@example.it", true).await;
+    let (_, without) = delegate_for(
+        &app,
+        "d2@example.it",
+        "10.0.14.2",
+        "owner@example.it",
+        false,
+    )
+    .await;
+    let (mut owner, _) = rossi_with_draft(&app, "owner@example.it", "10.0.14.3").await;
+    assert_eq!(
+        owner.get(&format!("{with}/submit")).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        owner.get(&format!("{without}/submit")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    // Reading is all: none of the delegate's steps open for the owner.
+    for step in ["owner", "location", "template", "attachments", "forms"] {
+        let r = owner.get(&format!("{with}/{step}")).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{step}");
+    }
 }
