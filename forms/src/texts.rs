@@ -1,7 +1,7 @@
 //! Texts kept as Markdown files under `forms/texts/`, one file per language.
 //! They are embedded at build time so a running server never misses one.
 
-use crate::markdown::to_html;
+use crate::markdown::{to_html, to_text};
 
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum TextError {
@@ -108,7 +108,7 @@ pub fn email(name: &str, lang: &str, vars: &[(&str, &str)]) -> Result<EmailText,
     let body = rest.trim_start_matches('\n');
     Ok(EmailText {
         subject,
-        text: body.to_string(),
+        text: to_text(body),
         html: format!("<!DOCTYPE html><html><body>{}</body></html>", to_html(body)),
     })
 }
@@ -147,6 +147,14 @@ mod tests {
                     !e.text.contains('{'),
                     "{name}.{lang} has an unfilled placeholder"
                 );
+                // The text part is read as it is: no Markdown markup in it.
+                for markup in ["**", "](", "[http"] {
+                    assert!(
+                        !e.text.contains(markup),
+                        "{name}.{lang}: {markup} in {}",
+                        e.text
+                    );
+                }
             }
         }
     }
