@@ -1,8 +1,7 @@
 // axe-core on every page a visitor can reach so far, in both languages and with form errors shown.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { AxeBuilder } from "@axe-core/playwright";
-import { browserMissing, useStack } from "./harness.mjs";
+import { audit, browserMissing, useStack } from "./harness.mjs";
 
 const skip = browserMissing();
 const stack = useStack(skip);
@@ -18,12 +17,6 @@ async function loginAsDemoProponent(page) {
   await page.waitForURL("**/account");
 }
 
-async function audit(page, label) {
-  const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  const summary = result.violations.map((v) => `${label}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  assert.deepEqual(summary, [], summary.join("\n"));
-  return result.passes.length;
-}
 
 for (const locale of ["it-IT", "en-GB"]) {
   test(`axe: no violations on public pages (${locale})`, { skip, timeout: 90000 }, async () => {

@@ -6,22 +6,16 @@
 // with the email the delegate gave and reads the candidacy, without changing it.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { AxeBuilder } from "@axe-core/playwright";
 import {
-  browserMissing, exampleTemplate, fillPerson, registerAndLogIn, signAndUploadForms, useStack, waitForLink, watchConsole,
-} from "./harness.mjs";
+  browserMissing, exampleTemplate, fillPerson, registerAndLogIn, signAndUploadForms, useStack, waitForLink, watchConsole, audit as auditPage } from "./harness.mjs";
 
 const skip = browserMissing();
 const stack = useStack(skip);
 const PDF = Buffer.from("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
 const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=", "base64");
 
-async function audit(page, on, label) {
-  if (!on) return; // axe runs as a script in the page
-  const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  const summary = result.violations.map((v) => `${label}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  assert.deepEqual(summary, [], summary.join("\n"));
-}
+/** The harness's audit, with JavaScript on or off (then only screenshots). */
+const audit = (page, on, label) => auditPage(page, `delegation ${on ? "js" : "nojs"} ${label}`, { javaScript: on });
 
 async function journey(on) {
   const stamp = `${on ? "js" : "nojs"}-${Date.now()}`;

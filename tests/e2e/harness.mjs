@@ -1,13 +1,15 @@
 // Starts what an end-to-end test needs, all on loopback: an SMTP server that keeps
 // what it receives, the portal binary with a fresh data folder, and headless Chromium.
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, existsSync, rmSync } from "node:fs";
+import { mkdtempSync, existsSync, rmSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer } from "node:net";
 import { SMTPServer } from "smtp-server";
 import { chromium } from "playwright-core";
 import { before, after } from "node:test";
+import assert from "node:assert/strict";
+import { AxeBuilder } from "@axe-core/playwright";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 
@@ -77,9 +79,18 @@ export async function startPortal(smtpPort) {
   const dataDir = mkdtempSync(join(tmpdir(), "portal-e2e-"));
   const base = `http://127.0.0.1:${port}`;
   // --demo: the demo accounts (one per role) let tests reach the pages behind a login.
+  // The caller's own PORTAL_* settings never reach the portal under test, and
+  // its clock is fixed: the journeys do not start failing the day the real
+  // deadline passes (cookies use Max-Age, so a fixed server clock is harmless).
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith("PORTAL_") && name !== "DATABASE_URL"),
+  );
   const child = spawn(bin, ["serve", "--demo"], {
     env: {
-      ...process.env,
+      ...inherited,
+      PORTAL_SITE_DIR: process.env.PORTAL_SITE_DIR,
+      PORTAL_NOW: "2027-03-01T09:00:00Z",
+      PORTAL_SUBMISSION_DEADLINE: "2028-06-30T23:59:59",
       PORTAL_ADDR: `127.0.0.1:${port}`,
       PORTAL_PUBLIC_URL: base,
       PORTAL_DATA_DIR: dataDir,
@@ -236,3 +247,40 @@ export async function fillPerson(page, p) {
   await page.locator("#f-property_role").selectOption(p.role);
 }
 
+
+/** Where every audited page state is photographed, at the test's width and at a phone's. */
+export const SCREENSHOTS = process.env.PORTAL_SCREENSHOTS || join(process.cwd(), ".build", "screenshots");
+
+/**
+ * Audits the page with axe-core (WCAG 2.1 A and AA) and fails on any violation,
+ * and on a header button whose colour contrast axe could not decide (an
+ * "incomplete" result hid white text on white there); other undecided contrasts
+ * are printed.
+ * Then saves the page as it looks, at the current width and at 390 px.
+ * With JavaScript off axe cannot run: only the screenshots are taken.
+ */
+export async function audit(page, label, { javaScript = true } = {}) {
+  const name = label.replace(/[^\w.-]+/g, "_").slice(0, 120);
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const size = page.viewportSize() || { width: 1280, height: 800 };
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}-desktop.png`), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}-phone.png`), fullPage: true });
+  await page.setViewportSize(size);
+  if (!javaScript) return;
+  const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  const nodes = (v) => v.nodes.map((n) => n.target.join(" ")).join(", ");
+  const undecided = result.incomplete.filter((v) => v.id === "color-contrast").flatMap((v) => v.nodes.map((n) => n.target.join(" ")));
+  // The header's buttons were once invisible (white on white) while axe only
+  // called them undecided: they must be decided, and pass.
+  const problems = [
+    ...result.violations.map((v) => `${label}: ${v.id} (${v.impact}) ${nodes(v)}`),
+    ...undecided.filter((target) => target.includes("header-btn")).map((target) => `${label}: undecided color-contrast ${target}`),
+  ];
+  assert.deepEqual(problems, [], problems.join("\n"));
+  // Still undecided elsewhere (selects with a drawn arrow, floating labels over
+  // text, fields with an error icon): listed until the styles are fixed, then
+  // this becomes a failure like the header's.
+  if (undecided.length) console.log(`# axe undecided colour contrast, ${label}: ${undecided.join(", ")}`);
+  return result.passes.length;
+}
