@@ -232,11 +232,15 @@ pub fn FileField(
     label: &'static str,
     accept: &'static str,
     #[prop(optional)] hint: Option<&'static str>,
+    /// Whether the candidacy needs this file: only then is it marked mandatory
+    /// (an optional report or an identity document not needed yet is not).
+    #[prop(default = true)]
+    required: bool,
 ) -> impl IntoView {
     let parts = FieldParts::new(&form, name, hint);
     view! {
         <div class="form-group portal-field">
-            {parts.label(lang, label, true)}
+            {parts.label(lang, label, required)}
             <input
                 type="file"
                 id=parts.id.clone()
@@ -245,7 +249,7 @@ pub fn FileField(
                 class=if parts.error.is_some() { "form-control is-invalid" } else { "form-control" }
                 aria-invalid=parts.error.map(|_| "true")
                 aria-describedby=parts.described.clone()
-                required=true
+                required=required
             />
             {parts.hint_and_error(lang, hint)}
         </div>

@@ -55,6 +55,13 @@ async fn each_slot_takes_its_own_types_and_refused_files_are_not_kept() {
         3,
         "photo, perimeter, extract"
     );
+    // Only the files the candidacy needs are marked mandatory: not the optional report.
+    assert_eq!(
+        page.body.matches("class=\"field-required\"").count(),
+        3,
+        "{}",
+        page.body
+    );
 
     assert_eq!(
         attach(&mut owner, &base, "photo", "facciata.png", &png())

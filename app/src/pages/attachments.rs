@@ -111,7 +111,7 @@ fn slot_section(
             <ul class="list-unstyled">{files}</ul>
             <form method="post" action=action enctype="multipart/form-data" novalidate=true>
                 <CsrfField token=ctx.csrf.clone() />
-                <FileField lang form=form.clone() name=slot.purpose label=label_key(slot.purpose) hint=hint_key(slot.purpose) accept=slot.accept />
+                <FileField lang form=form.clone() name=slot.purpose label=label_key(slot.purpose) hint=hint_key(slot.purpose) accept=slot.accept required=slot.mandatory />
                 <button type="submit" class="btn btn-primary btn-sm">{submit}</button>
             </form>
         </section>

@@ -93,7 +93,7 @@ fn slot_section(
             {slot.upload.as_ref().map(|u| upload_result(ctx, u, &result_id, ("signed.accepted", "signed.refused")))}
             <form method="post" action=action enctype="multipart/form-data" novalidate=true>
                 <CsrfField token=ctx.csrf.clone() />
-                <FileField lang form=form.clone() name=slot.purpose label=label_key(slot.purpose) hint=hint_key(slot.purpose) accept=accept />
+                <FileField lang form=form.clone() name=slot.purpose label=label_key(slot.purpose) hint=hint_key(slot.purpose) accept=accept required=slot.needed />
                 <button type="submit" class="btn btn-primary btn-sm">{ctx.t("signed.upload")}</button>
             </form>
         </section>
