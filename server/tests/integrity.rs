@@ -7,7 +7,7 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use common::{rossi_with_draft, Client, TestApp};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use server::db::entities::{candidacy, document};
 
 fn png(shade: u8) -> Vec<u8> {
@@ -44,6 +44,7 @@ async fn documents_of(app: &TestApp, id: i64, purpose: &str) -> Vec<document::Mo
     document::Entity::find()
         .filter(document::Column::CandidacyId.eq(id))
         .filter(document::Column::Purpose.eq(purpose))
+        .order_by_asc(document::Column::Id)
         .all(&app.state.db)
         .await
         .unwrap()

@@ -145,8 +145,14 @@ impl TestApp {
         }
     }
 
+    /// Every queued message, oldest first (PostgreSQL returns rows in no set order).
     pub async fn outbox(&self) -> Vec<outbox::Model> {
-        outbox::Entity::find().all(&self.state.db).await.unwrap()
+        use sea_orm::QueryOrder;
+        outbox::Entity::find()
+            .order_by_asc(outbox::Column::Id)
+            .all(&self.state.db)
+            .await
+            .unwrap()
     }
 
     /// The local path and query of the last link emailed to `to`.
@@ -155,8 +161,7 @@ impl TestApp {
             .outbox()
             .await
             .into_iter()
-            .filter(|m| m.to_addr == to)
-            .last()
+            .rfind(|m| m.to_addr == to)
             .expect("an email to the address");
         let start = mail
             .body_text
@@ -171,14 +176,14 @@ impl TestApp {
 
     /// The signature verdict of the last document kept for `purpose`.
     pub async fn latest_signature(&self, purpose: &str) -> Option<String> {
+        use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
         use server::db::entities::document;
         document::Entity::find()
-            .all(&self.state.db)
+            .filter(document::Column::Purpose.eq(purpose))
+            .order_by_desc(document::Column::Id)
+            .one(&self.state.db)
             .await
             .unwrap()
-            .into_iter()
-            .filter(|d| d.purpose == purpose)
-            .next_back()
             .and_then(|d| d.signature)
     }
 
