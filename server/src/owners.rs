@@ -228,7 +228,8 @@ impl Parties {
     /// Who may read the candidacy as its owner: the email of an owner a
     /// delegate gave read access to.
     pub fn reader_email(&self, c: &candidacy::Model) -> Option<String> {
-        (c.owner_id.is_some() && self.read_access).then(|| self.owner.email.clone())
+        // Account emails are stored lower-case; a delegate may have typed capitals.
+        (c.owner_id.is_some() && self.read_access).then(|| self.owner.email.to_lowercase())
     }
 }
 
@@ -246,6 +247,23 @@ pub async fn filed_for(
     db: &DatabaseConnection,
     account: &user::Model,
 ) -> AppResult<Vec<candidacy::Model>> {
+    filed_for_matching(db, account, None).await
+}
+
+/// `filed_for`, only candidacy `id`: what reading one costs, whatever the account.
+pub async fn filed_for_one(
+    db: &DatabaseConnection,
+    account: &user::Model,
+    id: i64,
+) -> AppResult<Option<candidacy::Model>> {
+    Ok(filed_for_matching(db, account, Some(id)).await?.pop())
+}
+
+async fn filed_for_matching(
+    db: &DatabaseConnection,
+    account: &user::Model,
+    only: Option<i64>,
+) -> AppResult<Vec<candidacy::Model>> {
     if account.email_verified_at.is_none() {
         return Ok(Vec::new());
     }
@@ -261,12 +279,16 @@ pub async fn filed_for(
     // submitted ones by the owner their submission named, whatever the saved
     // owner says now: a later edit neither hands them to someone else nor
     // takes them from the owner they were filed for.
-    let open = candidacy::Entity::find()
+    let mut open = candidacy::Entity::find()
         .filter(candidacy::Column::OwnerId.is_in(owner_ids))
         .filter(candidacy::Column::Status.is_in(candidacies::EDITABLE));
-    let submitted = candidacy::Entity::find()
+    let mut submitted = candidacy::Entity::find()
         .filter(candidacy::Column::SubmittedReaderEmail.eq(account.email.clone()))
         .filter(candidacy::Column::Status.is_not_in(candidacies::EDITABLE));
+    if let Some(id) = only {
+        open = open.filter(candidacy::Column::Id.eq(id));
+        submitted = submitted.filter(candidacy::Column::Id.eq(id));
+    }
     let mut filed = open.all(db).await?;
     filed.extend(submitted.all(db).await?);
     filed.retain(|c| c.user_id != account.id && c.owner_id.is_some());
@@ -300,14 +322,28 @@ pub async fn freeze(
 /// signed forms checked before `signed_for` existed are taken as checked for
 /// the owner they name today, which is what their verdict was judged against.
 pub async fn freeze_missing(db: &DatabaseConnection) -> AppResult<usize> {
+    use sea_orm::Condition;
     let unfrozen = candidacy::Entity::find()
-        .filter(candidacy::Column::SubmittedParties.is_null())
+        .filter(
+            Condition::any()
+                .add(candidacy::Column::SubmittedParties.is_null())
+                .add(
+                    Condition::all()
+                        .add(candidacy::Column::SubmittedReaderEmail.is_null())
+                        .add(candidacy::Column::OwnerId.is_not_null()),
+                ),
+        )
         .all(db)
         .await?;
     let mut done = 0;
     for c in unfrozen {
-        let Some(parties) = Parties::live(db, &c).await? else {
-            continue;
+        // A copy frozen before the reader column: keep it, and fill the reader from it.
+        let parties = match Parties::frozen(&c)? {
+            Some(frozen) => frozen,
+            None => match Parties::live(db, &c).await? {
+                Some(live) => live,
+                None => continue,
+            },
         };
         if !crate::submission::editable(&c) {
             freeze(db, &c, &parties).await?;

@@ -83,10 +83,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Readable {
                 candidacy,
                 mine: true,
             }),
-            Err(AppError::NotFound) => owners::filed_for(&ctx.state.db, &account)
+            Err(AppError::NotFound) => owners::filed_for_one(&ctx.state.db, &account, id)
                 .await?
-                .into_iter()
-                .find(|c| c.id == id)
                 .map(|candidacy| Readable {
                     candidacy,
                     mine: false,
