@@ -120,6 +120,9 @@ fn libreoffice_fills_the_template_and_every_saved_format_reads_back() {
         serde_json::from_str(&std::fs::read_to_string(dir.join("checks.json")).unwrap()).unwrap();
     assert_eq!(checks["sheets"], json!(["Istruzioni", "Dati", "Elenchi"]));
     assert_eq!(checks["protected"], json!(true));
+    // Every help text, label and unit shows whole where it is needed: no row
+    // lower and no unit column narrower than Calc's own optimal size.
+    assert_eq!(checks["cramped"], json!([]), "{checks}");
     assert_eq!(checks["asset_type_validation"], json!("LIST"), "{checks}");
     assert_eq!(
         checks["fields"].as_u64().unwrap() as usize,

@@ -24,6 +24,18 @@ pub enum WriteError {
     Prefill(String),
 }
 
+/// Column widths, in Excel's units (the width of a digit in the default font).
+const INSTRUCTIONS_WIDTH: f64 = 110.0;
+const LABEL_WIDTH: f64 = 38.0;
+const VALUE_WIDTH: f64 = 40.0;
+const HELP_WIDTH: f64 = 70.0;
+/// A line of the default font (Calibri 11) in points, with Excel's own spacing.
+const LINE_HEIGHT: f64 = 15.0;
+/// The title's row, in 14-point type.
+const TITLE_HEIGHT: f64 = 21.0;
+/// Room to type in a long-text cell before the row needs to grow.
+const LONG_TEXT_LINES: usize = 4;
+
 /// Excel's limits on data-validation texts.
 const INPUT_TITLE_MAX: usize = 32;
 const INPUT_MESSAGE_MAX: usize = 255;
@@ -95,12 +107,13 @@ fn write_instructions(
     lang: Lang,
 ) -> Result<(), WriteError> {
     sheet.set_name(instructions_sheet_name(lang))?;
-    sheet.set_column_width(0, 110)?;
+    sheet.set_column_width(0, INSTRUCTIONS_WIDTH)?;
     let title = Format::new().set_bold().set_font_size(14);
     let heading = Format::new().set_bold().set_font_size(12);
     let body = Format::new()
         .set_text_wrap()
         .set_align(rust_xlsxwriter::FormatAlign::Top);
+    sheet.set_row_height(0, TITLE_HEIGHT)?;
     sheet.write_string_with_format(0, 0, call.info.title.get(lang), &title)?;
     sheet.write_string(1, 0, call.kind_label(kind, lang))?;
     let mut row = 3;
@@ -112,7 +125,9 @@ fn write_instructions(
             match paragraph.strip_prefix("# ") {
                 Some(h) => sheet.write_string_with_format(row, 0, h, &heading)?,
                 None => {
-                    sheet.write_string_with_format(row, 0, paragraph.replace('\n', " "), &body)?
+                    let paragraph = paragraph.replace('\n', " ");
+                    sheet.set_row_height(row, row_height(lines(&paragraph, INSTRUCTIONS_WIDTH)))?;
+                    sheet.write_string_with_format(row, 0, paragraph, &body)?
                 }
             };
             row += 1;
@@ -235,16 +250,25 @@ fn write_data(
 ) -> Result<(), WriteError> {
     let f = Formats::new();
     sheet.set_name(data_sheet_name(lang))?;
+    // The unit column fits its longest unit ("gradi decimali"), not a guess.
+    let unit_width = call
+        .fields_for(kind)
+        .map(|f| call.unit(f, lang).chars().count())
+        .chain(std::iter::once(headings(lang)[COL_UNIT as usize].chars().count()))
+        .max()
+        .unwrap_or(0) as f64
+        + 2.0;
     for (col, width) in [
         (COL_ID, 24.0),
-        (COL_LABEL, 38.0),
-        (COL_VALUE, 40.0),
-        (COL_UNIT, 9.0),
+        (COL_LABEL, LABEL_WIDTH),
+        (COL_VALUE, VALUE_WIDTH),
+        (COL_UNIT, unit_width),
         (COL_REQUIRED, 6.0),
-        (COL_HELP, 70.0),
+        (COL_HELP, HELP_WIDTH),
     ] {
         sheet.set_column_width(col, width)?;
     }
+    sheet.set_row_height(ROW_TITLE, TITLE_HEIGHT)?;
     sheet.write_string(
         ROW_TITLE,
         COL_ID,
@@ -331,6 +355,7 @@ fn write_field(
     sheet.write_string(row, COL_UNIT, call.unit(field, lang))?;
     sheet.write_string(row, COL_REQUIRED, mark)?;
     sheet.write_string_with_format(row, COL_HELP, field.help.get(lang), &f.help)?;
+    sheet.set_row_height(row, row_height(field_lines(field, lang, value)))?;
 
     let (plain, date) = if field.required {
         (&f.value_required, &f.date_required)
@@ -364,6 +389,60 @@ fn write_field(
         sheet.add_data_validation(row, COL_VALUE, row, COL_VALUE, &validation)?;
     }
     Ok(())
+}
+
+/// How many lines a field's row needs so its label, help and prefilled value
+/// show whole. Neither Excel nor LibreOffice sizes rows of a generated file to
+/// wrapped text on opening, so the writer sets each row's height itself.
+fn field_lines(field: &Field, lang: Lang, value: Option<&Cell>) -> usize {
+    let typed = match value {
+        Some(Cell::Text(t)) => lines(t, VALUE_WIDTH),
+        _ => 1,
+    };
+    let room = if field.kind == FieldType::LongText {
+        LONG_TEXT_LINES
+    } else {
+        1
+    };
+    [
+        lines(field.label.get(lang), LABEL_WIDTH),
+        lines(field.help.get(lang), HELP_WIDTH),
+        typed,
+        room,
+    ]
+    .into_iter()
+    .max()
+    .unwrap_or(1)
+}
+
+/// Lines `text` takes when wrapped at word boundaries in a column `width` wide.
+/// A character is counted as wide as a digit, which overestimates proportional
+/// text a little: a row slightly too tall reads better than one cut short.
+fn lines(text: &str, width: f64) -> usize {
+    let capacity = (width as usize).saturating_sub(1).max(1);
+    let mut count = 0;
+    for paragraph in text.split('\n') {
+        count += 1;
+        let mut used = 0;
+        for word in paragraph.split_whitespace() {
+            let len = word.chars().count();
+            if used > 0 && used + 1 + len > capacity {
+                count += 1;
+                used = 0;
+            }
+            used += if used > 0 { 1 } else { 0 } + len;
+            // A word longer than the line wraps inside itself.
+            while used > capacity {
+                count += 1;
+                used -= capacity;
+            }
+        }
+    }
+    count.max(1)
+}
+
+fn row_height(lines: usize) -> f64 {
+    lines as f64 * LINE_HEIGHT
 }
 
 /// A non-numeric value as it is written into a cell.
@@ -476,4 +555,19 @@ fn truncate(text: &str, max: usize) -> String {
     let mut out: String = text.chars().take(max - 1).collect();
     out.push('…');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lines;
+
+    #[test]
+    fn text_wraps_at_words_and_long_words_wrap_inside() {
+        assert_eq!(lines("", 10.0), 1);
+        assert_eq!(lines("short", 10.0), 1);
+        // Nine characters fit on a line ten wide: "aaaa bbbb" then "cccc".
+        assert_eq!(lines("aaaa bbbb cccc", 10.0), 2);
+        assert_eq!(lines("aaaa\nbbbb", 10.0), 2);
+        assert_eq!(lines(&"x".repeat(20), 10.0), 3);
+    }
 }
