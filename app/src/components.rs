@@ -3,6 +3,7 @@
 //! and an error summary at the top linking to each field.
 
 use crate::i18n::{t, Lang};
+use crate::islands::file_chooser::{FileChooser, FileInput};
 use crate::view_data::FormState;
 use leptos::prelude::*;
 
@@ -211,7 +212,7 @@ fn select(
             <select
                 id=parts.id.clone()
                 name=name
-                class=if parts.error.is_some() { "form-select is-invalid" } else { "form-select" }
+                class=parts.error.map(|_| "is-invalid")
                 aria-invalid=parts.error.map(|_| "true")
                 aria-describedby=parts.described.clone()
                 required=required
@@ -223,7 +224,11 @@ fn select(
     }
 }
 
-/// A labelled file chooser. Browsers never let a page prefill one, so nothing is echoed back.
+/// A labelled file chooser in bootstrap-italia's upload pattern: the browser's
+/// own control (labelled in the browser's language, not the page's) is hidden
+/// and its label, a button in the page's language, opens it. With JavaScript an
+/// island names the file chosen. Browsers never let a page prefill a file input,
+/// so nothing is echoed back.
 #[component]
 pub fn FileField(
     lang: Lang,
@@ -238,19 +243,20 @@ pub fn FileField(
     required: bool,
 ) -> impl IntoView {
     let parts = FieldParts::new(&form, name, hint);
+    let input = FileInput {
+        id: parts.id.clone(),
+        name: name.to_string(),
+        accept: accept.to_string(),
+        required,
+        invalid: parts.error.is_some(),
+        described_by: parts.described.clone(),
+        choose: t(lang, "form.file_choose"),
+        chosen: t(lang, "form.file_chosen"),
+    };
     view! {
         <div class="form-group portal-field">
             {parts.label(lang, label, required)}
-            <input
-                type="file"
-                id=parts.id.clone()
-                name=name
-                accept=accept
-                class=if parts.error.is_some() { "form-control is-invalid" } else { "form-control" }
-                aria-invalid=parts.error.map(|_| "true")
-                aria-describedby=parts.described.clone()
-                required=required
-            />
+            <FileChooser input=input />
             {parts.hint_and_error(lang, hint)}
         </div>
     }
@@ -262,7 +268,7 @@ pub fn Notice(
     text: String,
     #[prop(default = "alert-success")] kind: &'static str,
 ) -> impl IntoView {
-    view! { <div class=format!("alert {kind}") role="status">{text}</div> }
+    view! { <div class=format!("alert {kind}") role="status"><p class="mb-0">{text}</p></div> }
 }
 
 /// A single checkbox (a confirmation, an opt-in) with its error next to it.

@@ -2,3 +2,4 @@
 //! Each renders meaningful HTML on the server, so the page works without JavaScript.
 
 pub mod countdown;
+pub mod file_chooser;

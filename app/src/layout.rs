@@ -39,7 +39,7 @@ fn Header(ctx: PageCtx) -> impl IntoView {
     let switch_href = format!("/lang/{other}?next={}", encode_path(&ctx.path));
     let account_zone = match &ctx.user {
         Some(user) => view! {
-            <span class="header-user">{ctx.t("site.logged_in_as")} " " {user.email.clone()}</span>
+            <span class="header-user d-none d-lg-inline">{ctx.t("site.logged_in_as")} " " {user.email.clone()}</span>
             <a class="btn btn-sm header-btn-outline" href="/account">{ctx.t("site.account")}</a>
             <form method="post" action="/logout" class="d-inline">
                 <input type="hidden" name="_csrf" value=ctx.csrf.clone() />
@@ -71,7 +71,7 @@ fn Header(ctx: PageCtx) -> impl IntoView {
             <div class="it-header-slim-wrapper">
                 <div class="container">
                     <div class="it-header-slim-wrapper-content">
-                        <span class="navbar-brand">{ctx.t("site.region")}</span>
+                        <span class="navbar-brand d-none d-md-inline">{ctx.t("site.region")}</span>
                         <div class="it-header-slim-right-zone header-actions">
                             <a class="header-lang" href=switch_href lang=other.clone() hreflang=other.clone()>
                                 {ctx.t("site.switch_to")}
@@ -95,8 +95,12 @@ fn Header(ctx: PageCtx) -> impl IntoView {
                     </div>
                 </div>
             </div>
+            // On a phone the menu folds into a disclosure that opens without
+            // JavaScript; on a wide screen it is always open (see portal.css).
             <nav class="portal-nav" aria-label=ctx.t("site.menu")>
                 <div class="container">
+                    <details class="portal-menu">
+                    <summary>{ctx.t("site.menu_toggle")}</summary>
                     <ul class="nav">
                         <li class="nav-item"><a class="nav-link" href="/">{ctx.t("site.home")}</a></li>
                         <li class="nav-item"><a class="nav-link" href="/#submit">{ctx.t("site.candidacies")}</a></li>
@@ -105,6 +109,7 @@ fn Header(ctx: PageCtx) -> impl IntoView {
                         {profile_link}
                         {admin_link}
                     </ul>
+                    </details>
                 </div>
             </nav>
         </header>

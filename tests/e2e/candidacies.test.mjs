@@ -61,6 +61,11 @@ async function journey(javaScriptEnabled) {
 
   // Now a complete file: accepted.
   await page.getByLabel("File del modello compilato").setInputFiles(exampleTemplate("b"));
+  // The browser's own file control is hidden: with JavaScript the page names
+  // the file chosen, in its own language; without, the upload result does.
+  if (javaScriptEnabled) {
+    assert.match(await page.locator(".upload-chosen").innerText(), /^File scelto: esempio-b\.xlsx \(\d+ KB\)$/);
+  }
   await page.getByRole("button", { name: "Carica e controlla" }).click();
   await page.locator("#upload-result.alert-success").waitFor();
 

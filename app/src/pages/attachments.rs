@@ -2,7 +2,7 @@
 //! (each removable) and a file chooser; errors shown next to the chooser.
 
 use crate::components::{CsrfField, ErrorSummary, FileField};
-use crate::page::{render, PageCtx};
+use crate::page::{render_with_islands, PageCtx};
 use crate::view_data::{AttachmentSlotView, CandidacyHead, FormState};
 use leptos::prelude::*;
 
@@ -54,7 +54,7 @@ pub fn attachments(
         <p class="mt-4"><a id="to-signed-forms" class="btn btn-outline-primary" href=format!("/candidacies/{}/forms", head.id)>{ctx.t("signed.continue")}</a></p>
         <p><a href=format!("/candidacies/{}/template", head.id)>{ctx.t("attachments.back_to_template")}</a></p>
     };
-    render(ctx, &title, body.into_any())
+    render_with_islands(ctx, &title, body.into_any())
 }
 
 fn slot_section(

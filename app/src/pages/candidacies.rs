@@ -3,7 +3,7 @@
 use crate::components::{
     ChoiceField, CsrfField, ErrorSummary, Field, FileField, Notice, SelectField,
 };
-use crate::page::{render, PageCtx};
+use crate::page::{render, render_with_islands, PageCtx};
 use crate::pages::format_datetime;
 use crate::view_data::{CandidacyHead, CandidacyRow, FormState, PlacementView, UploadResultView};
 use leptos::prelude::*;
@@ -78,29 +78,32 @@ fn table_of(ctx: &PageCtx, rows: &[CandidacyRow], id: &str, caption: &str) -> im
         .iter()
         .map(|r| {
             let href = format!("/candidacies/{}", r.id);
+            // data-label: on a phone each row is a card, each cell named by its column.
             view! {
-                <tr>
-                    <td><a href=href>{format!("#{}", r.id)}</a></td>
-                    <td>{ctx.t(r.kind)}</td>
-                    <td>{if r.place.is_empty() { ctx.t("candidacy.place_missing") } else { r.place.clone() }}</td>
-                    <td>{ctx.t(r.status)}</td>
-                    <td>{format_datetime(lang, &r.updated)}</td>
+                <tr role="row">
+                    <td role="cell" data-label=ctx.t("candidacy.number")><a href=href>{format!("#{}", r.id)}</a></td>
+                    <td role="cell" data-label=ctx.t("candidacy.kind")>{ctx.t(r.kind)}</td>
+                    <td role="cell" data-label=ctx.t("candidacy.place")>{if r.place.is_empty() { ctx.t("candidacy.place_missing") } else { r.place.clone() }}</td>
+                    <td role="cell" data-label=ctx.t("candidacy.status")>{ctx.t(r.status)}</td>
+                    <td role="cell" data-label=ctx.t("candidacy.updated")>{format_datetime(lang, &r.updated)}</td>
                 </tr>
             }
         })
         .collect::<Vec<_>>();
     view! {
+        // The explicit roles keep it a table for screen readers when a phone's
+        // stylesheet lays the rows out as blocks.
         <div class="table-responsive">
-            <table class="table" id=id.to_string()>
+            <table class="table table-stack" id=id.to_string() role="table">
                 <caption class="visually-hidden">{caption.to_string()}</caption>
-                <thead><tr>
-                    <th scope="col">{ctx.t("candidacy.number")}</th>
-                    <th scope="col">{ctx.t("candidacy.kind")}</th>
-                    <th scope="col">{ctx.t("candidacy.place")}</th>
-                    <th scope="col">{ctx.t("candidacy.status")}</th>
-                    <th scope="col">{ctx.t("candidacy.updated")}</th>
+                <thead role="rowgroup"><tr role="row">
+                    <th scope="col" role="columnheader">{ctx.t("candidacy.number")}</th>
+                    <th scope="col" role="columnheader">{ctx.t("candidacy.kind")}</th>
+                    <th scope="col" role="columnheader">{ctx.t("candidacy.place")}</th>
+                    <th scope="col" role="columnheader">{ctx.t("candidacy.status")}</th>
+                    <th scope="col" role="columnheader">{ctx.t("candidacy.updated")}</th>
                 </tr></thead>
-                <tbody>{lines}</tbody>
+                <tbody role="rowgroup">{lines}</tbody>
             </table>
         </div>
     }
@@ -207,7 +210,7 @@ pub fn template_step(
         </section>
         <p class="mt-4"><a id="to-attachments" class="btn btn-outline-primary" href=format!("/candidacies/{}/attachments", head.id)>{ctx.t("candidacy.continue_attachments")}</a></p>
     };
-    render(ctx, &title, body.into_any())
+    render_with_islands(ctx, &title, body.into_any())
 }
 
 /// The last upload: which file, and every finding of its check, errors first.

@@ -4,7 +4,7 @@
 
 use super::candidacies::{heading, upload_result};
 use crate::components::{CsrfField, ErrorSummary, FileField, Notice};
-use crate::page::{render, PageCtx};
+use crate::page::{render_with_islands, PageCtx};
 use crate::view_data::{CandidacyHead, FormState, SignedSlotView};
 use leptos::prelude::*;
 
@@ -50,7 +50,7 @@ pub fn signed_forms(
         <p class="mt-4"><a id="to-submit" class="btn btn-outline-primary" href=format!("/candidacies/{}/submit", head.id)>{ctx.t("submit.continue")}</a></p>
         <p><a href=format!("/candidacies/{}/attachments", head.id)>{ctx.t("signed.back_to_attachments")}</a></p>
     };
-    render(ctx, &title, body.into_any())
+    render_with_islands(ctx, &title, body.into_any())
 }
 
 fn slot_section(

@@ -51,7 +51,7 @@ fn check(ctx: &PageCtx, head: &CandidacyHead, s: &SubmissionView) -> impl IntoVi
         .replace("{left}", &days_left(ctx, s.days_left));
     if s.closed {
         return view! {
-            <div class="alert alert-danger" role="alert" id="submit-closed">{ctx.t("submit.closed")}</div>
+            <div class="alert alert-danger" role="alert" id="submit-closed"><p class="mb-0">{ctx.t("submit.closed")}</p></div>
             <p>{deadline}</p>
         }
         .into_any();
@@ -124,7 +124,7 @@ fn summary(
         }
     });
     view! {
-        {submitted.map(|text| view! { <div class="alert alert-success" role="status" id="submitted">{text}</div> })}
+        {submitted.map(|text| view! { <div class="alert alert-success" role="status" id="submitted"><p class="mb-0">{text}</p></div> })}
         {s.withdrawn.then(|| view! { <Notice text=ctx.t("submit.withdrawn") kind="alert-info" /> })}
         {s.read_only.then(|| view! { <Notice text=ctx.t("candidacy.read_only") kind="alert-info" /> })}
         {(!s.withdrawn && !s.read_only).then(|| view! { <p>{ctx.t("submit.locked")}</p> })}
