@@ -161,6 +161,48 @@ async fn each_slot_takes_its_own_types_and_refused_files_are_not_kept() {
 }
 
 #[tokio::test]
+async fn a_jpeg_photo_is_taken_and_a_file_over_25_mb_is_refused_leaving_nothing() {
+    let app = TestApp::new().await;
+    let (mut owner, base) = draft(&app, "jpeg@example.it", "10.0.3.9").await;
+    // A photo as phones and cameras save them.
+    let img = image::RgbImage::from_pixel(120, 80, image::Rgb([90, 140, 60]));
+    let mut jpeg = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut jpeg, image::ImageFormat::Jpeg).unwrap();
+    let r = attach(&mut owner, &base, "photo", "campo.jpg", jpeg.get_ref()).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = owner.get(&format!("{base}/attachments")).await.body;
+    assert!(
+        page.contains(">campo.jpg</a>") && page.contains("(JPEG, "),
+        "{page}"
+    );
+
+    // One byte over the limit: refused with the reason next to the field,
+    // nothing kept, nothing left half-written in tmp, the first photo intact.
+    let limit = forms::attachments::MAX_ATTACHMENT_BYTES as usize;
+    assert_eq!(limit, 25 * 1024 * 1024);
+    let mut big = b"%PDF-1.7\n".to_vec();
+    big.resize(limit + 1, b' ');
+    let before = stored_files(&app);
+    let r = attach(&mut owner, &base, "cadastral_extract", "enorme.pdf", &big).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(
+        r.body.contains("id=\"f-cadastral_extract-error\""),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("Il file supera i 25 MB ammessi"),
+        "{}",
+        r.body
+    );
+    assert_eq!(stored_files(&app), before);
+    let tmp = app.state.config.data_dir.join("uploads").join("tmp");
+    assert_eq!(std::fs::read_dir(&tmp).map(|d| d.count()).unwrap_or(0), 0);
+    let page = owner.get(&format!("{base}/attachments")).await.body;
+    assert!(page.contains(">campo.jpg</a>") && !page.contains("enorme.pdf"));
+}
+
+#[tokio::test]
 async fn files_can_be_removed_by_their_owner_only() {
     let app = TestApp::new().await;
     let (mut owner, base) = draft(&app, "owner@example.it", "10.0.3.2").await;

@@ -5,19 +5,10 @@ mod common;
 
 use app::view_data::Role;
 use axum::http::StatusCode;
-use common::smtp::{free_port, SmtpSink};
+use common::smtp::{free_port, smtp_worker, SmtpSink};
 use common::TestApp;
-use server::config::{MailConfig, MailTransport};
 use server::email::transport::Mailer;
 use server::email::worker::Worker;
-
-fn smtp_worker(port: u16) -> Worker {
-    let config = MailConfig {
-        transport: MailTransport::Smtp(format!("smtp://127.0.0.1:{port}")),
-        from: "Opportunity Lombardy <noreply@portal.test>".into(),
-    };
-    Worker::new(Mailer::new(&config).unwrap())
-}
 
 #[tokio::test]
 async fn nothing_is_lost_while_the_smtp_server_is_down() {
@@ -76,7 +67,8 @@ async fn nothing_is_lost_while_the_smtp_server_is_down() {
     );
 }
 
-#[tokio::test]
+/// Two workers on two threads, as two server instances would run them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_workers_never_send_a_message_twice() {
     let app = TestApp::new().await;
     let sink = SmtpSink::start(free_port());
@@ -85,9 +77,15 @@ async fn two_workers_never_send_a_message_twice() {
             .register(&format!("user{i}@example.it"), "investor")
             .await;
     }
-    let (a, b) = (smtp_worker(sink.port), smtp_worker(sink.port));
-    let (sent_a, sent_b) = tokio::join!(a.process_due(&app.state), b.process_due(&app.state));
-    assert_eq!(sent_a.unwrap() + sent_b.unwrap(), 12);
+    let tasks = [smtp_worker(sink.port), smtp_worker(sink.port)].map(|worker| {
+        let state = app.state.clone();
+        tokio::spawn(async move { worker.process_due(&state).await.unwrap() })
+    });
+    let mut sent = 0;
+    for t in tasks {
+        sent += t.await.unwrap();
+    }
+    assert_eq!(sent, 12);
     let mut recipients: Vec<String> = sink.received().into_iter().flat_map(|r| r.to).collect();
     recipients.sort();
     recipients.dedup();

@@ -254,7 +254,7 @@ async fn language_follows_the_choice_and_the_browser() {
     assert!(r.body.contains("<html lang=\"en\""));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn guesses_sent_in_parallel_do_not_exceed_the_limit() {
     let app = TestApp::new().await;
     app.user("burst@example.it", "proponent", "10.1.1.1").await;

@@ -6,11 +6,14 @@
 mod common;
 
 use axum::http::StatusCode;
+use base64::Engine;
 use common::signing::{anchors_file, cades};
+use common::smtp::{free_port, smtp_worker, SmtpSink};
 use common::{at, rossi_with_draft, Client, TestApp};
 use forms::call::{Call, Kind, Lang};
-use sea_orm::EntityTrait;
-use server::db::entities::{candidacy, candidacy_event};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use server::db::entities::{candidacy, candidacy_event, document};
+use sha2::{Digest, Sha256};
 
 fn png() -> Vec<u8> {
     let img = image::RgbImage::from_pixel(8, 6, image::Rgb([0, 102, 204]));
@@ -32,68 +35,110 @@ async fn upload(owner: &mut Client, path: &str, field: &str, name: &str, bytes: 
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{path}: {}", r.body);
 }
 
-/// Mario Rossi with a draft that has everything but what `skip` names.
-async fn complete_draft(app: &TestApp, email: &str, ip: &str, skip: &[&str]) -> (Client, String) {
-    let (mut owner, base) = rossi_with_draft(app, email, ip).await;
+/// A draft ready (or nearly) to submit, and every file uploaded to it.
+struct Draft {
+    owner: Client,
+    base: String,
+    files: Vec<(String, Vec<u8>)>,
+}
+
+impl Draft {
+    async fn upload(&mut self, step: &str, field: &str, name: &str, bytes: Vec<u8>) {
+        let path = format!("{}/{step}", self.base);
+        upload(&mut self.owner, &path, field, name, &bytes).await;
+        self.files.push((name.to_string(), bytes));
+    }
+}
+
+/// Mario Rossi with a draft that has everything but what `skip` names;
+/// `"scan_b"` uploads form B as a scan signed by hand instead of signed digitally.
+async fn complete_draft(app: &TestApp, email: &str, ip: &str, skip: &[&str]) -> Draft {
+    let (owner, base) = rossi_with_draft(app, email, ip).await;
+    let mut d = Draft {
+        owner,
+        base,
+        files: Vec::new(),
+    };
     if !skip.contains(&"template") {
         let values = forms::sample::complete(Kind::Settlement);
         let xlsx =
             forms::template::write(Call::embedded(), Kind::Settlement, Lang::It, &values).unwrap();
-        upload(
-            &mut owner,
-            &format!("{base}/template"),
-            "file",
-            "modello.xlsx",
-            &xlsx,
-        )
-        .await;
+        d.upload("template", "file", "modello.xlsx", xlsx).await;
     }
-    upload(
-        &mut owner,
-        &format!("{base}/attachments?purpose=photo"),
-        "photo",
-        "foto.png",
-        &png(),
-    )
-    .await;
-    upload(
-        &mut owner,
-        &format!("{base}/attachments?purpose=perimeter"),
+    d.upload("attachments?purpose=photo", "photo", "foto.png", png())
+        .await;
+    d.upload(
+        "attachments?purpose=perimeter",
         "perimeter",
         "perimetro.pdf",
-        PDF,
+        PDF.to_vec(),
     )
     .await;
     if !skip.contains(&"cadastral_extract") {
-        let path = format!("{base}/attachments?purpose=cadastral_extract");
-        upload(&mut owner, &path, "cadastral_extract", "estratto.pdf", PDF).await;
+        let (step, field) = ("attachments?purpose=cadastral_extract", "cadastral_extract");
+        d.upload(step, field, "estratto.pdf", PDF.to_vec()).await;
     }
     for letter in ["A", "B"] {
-        let form = owner.get(&format!("{base}/forms/{letter}.pdf")).await.bytes;
+        let form = d
+            .owner
+            .get(&format!("{}/forms/{letter}.pdf", d.base))
+            .await
+            .bytes;
         let purpose = format!("form_{}", letter.to_lowercase());
+        let step = format!("forms?purpose={purpose}");
+        if letter == "B" && skip.contains(&"scan_b") {
+            // Printed, signed by hand, scanned: a PDF with no digital signature.
+            d.upload(&step, &purpose, "modulo-B-scansione.pdf", PDF.to_vec())
+                .await;
+            continue;
+        }
         let who = if skip.contains(&"owner_signature") && letter == "B" {
             "other"
         } else {
             "owner"
         };
-        let path = format!("{base}/forms?purpose={purpose}");
-        upload(
-            &mut owner,
-            &path,
-            &purpose,
-            &format!("modulo-{letter}.pdf.p7m"),
-            &cades(&form, who),
-        )
-        .await;
+        let name = format!("modulo-{letter}.pdf.p7m");
+        d.upload(&step, &purpose, &name, cades(&form, who)).await;
     }
-    (owner, base)
+    d
+}
+
+/// The PDF attached to a raw email (base64, as lettre writes it).
+fn pdf_attachment(raw: &str) -> Vec<u8> {
+    let start = raw
+        .find("Content-Type: application/pdf")
+        .expect("a PDF part");
+    let part = &raw[start..];
+    let body = &part[part.find("\r\n\r\n").expect("part headers end") + 4..];
+    let encoded: String = body.lines().take_while(|l| !l.starts_with("--")).collect();
+    base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .expect("base64")
+}
+
+fn jpeg() -> Vec<u8> {
+    let img = image::RgbImage::from_pixel(64, 40, image::Rgb([200, 180, 150]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Jpeg).unwrap();
+    out.into_inner()
+}
+
+async fn status_of(app: &TestApp) -> String {
+    candidacy::Entity::find()
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .status
 }
 
 #[tokio::test]
 async fn what_is_missing_is_listed_and_submission_is_refused_until_complete() {
     let app = app().await;
     let skip = ["template", "cadastral_extract", "owner_signature"];
-    let (mut owner, base) = complete_draft(&app, "gaps@example.it", "10.0.6.1", &skip).await;
+    let Draft {
+        mut owner, base, ..
+    } = complete_draft(&app, "gaps@example.it", "10.0.6.1", &skip).await;
     let page = owner.get(&format!("{base}/submit")).await.body;
     for gap in [
         "il modello Excel compilato",
@@ -127,7 +172,11 @@ async fn what_is_missing_is_listed_and_submission_is_refused_until_complete() {
 #[tokio::test]
 async fn a_complete_candidacy_is_submitted_with_receipt_and_email_then_locked_and_withdrawn() {
     let app = app().await;
-    let (mut owner, base) = complete_draft(&app, "mario@example.it", "10.0.6.2", &[]).await;
+    let Draft {
+        mut owner,
+        base,
+        files,
+    } = complete_draft(&app, "mario@example.it", "10.0.6.2", &[]).await;
     let page = owner.get(&format!("{base}/submit")).await.body;
     assert!(page.contains("La candidatura è completa"), "{page}");
 
@@ -168,6 +217,28 @@ async fn a_complete_candidacy_is_submitted_with_receipt_and_email_then_locked_an
         .bytes
         .windows(marker.len())
         .any(|w| w == marker.as_bytes()));
+    // Every file received, each with the SHA-256 computed here from what was sent.
+    if let Some(text) = common::pdf_text(&receipt.bytes) {
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert_eq!(files.len(), 6);
+        for (name, bytes) in &files {
+            let digest = hex::encode(Sha256::digest(bytes));
+            assert!(text.contains(name.as_str()), "{name} missing:\n{text}");
+            assert!(text.contains(&digest), "{name}: {digest} missing:\n{text}");
+        }
+    }
+    // Sent through a real SMTP server, the attachment is the receipt, byte for byte.
+    let sink = SmtpSink::start(free_port());
+    smtp_worker(sink.port)
+        .process_due(&app.state)
+        .await
+        .unwrap();
+    let sent = sink
+        .received()
+        .into_iter()
+        .find(|m| m.to == ["mario@example.it"] && m.data.contains("application/pdf"))
+        .expect("the receipt email reached the SMTP server");
+    assert_eq!(pdf_attachment(&sent.data), receipt.bytes);
 
     // The email carries the reference and the receipt.
     let mail = app.outbox().await;
@@ -200,6 +271,32 @@ async fn a_complete_candidacy_is_submitted_with_receipt_and_email_then_locked_an
         owner.post(&format!("{base}/submit"), &[]).await.status,
         StatusCode::CONFLICT
     );
+    let (name, xlsx) = &files[0];
+    let r = owner
+        .upload_to(&format!("{base}/template"), "file", name, xlsx)
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    let r = owner
+        .upload_to(
+            &format!("{base}/forms?purpose=form_a"),
+            "form_a",
+            "a.pdf",
+            PDF,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    let photo = document::Entity::find()
+        .filter(document::Column::Purpose.eq("photo"))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let r = owner
+        .post(&format!("{base}/attachments/{}/delete", photo.id), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    let receipt_again = owner.get(&format!("{base}/receipt.pdf")).await.bytes;
+    assert_eq!(receipt_again, receipt.bytes, "the receipt did not change");
     assert_eq!(owner.get(&base).await.location(), format!("{base}/submit"));
 
     // Withdrawal needs the box ticked, then is recorded and confirmed by email.
@@ -248,9 +345,77 @@ async fn a_complete_candidacy_is_submitted_with_receipt_and_email_then_locked_an
 }
 
 #[tokio::test]
+async fn a_form_signed_by_hand_needs_the_signers_identity_document() {
+    let app = app().await;
+    let mut d = complete_draft(&app, "scan@example.it", "10.0.6.5", &["scan_b"]).await;
+    let submit = format!("{}/submit", d.base);
+    let missing = "il documento d'identità di chi ha firmato a mano";
+    let page = d.owner.get(&submit).await.body;
+    assert!(page.contains(missing), "{page}");
+    assert!(!page.contains("id=\"submit-candidacy\""));
+    let r = d.owner.post(&submit, &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(status_of(&app).await, "draft");
+
+    // The signer's identity card, photographed with a phone: a JPEG.
+    let step = "forms?purpose=id_document";
+    d.upload(step, "id_document", "carta-identita.jpg", jpeg())
+        .await;
+    let page = d.owner.get(&submit).await.body;
+    assert!(!page.contains(missing), "{page}");
+    let r = d.owner.post(&submit, &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(status_of(&app).await, "submitted");
+    let receipt = d.owner.get(&format!("{}/receipt.pdf", d.base)).await.bytes;
+    if let Some(text) = common::pdf_text(&receipt) {
+        assert!(text.contains("carta-identita.jpg"), "{text}");
+    }
+}
+
+/// Two tabs (or two devices) press "submit" at the same instant, on two
+/// threads: one submission, one receipt, one email; the other is told it is
+/// already submitted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_submissions_at_the_same_instant_make_one() {
+    let app = app().await;
+    let d = complete_draft(&app, "twice@example.it", "10.0.6.6", &[]).await;
+    let submit = format!("{}/submit", d.base);
+    let mut other = app.client("10.0.6.7");
+    other.login("twice@example.it", common::PASSWORD).await;
+    let mut tasks = Vec::new();
+    for mut client in [d.owner, other] {
+        let path = submit.clone();
+        tasks.push(tokio::spawn(
+            async move { client.post(&path, &[]).await.status },
+        ));
+    }
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap());
+    }
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::SEE_OTHER, StatusCode::CONFLICT]);
+    assert_eq!(status_of(&app).await, "submitted");
+    let events = candidacy_event::Entity::find()
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(events.len(), 1);
+    let receipts = app
+        .outbox()
+        .await
+        .into_iter()
+        .filter(|m| m.attachment_name.is_some())
+        .count();
+    assert_eq!(receipts, 1, "one receipt email");
+}
+
+#[tokio::test]
 async fn after_the_closing_instant_submission_is_refused_and_nothing_is_lost() {
     let app = app().await;
-    let (_, base) = complete_draft(&app, "late@example.it", "10.0.6.4", &[]).await;
+    let base = complete_draft(&app, "late@example.it", "10.0.6.4", &[])
+        .await
+        .base;
     // 30 June 2028, 23:59:59 in Rome is 21:59:59 UTC (summer time).
     app.state.clock.set(at("2028-06-30T22:00:00Z"));
     let mut owner = app.client("10.0.6.4");

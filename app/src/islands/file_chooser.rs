@@ -79,7 +79,10 @@ mod tests {
 
     #[test]
     fn names_the_file_with_its_size() {
-        assert_eq!(describe("{name} ({size})", "a.xlsx", 1500.0), "a.xlsx (2 KB)");
+        assert_eq!(
+            describe("{name} ({size})", "a.xlsx", 1500.0),
+            "a.xlsx (2 KB)"
+        );
         assert_eq!(
             describe("{name} ({size})", "b.pdf", 3.0 * 1024.0 * 1024.0),
             "b.pdf (3.0 MB)"

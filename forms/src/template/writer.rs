@@ -254,7 +254,9 @@ fn write_data(
     let unit_width = call
         .fields_for(kind)
         .map(|f| call.unit(f, lang).chars().count())
-        .chain(std::iter::once(headings(lang)[COL_UNIT as usize].chars().count()))
+        .chain(std::iter::once(
+            headings(lang)[COL_UNIT as usize].chars().count(),
+        ))
         .max()
         .unwrap_or(0) as f64
         + 2.0;

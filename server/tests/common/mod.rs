@@ -459,3 +459,33 @@ pub async fn rossi_with_draft(app: &TestApp, email: &str, ip: &str) -> (Client, 
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     (owner, base)
 }
+
+/// The text of a PDF as poppler's `pdftotext` reads it, a real reader other
+/// than the one that wrote it. Outside CI, without poppler, `None`: the caller
+/// skips, saying so (`./portal test` installs it).
+pub fn pdf_text(pdf: &[u8]) -> Option<String> {
+    if std::process::Command::new("pdftotext")
+        .arg("-v")
+        .output()
+        .is_err()
+    {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI requires poppler-utils (pdftotext)"
+        );
+        eprintln!("SKIPPED: poppler-utils is not installed (apt-get install poppler-utils)");
+        return None;
+    }
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout", file.path().to_str().unwrap(), "-"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(String::from_utf8(out.stdout).unwrap())
+}

@@ -86,3 +86,14 @@ impl SmtpSink {
         self.inbox.lock().unwrap().clone()
     }
 }
+
+/// The portal's own email worker, sending through the sink on `port`.
+#[allow(dead_code)] // not every test binary sends
+pub fn smtp_worker(port: u16) -> server::email::worker::Worker {
+    use server::config::{MailConfig, MailTransport};
+    let config = MailConfig {
+        transport: MailTransport::Smtp(format!("smtp://127.0.0.1:{port}")),
+        from: "Opportunity Lombardy <noreply@portal.test>".into(),
+    };
+    server::email::worker::Worker::new(server::email::transport::Mailer::new(&config).unwrap())
+}
