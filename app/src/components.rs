@@ -83,7 +83,7 @@ impl FieldParts {
 
     fn label(&self, lang: Lang, label: &'static str, required: bool) -> impl IntoView {
         view! {
-            <label for=self.id.clone() class="active">
+            <label for=self.id.clone() id=format!("{}-label", self.id) class="active">
                 {t(lang, label)}
                 {required.then(|| view! { <span class="field-required">" (" {t(lang, "form.required")} ")"</span> })}
             </label>
@@ -250,6 +250,7 @@ pub fn FileField(
         required,
         invalid: parts.error.is_some(),
         described_by: parts.described.clone(),
+        labelled_by: format!("{}-label", parts.id),
         choose: t(lang, "form.file_choose"),
         chosen: t(lang, "form.file_chosen"),
     };

@@ -39,7 +39,7 @@ fn Header(ctx: PageCtx) -> impl IntoView {
     let switch_href = format!("/lang/{other}?next={}", encode_path(&ctx.path));
     let account_zone = match &ctx.user {
         Some(user) => view! {
-            <span class="header-user d-none d-lg-inline">{ctx.t("site.logged_in_as")} " " {user.email.clone()}</span>
+            <span class="header-user">{ctx.t("site.logged_in_as")} " " {user.email.clone()}</span>
             <a class="btn btn-sm header-btn-outline" href="/account">{ctx.t("site.account")}</a>
             <form method="post" action="/logout" class="d-inline">
                 <input type="hidden" name="_csrf" value=ctx.csrf.clone() />

@@ -97,10 +97,15 @@ fn a_truncated_or_damaged_template_is_unreadable_not_a_crash() {
             let at = (seed % damaged.len() as u64) as usize;
             damaged[at] ^= (seed >> 32) as u8 | 1;
         }
-        // The seed is fixed, so these are always the same 40 files; each
-        // is refused as a whole, saying why (a ZIP entry's checksum catches
-        // a flipped byte anywhere in the compressed data).
-        assert_eq!(refusal(&damaged), "unreadable", "damaged file {n}");
+        // Each is refused as a whole, saying why: mostly "unreadable" (an
+        // entry's checksum catches a flipped byte in the compressed data),
+        // but a flip in the central directory can make an entry look
+        // encrypted or its declared size absurd, and those are refused first.
+        let reason = refusal(&damaged);
+        assert!(
+            ["unreadable", "encrypted", "zip_bomb"].contains(&reason.as_str()),
+            "damaged file {n}: {reason}"
+        );
     }
 }
 

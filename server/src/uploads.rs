@@ -114,7 +114,16 @@ pub async fn store_bytes(dir: &Path, name: &str, bytes: &[u8]) -> Result<Receive
     let sha256 = hex::encode(Sha256::digest(bytes));
     tokio::fs::create_dir_all(dir).await.map_err(io)?;
     let path = dir.join(&sha256);
-    tokio::fs::write(&path, bytes).await.map_err(io)?;
+    // Written aside, then renamed into place: the same receipt made twice (a
+    // losing second submission) never truncates the file a reader has open.
+    let tmp_dir = dir.join("tmp");
+    tokio::fs::create_dir_all(&tmp_dir).await.map_err(io)?;
+    let part = tmp_dir.join(format!("{}.part", uuid::Uuid::new_v4()));
+    if let Err(e) = tokio::fs::write(&part, bytes).await {
+        let _ = tokio::fs::remove_file(&part).await;
+        return Err(io(e));
+    }
+    tokio::fs::rename(&part, &path).await.map_err(io)?;
     Ok(Received {
         original_name: name.to_string(),
         sha256,

@@ -401,6 +401,9 @@ async fn forms_signed_before_the_owner_changed_no_longer_count() {
         page.contains("verificato con i dati del proprietario di prima"),
         "{page}"
     );
+    // One state per file: a warning, not a green "received" under it.
+    assert!(!page.contains("File ricevuto."), "{page}");
+    assert!(page.contains("alert alert-warning"), "{page}");
     let r = verdi.post(&format!("{base}/submit"), &[]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(

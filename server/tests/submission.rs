@@ -11,7 +11,7 @@ use common::signing::{anchors_file, cades};
 use common::smtp::{free_port, smtp_worker, SmtpSink};
 use common::{at, rossi_with_draft, Client, TestApp};
 use forms::call::{Call, Kind, Lang};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use server::db::entities::{candidacy, candidacy_event, document};
 use sha2::{Digest, Sha256};
 
@@ -114,13 +114,6 @@ fn pdf_attachment(raw: &str) -> Vec<u8> {
     base64::engine::general_purpose::STANDARD
         .decode(encoded.trim())
         .expect("base64")
-}
-
-fn jpeg() -> Vec<u8> {
-    let img = image::RgbImage::from_pixel(64, 40, image::Rgb([200, 180, 150]));
-    let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Jpeg).unwrap();
-    out.into_inner()
 }
 
 async fn status_of(app: &TestApp) -> String {
@@ -271,6 +264,11 @@ async fn a_complete_candidacy_is_submitted_with_receipt_and_email_then_locked_an
         owner.post(&format!("{base}/submit"), &[]).await.status,
         StatusCode::CONFLICT
     );
+    let documents_before = document::Entity::find()
+        .order_by_asc(document::Column::Id)
+        .all(&app.state.db)
+        .await
+        .unwrap();
     let (name, xlsx) = &files[0];
     let r = owner
         .upload_to(&format!("{base}/template"), "file", name, xlsx)
@@ -295,8 +293,15 @@ async fn a_complete_candidacy_is_submitted_with_receipt_and_email_then_locked_an
         .post(&format!("{base}/attachments/{}/delete", photo.id), &[])
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
-    let receipt_again = owner.get(&format!("{base}/receipt.pdf")).await.bytes;
-    assert_eq!(receipt_again, receipt.bytes, "the receipt did not change");
+    let documents = document::Entity::find()
+        .order_by_asc(document::Column::Id)
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        documents, documents_before,
+        "the refused changes left no trace"
+    );
     assert_eq!(owner.get(&base).await.location(), format!("{base}/submit"));
 
     // Withdrawal needs the box ticked, then is recorded and confirmed by email.
@@ -359,7 +364,7 @@ async fn a_form_signed_by_hand_needs_the_signers_identity_document() {
 
     // The signer's identity card, photographed with a phone: a JPEG.
     let step = "forms?purpose=id_document";
-    d.upload(step, "id_document", "carta-identita.jpg", jpeg())
+    d.upload(step, "id_document", "carta-identita.jpg", common::jpeg())
         .await;
     let page = d.owner.get(&submit).await.body;
     assert!(!page.contains(missing), "{page}");
@@ -379,6 +384,7 @@ async fn a_form_signed_by_hand_needs_the_signers_identity_document() {
 async fn two_submissions_at_the_same_instant_make_one() {
     let app = app().await;
     let d = complete_draft(&app, "twice@example.it", "10.0.6.6", &[]).await;
+    let d_base = d.base.clone();
     let submit = format!("{}/submit", d.base);
     let mut other = app.client("10.0.6.7");
     other.login("twice@example.it", common::PASSWORD).await;
@@ -408,6 +414,17 @@ async fn two_submissions_at_the_same_instant_make_one() {
         .filter(|m| m.attachment_name.is_some())
         .count();
     assert_eq!(receipts, 1, "one receipt email");
+    // The receipt on file is whole: the loser never rewrote it under a reader.
+    let mut owner = app.client("10.0.6.8");
+    owner.login("twice@example.it", common::PASSWORD).await;
+    let pdf = owner.get(&format!("{}/receipt.pdf", d_base)).await.bytes;
+    let stored = document::Entity::find()
+        .filter(document::Column::Purpose.eq("receipt"))
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(hex::encode(Sha256::digest(&pdf)), stored[0].sha256);
 }
 
 #[tokio::test]

@@ -30,6 +30,27 @@ for (const locale of ["it-IT", "en-GB"]) {
   });
 }
 
+// The menu folds on a phone and opens without JavaScript; on a wide screen
+// its links are always there.
+for (const javaScriptEnabled of [true, false]) {
+  test(`the main menu: open at 1280 px, a disclosure at 390 px (JavaScript ${javaScriptEnabled ? "on" : "off"})`, { skip, timeout: 60000 }, async () => {
+    const context = await stack.browser.newContext({ locale: "it-IT", javaScriptEnabled, viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(stack.portal.base + "/");
+    const menu = page.getByRole("navigation", { name: "Menu principale" });
+    const link = menu.getByRole("link", { name: "Catalogo delle opportunità" });
+    assert.ok(await link.isVisible(), "the links show on a wide screen");
+    assert.ok(!(await menu.locator("summary").isVisible()), "no toggle on a wide screen");
+    await page.setViewportSize({ width: 390, height: 844 });
+    assert.ok(!(await link.isVisible()), "folded on a phone");
+    await menu.getByText("Menu", { exact: true }).click();
+    assert.ok(await link.isVisible(), "open after a tap");
+    await link.click();
+    await page.waitForURL("**/#catalogue");
+    await context.close();
+  });
+}
+
 test("axe: no violations on forms showing errors", { skip, timeout: 90000 }, async () => {
   // axe runs as a script in the page, so this context keeps JavaScript on; the error
   // pages are rendered by the server and are the same with JavaScript off.

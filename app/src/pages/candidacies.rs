@@ -223,10 +223,22 @@ pub(crate) fn upload_result(
     verdicts: (&str, &str),
 ) -> impl IntoView {
     let (verdict, class) = if u.accepted {
-        (ctx.t(verdicts.0), "alert alert-success")
+        (verdicts.0, "alert alert-success")
     } else {
-        (ctx.t(verdicts.1), "alert alert-danger")
+        (verdicts.1, "alert alert-danger")
     };
+    upload_box(ctx, u, id, verdict, class)
+}
+
+/// The box of [`upload_result`] with its verdict (a translation key) and alert class chosen by the caller.
+pub(crate) fn upload_box(
+    ctx: &PageCtx,
+    u: &UploadResultView,
+    id: &str,
+    verdict: &str,
+    class: &'static str,
+) -> impl IntoView {
+    let verdict = ctx.t(verdict);
     let about = ctx
         .t("candidacy.upload_about")
         .replace("{name}", &u.name)

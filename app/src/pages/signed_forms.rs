@@ -2,8 +2,8 @@
 //! delegate) prefilled, upload them signed, see what the signature check said;
 //! the identity document goes with a handwritten signature.
 
-use super::candidacies::{heading, upload_result};
-use crate::components::{CsrfField, ErrorSummary, FileField, Notice};
+use super::candidacies::{heading, upload_box, upload_result};
+use crate::components::{CsrfField, ErrorSummary, FileField};
 use crate::page::{render_with_islands, PageCtx};
 use crate::view_data::{CandidacyHead, FormState, SignedSlotView};
 use leptos::prelude::*;
@@ -89,8 +89,13 @@ fn slot_section(
             <h2 id=heading_id class="h4">{ctx.t(label_key(slot.purpose))}</h2>
             {downloads}
             {status.map(|s| view! { <p class="text-muted">{s}</p> })}
-            {slot.outdated.then(|| view! { <Notice text=ctx.t("signed.outdated") kind="alert-warning" /> })}
-            {slot.upload.as_ref().map(|u| upload_result(ctx, u, &result_id, ("signed.accepted", "signed.refused")))}
+            // A file checked against the owner's earlier details is one state,
+            // not two: no green "received" under a warning that it no longer counts.
+            {slot.upload.as_ref().map(|u| if slot.outdated {
+                upload_box(ctx, u, &result_id, "signed.outdated", "alert alert-warning").into_any()
+            } else {
+                upload_result(ctx, u, &result_id, ("signed.accepted", "signed.refused")).into_any()
+            })}
             <form method="post" action=action enctype="multipart/form-data" novalidate=true>
                 <CsrfField token=ctx.csrf.clone() />
                 <FileField lang form=form.clone() name=slot.purpose label=label_key(slot.purpose) hint=hint_key(slot.purpose) accept=accept required=slot.needed />

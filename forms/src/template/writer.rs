@@ -33,7 +33,9 @@ const HELP_WIDTH: f64 = 70.0;
 const LINE_HEIGHT: f64 = 15.0;
 /// The title's row, in 14-point type.
 const TITLE_HEIGHT: f64 = 21.0;
-/// Room to type in a long-text cell before the row needs to grow.
+/// Room to type in a long-text cell. A row given a height keeps it (neither
+/// Excel nor Calc grows it while typing): the person enlarges it if needed,
+/// which the sheet's protection allows.
 const LONG_TEXT_LINES: usize = 4;
 
 /// Excel's limits on data-validation texts.
@@ -134,7 +136,11 @@ fn write_instructions(
         }
         row += 1;
     }
-    sheet.protect();
+    // Locked, but rows can still be enlarged if a paragraph shows cut.
+    sheet.protect_with_options(&ProtectionOptions {
+        format_rows: true,
+        ..ProtectionOptions::default()
+    });
     Ok(())
 }
 
@@ -418,8 +424,10 @@ fn field_lines(field: &Field, lang: Lang, value: Option<&Cell>) -> usize {
 }
 
 /// Lines `text` takes when wrapped at word boundaries in a column `width` wide.
-/// A character is counted as wide as a digit, which overestimates proportional
-/// text a little: a row slightly too tall reads better than one cut short.
+/// A character is counted as wide as a digit, which overestimates Italian and
+/// English prose a little (a row slightly too tall reads better than one cut
+/// short) but underestimates runs of capitals or wide scripts; the LibreOffice
+/// test measures the real texts against Calc's own layout.
 fn lines(text: &str, width: f64) -> usize {
     let capacity = (width as usize).saturating_sub(1).max(1);
     let mut count = 0;
@@ -443,8 +451,11 @@ fn lines(text: &str, width: f64) -> usize {
     count.max(1)
 }
 
+/// Excel's tallest row, in points.
+const MAX_ROW_HEIGHT: f64 = 409.0;
+
 fn row_height(lines: usize) -> f64 {
-    lines as f64 * LINE_HEIGHT
+    (lines as f64 * LINE_HEIGHT).min(MAX_ROW_HEIGHT)
 }
 
 /// A non-numeric value as it is written into a cell.

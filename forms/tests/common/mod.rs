@@ -45,3 +45,10 @@ pub fn errors(report: &Report) -> Vec<(String, String)> {
     out.sort();
     out
 }
+
+/// Whether a test that needs an outside program must fail, not skip, when the
+/// program is missing: in CI, and in `./portal test`, which installs them all
+/// first (it sets PORTAL_TEST_ALL). Only a bare `cargo test` may skip.
+pub fn everything_required() -> bool {
+    std::env::var("CI").as_deref() == Ok("true") || std::env::var_os("PORTAL_TEST_ALL").is_some()
+}

@@ -128,6 +128,8 @@ def main():
         desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
         url = uno.systemPathToFileUrl(os.path.abspath(template))
         first = desktop.loadComponentFromURL(url, "_blank", 0, (prop("Hidden", True),))
+        if first is None:
+            raise SystemExit("LibreOffice could not open the template")
         checks = {"cramped": cramped(first)}
         first.close(True)
         for spec in plan["files"]:

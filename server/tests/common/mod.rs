@@ -470,8 +470,8 @@ pub fn pdf_text(pdf: &[u8]) -> Option<String> {
         .is_err()
     {
         assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "CI requires poppler-utils (pdftotext)"
+            !everything_required(),
+            "this run requires poppler-utils (pdftotext)"
         );
         eprintln!("SKIPPED: poppler-utils is not installed (apt-get install poppler-utils)");
         return None;
@@ -488,4 +488,19 @@ pub fn pdf_text(pdf: &[u8]) -> Option<String> {
         String::from_utf8_lossy(&out.stderr)
     );
     Some(String::from_utf8(out.stdout).unwrap())
+}
+
+/// Whether a test that needs an outside program must fail, not skip, when the
+/// program is missing: in CI, and in `./portal test`, which installs them all
+/// first (it sets PORTAL_TEST_ALL). Only a bare `cargo test` may skip.
+pub fn everything_required() -> bool {
+    std::env::var("CI").as_deref() == Ok("true") || std::env::var_os("PORTAL_TEST_ALL").is_some()
+}
+
+/// A small real JPEG, as cameras and phones save photos.
+pub fn jpeg() -> Vec<u8> {
+    let img = image::RgbImage::from_pixel(120, 80, image::Rgb([90, 140, 60]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Jpeg).unwrap();
+    out.into_inner()
 }
