@@ -165,7 +165,7 @@ async fn main() {
     let email = "bench@example.it";
     let password = "Benchmark-password-2028";
     let now = state.clock.now();
-    server::auth::accounts::create_user(
+    server::accounts::operations::create_user(
         &state.db,
         email,
         password,

@@ -1,16 +1,16 @@
 //! Demo accounts for a fresh development portal: one per role, printed at start-up.
 
-use crate::auth::accounts::create_user;
+use crate::accounts::operations::create_user;
 use crate::candidacies;
+use crate::candidacies::documents::{self, Finding};
+use crate::candidacies::profiles;
+use crate::candidacies::signed_forms;
+use crate::candidacies::submission;
+use crate::candidacies::uploads;
 use crate::db::entities::{candidacy, profile, user};
-use crate::documents::{self, Finding};
 use crate::error::{AppError, AppResult};
-use crate::profiles;
 use crate::signatures;
-use crate::signed_forms;
 use crate::state::AppState;
-use crate::submission;
-use crate::uploads;
 use app::view_data::Role;
 use app::Lang;
 use forms::signed_forms::Form;

@@ -1,25 +1,18 @@
 //! The Opportunity Lombardy portal server: wires the `app` pages and the `forms`
 //! texts to HTTP, the database and email.
 
-pub mod auth;
+pub mod accounts;
 pub mod candidacies;
 pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
 pub mod demo_pki;
-pub mod documents;
 pub mod email;
 pub mod error;
 pub mod heavy;
-pub mod owners;
-pub mod profiles;
-pub mod reminders;
 pub mod signatures;
-pub mod signed_forms;
 pub mod state;
-pub mod submission;
-pub mod uploads;
 pub mod web;
 
 use clock::Clock;
@@ -35,7 +28,7 @@ pub async fn build_state(config: Config) -> Result<AppState, String> {
         )
     })?;
     // Once per database: records older than the frozen-parties column.
-    owners::freeze_missing(&db)
+    candidacies::owners::freeze_missing(&db)
         .await
         .map_err(|e| format!("cannot freeze earlier submissions: {e}"))?;
     let clock = match config.fixed_now {

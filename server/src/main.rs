@@ -117,7 +117,7 @@ async fn create_user(
         .ok_or_else(|| format!("unknown role {role:?}: use proponent, investor, staff or admin"))?;
     let lang =
         Lang::from_code(lang).ok_or_else(|| format!("unknown language {lang:?}: use it or en"))?;
-    let email = server::auth::accounts::normalise_email(email)
+    let email = server::accounts::operations::normalise_email(email)
         .map_err(|_| format!("{email:?} is not a valid email"))?;
     let password = match std::env::var("PORTAL_NEW_PASSWORD") {
         Ok(p) => p,
@@ -130,7 +130,7 @@ async fn create_user(
         }
     };
     let mut check = app::view_data::FormState::default();
-    server::auth::accounts::check_new_password(&mut check, &password, &password);
+    server::accounts::operations::check_new_password(&mut check, &password, &password);
     if !check.is_valid() {
         return Err(format!(
             "password refused: {}",
@@ -138,8 +138,10 @@ async fn create_user(
         ));
     }
     let now = state.clock.now();
-    match server::auth::accounts::create_user(&state.db, &email, &password, role, lang, true, now)
-        .await
+    match server::accounts::operations::create_user(
+        &state.db, &email, &password, role, lang, true, now,
+    )
+    .await
     {
         Ok(Some(_)) => {
             println!("created {} account {email}", role.code());
@@ -151,7 +153,7 @@ async fn create_user(
 }
 
 async fn serve(state: server::state::AppState, demo: bool) -> Result<(), String> {
-    let swept = server::uploads::sweep_tmp(&state.config.uploads_dir());
+    let swept = server::candidacies::uploads::sweep_tmp(&state.config.uploads_dir());
     if swept > 0 {
         println!("removed {swept} partial uploads left by an earlier run");
     }

@@ -4,7 +4,7 @@
 mod common;
 
 use common::{at, TestApp};
-use server::reminders;
+use server::candidacies::reminders;
 
 async fn reminder_mails(app: &TestApp) -> Vec<(String, String)> {
     app.outbox()

@@ -148,12 +148,12 @@ pub fn backoff(base_ms: u64, attempts: i32) -> Duration {
 
 /// Periodic clean-up that any instance may do: expired sessions, old throttle records.
 async fn housekeeping(state: &AppState) {
-    if let Err(e) = crate::reminders::send_due(state).await {
+    if let Err(e) = crate::candidacies::reminders::send_due(state).await {
         tracing::warn!(error = %e, "deadline reminders failed; will retry");
     }
     let now = state.clock.now();
-    let _ = crate::auth::session::purge_expired(&state.db, now).await;
-    let _ = crate::auth::throttle::purge_old(&state.db, now).await;
+    let _ = crate::accounts::session::purge_expired(&state.db, now).await;
+    let _ = crate::accounts::throttle::purge_old(&state.db, now).await;
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! language, logged-in user, CSRF token (checked on every state-changing request),
 //! CSP nonce; and on the way out the cookies and security headers.
 
-use crate::auth::{session, tokens};
+use crate::accounts::{session, tokens};
 use crate::db::entities::user;
 use crate::error::AppError;
 use crate::state::AppState;

@@ -6,9 +6,9 @@
 //! does not exist, is "not found", so nobody learns which numbers exist.
 
 use crate::candidacies;
+use crate::candidacies::owners;
 use crate::db::entities::{candidacy, user};
 use crate::error::AppError;
-use crate::owners;
 use crate::web::context::Ctx;
 use app::view_data::Role;
 use axum::extract::{FromRequestParts, RawPathParams};
@@ -65,7 +65,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Editable {
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
         let Own(c) = Own::from_request_parts(parts, state).await?;
-        if crate::submission::editable(&c) {
+        if crate::candidacies::submission::editable(&c) {
             Ok(Editable(c))
         } else {
             Err(AppError::Locked)

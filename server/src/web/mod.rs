@@ -1,29 +1,22 @@
 //! HTTP routes. Each page family has its module; `context` wraps every request.
 
-pub mod account;
-pub mod attachments;
-pub mod auth;
+pub mod accounts;
 pub mod candidacies;
 pub mod context;
 pub mod errors;
 pub mod extract;
 pub mod listen;
-pub mod owner;
 pub mod pages;
-pub mod profile;
 pub mod security;
-pub mod signed_forms;
-pub mod submission;
 
 use crate::state::AppState;
-use app::view_data::RomeDateTime;
+use accounts::{account, auth};
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use chrono::{DateTime, Datelike, Timelike, Utc};
-use chrono_tz::Europe::Rome;
+use candidacies::{attachments, owner, profile, signed_forms, submission};
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -186,12 +179,12 @@ pub fn download(content_type: &str, filename: &str, bytes: Vec<u8>) -> Response 
 /// is the key for an oversized file) and the status; or, when it is not the
 /// user's to fix, the error itself.
 pub fn upload_refusal(
-    e: crate::uploads::UploadError,
+    e: crate::candidacies::uploads::UploadError,
     field: &'static str,
     too_large: &'static str,
 ) -> crate::error::AppResult<(app::view_data::FormState, StatusCode)> {
+    use crate::candidacies::uploads::UploadError;
     use crate::error::AppError;
-    use crate::uploads::UploadError;
     let (key, status) = match e {
         UploadError::Io(e) => return Err(AppError::Internal(format!("upload failed: {e}"))),
         // Nobody is there to read an answer; nothing was kept.
@@ -222,19 +215,6 @@ pub fn see_other(path: &str) -> Response {
     Redirect::to(path).into_response()
 }
 
-/// An instant in Europe/Rome wall-clock terms, for display.
-pub fn rome(at: DateTime<Utc>) -> RomeDateTime {
-    let local = at.with_timezone(&Rome);
-    RomeDateTime {
-        year: local.year(),
-        month: local.month(),
-        day: local.day(),
-        hour: local.hour(),
-        minute: local.minute(),
-        second: local.second(),
-    }
-}
-
 /// Only local paths are accepted as redirect targets, never another site.
 /// Browsers drop tabs and newlines and read `\\` as `/`, so `/\t/evil.example`
 /// would leave the site: only the characters of a URL path and query pass.
@@ -251,18 +231,6 @@ pub fn local_path(next: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn rome_time_follows_summer_time() {
-        let summer = DateTime::parse_from_rfc3339("2028-06-30T21:59:59Z")
-            .unwrap()
-            .with_timezone(&Utc);
-        assert_eq!((rome(summer).hour, rome(summer).day), (23, 30));
-        let winter = DateTime::parse_from_rfc3339("2028-01-01T00:30:00Z")
-            .unwrap()
-            .with_timezone(&Utc);
-        assert_eq!((rome(winter).hour, rome(winter).minute), (1, 30));
-    }
 
     #[test]
     fn redirects_stay_local() {

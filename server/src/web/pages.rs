@@ -1,6 +1,7 @@
 //! Public pages: home, information pages, language switch, health check.
 
-use super::{local_path, page, rome, see_other};
+use super::{local_path, page, see_other};
+use crate::clock::rome;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::context::{set_cookie, Ctx, LANG_COOKIE};

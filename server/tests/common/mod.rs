@@ -206,7 +206,7 @@ impl TestApp {
         role: app::view_data::Role,
         ip: &str,
     ) -> Client {
-        server::auth::accounts::create_user(
+        server::accounts::operations::create_user(
             &self.state.db,
             email,
             PASSWORD,

@@ -1,10 +1,11 @@
 //! The logged-in user's page and the admin's list of undelivered emails.
 
-use super::{page, rome, see_other};
-use crate::auth::accounts;
+use crate::accounts::operations;
+use crate::clock::rome;
 use crate::email::outbox;
 use crate::error::AppResult;
 use crate::web::context::Ctx;
+use crate::web::{page, see_other};
 use app::view_data::{AccountView, FailedEmailView, FormState, Role};
 use axum::extract::Query;
 use axum::http::StatusCode;
@@ -51,11 +52,17 @@ pub async fn change_password(ctx: Ctx, Form(f): Form<PasswordForm>) -> AppResult
     if f.current_password.is_empty() {
         form.add_error("current_password", "error.password_required");
     }
-    accounts::check_new_password(&mut form, &f.password, &f.password_confirm);
+    operations::check_new_password(&mut form, &f.password, &f.password_confirm);
     if form.is_valid() {
         let keep = ctx.session_secret.as_deref().unwrap_or_default();
-        match accounts::change_password(&ctx.state, account, &f.current_password, &f.password, keep)
-            .await?
+        match operations::change_password(
+            &ctx.state,
+            account,
+            &f.current_password,
+            &f.password,
+            keep,
+        )
+        .await?
         {
             Ok(()) => return Ok(see_other("/account?changed=1")),
             Err(key) => form.add_error("current_password", key),

@@ -1,6 +1,14 @@
 //! Candidacies: drafts created by a proponent, filled step by step, and the
 //! prefill of their Excel template from the profile and the location.
 
+pub mod documents;
+pub mod owners;
+pub mod profiles;
+pub mod reminders;
+pub mod signed_forms;
+pub mod submission;
+pub mod uploads;
+
 use crate::db::entities::{candidacy, profile};
 use crate::error::{AppError, AppResult};
 use app::view_data::FormState;
@@ -19,7 +27,7 @@ pub const DRAFT: &str = "draft";
 
 /// The statuses in which the proponent may change a candidacy:
 /// a draft, or one staff sent back for changes.
-pub const EDITABLE: [&str; 2] = [DRAFT, crate::submission::INTEGRATION_REQUESTED];
+pub const EDITABLE: [&str; 2] = [DRAFT, crate::candidacies::submission::INTEGRATION_REQUESTED];
 
 /// Opens a transaction in which the candidacy is still editable, or `Locked`.
 /// The check is a conditional update that also marks the candidacy changed:

@@ -4,9 +4,9 @@
 //! An owner given read access can read, with the same email, what was filed for them.
 
 use crate::candidacies;
+use crate::candidacies::profiles;
 use crate::db::entities::{candidacy, document, owner, profile, user};
 use crate::error::{AppError, AppResult};
-use crate::profiles;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -207,7 +207,7 @@ impl Parties {
     /// editable. A copy that cannot be read is an error, never a silent fall
     /// back to the live details it exists to stand in for.
     pub fn frozen(c: &candidacy::Model) -> AppResult<Option<Parties>> {
-        if crate::submission::editable(c) {
+        if crate::candidacies::submission::editable(c) {
             return Ok(None);
         }
         let Some(json) = c.submitted_parties.as_deref() else {
@@ -345,14 +345,16 @@ pub async fn freeze_missing(db: &DatabaseConnection) -> AppResult<usize> {
                 None => continue,
             },
         };
-        if !crate::submission::editable(&c) {
+        if !crate::candidacies::submission::editable(&c) {
             freeze(db, &c, &parties).await?;
             done += 1;
         }
         document::Entity::update_many()
             .col_expr(
                 document::Column::SignedFor,
-                Expr::value(Some(crate::signed_forms::checked_for(&parties.owner))),
+                Expr::value(Some(crate::candidacies::signed_forms::checked_for(
+                    &parties.owner,
+                ))),
             )
             .filter(document::Column::CandidacyId.eq(c.id))
             .filter(document::Column::SignedFor.is_null())

@@ -3,11 +3,11 @@
 //! several server instances: the row that records it has a unique index, and
 //! the email is queued in the same transaction as that row.
 
+use crate::candidacies::submission::DRAFT;
 use crate::db::entities::{candidacy, reminder, user};
 use crate::email::outbox;
 use crate::error::AppResult;
 use crate::state::AppState;
-use crate::submission::DRAFT;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
@@ -91,7 +91,7 @@ async fn remind(
     }
     let lang = app::Lang::from_code(&account.lang).unwrap_or_default();
     let deadline =
-        app::pages::format_datetime(lang, &crate::web::rome(state.config.submission_deadline));
+        app::pages::format_datetime(lang, &crate::clock::rome(state.config.submission_deadline));
     let link = state.link("/candidacies");
     let left = match days {
         1 => app::i18n::t(lang, "reminder.one_day_left"),

@@ -1,9 +1,9 @@
 //! Files uploaded for a candidacy and what their checks said.
 
 use crate::candidacies;
+use crate::candidacies::uploads::{self, Incoming, Received};
 use crate::db::entities::{candidacy, document};
 use crate::error::{AppError, AppResult};
-use crate::uploads::{self, Incoming, Received};
 use chrono::{DateTime, Utc};
 use forms::{Lang, Report, Severity};
 use sea_orm::{

@@ -1,16 +1,17 @@
 //! /candidacies/{id}/submit: check and submit, then the submitted summary with
 //! the receipt; /withdraw; /receipt.pdf.
 
-use super::candidacies::head;
-use super::extract::{Own, Readable};
-use super::{page, rome, see_other};
+use super::head;
 use crate::candidacies;
+use crate::candidacies::documents;
+use crate::candidacies::owners::Parties;
+use crate::candidacies::submission::{self, Contents, Refusal, RECEIPT, WITHDRAWN};
+use crate::clock::rome;
 use crate::db::entities::{candidacy, profile};
-use crate::documents;
 use crate::error::{AppError, AppResult};
-use crate::owners::Parties;
-use crate::submission::{self, Contents, Refusal, RECEIPT, WITHDRAWN};
 use crate::web::context::Ctx;
+use crate::web::extract::{Own, Readable};
+use crate::web::{page, see_other};
 use app::view_data::{FormState, SubmissionView};
 use axum::http::StatusCode;
 use axum::response::Response;

@@ -1,11 +1,11 @@
 //! Register, verify, log in/out, forgotten password. Each POST either redirects
 //! (success) or shows the form again with the user's input and an error per field.
 
-use super::{local_path, page, see_other};
-use crate::auth::accounts::{self, LoginOutcome};
-use crate::auth::session;
+use crate::accounts::operations::{self, LoginOutcome};
+use crate::accounts::session;
 use crate::error::AppResult;
 use crate::web::context::{set_cookie, Ctx, CSRF_COOKIE};
+use crate::web::{local_path, page, see_other};
 use app::pages::{auth as views, info};
 use app::view_data::{FormState, Role};
 use axum::extract::Query;
@@ -38,10 +38,10 @@ pub async fn register(ctx: Ctx, Form(f): Form<RegisterForm>) -> AppResult<Respon
         ("role", &f.role),
         ("privacy", &f.privacy),
     ]);
-    let email = accounts::normalise_email(&f.email)
+    let email = operations::normalise_email(&f.email)
         .map_err(|key| form.add_error("email", key))
         .ok();
-    accounts::check_new_password(&mut form, &f.password, &f.password_confirm);
+    operations::check_new_password(&mut form, &f.password, &f.password_confirm);
     let role = match Role::from_code(&f.role) {
         Some(role @ (Role::Proponent | Role::Investor)) => Some(role),
         _ => {
@@ -54,7 +54,7 @@ pub async fn register(ctx: Ctx, Form(f): Form<RegisterForm>) -> AppResult<Respon
     }
     match (email, role) {
         (Some(email), Some(role)) if form.is_valid() => {
-            accounts::register(&ctx.state, &email, &f.password, role, ctx.lang, &ctx.ip).await?;
+            operations::register(&ctx.state, &email, &f.password, role, ctx.lang, &ctx.ip).await?;
             Ok(see_other("/register/sent"))
         }
         _ => Ok(page(
@@ -90,7 +90,7 @@ pub struct TokenQuery {
 }
 
 pub async fn verify(ctx: Ctx, Query(q): Query<TokenQuery>) -> AppResult<Response> {
-    Ok(if accounts::verify_email(&ctx.state, &q.token).await? {
+    Ok(if operations::verify_email(&ctx.state, &q.token).await? {
         page(
             StatusCode::OK,
             info::notice(&ctx.page(), "auth.verified_title", "auth.verified_body"),
@@ -107,8 +107,8 @@ pub struct EmailForm {
 }
 
 pub async fn resend(ctx: Ctx, Form(f): Form<EmailForm>) -> AppResult<Response> {
-    if let Ok(email) = accounts::normalise_email(&f.email) {
-        accounts::resend_verification(&ctx.state, &email, &ctx.ip).await?;
+    if let Ok(email) = operations::normalise_email(&f.email) {
+        operations::resend_verification(&ctx.state, &email, &ctx.ip).await?;
     }
     Ok(page(
         StatusCode::OK,
@@ -140,7 +140,7 @@ pub struct LoginForm {
 
 pub async fn login(ctx: Ctx, Form(f): Form<LoginForm>) -> AppResult<Response> {
     let mut form = FormState::with_values([("email", f.email.as_str())]);
-    let email = accounts::normalise_email(&f.email)
+    let email = operations::normalise_email(&f.email)
         .map_err(|key| form.add_error("email", key))
         .ok();
     if f.password.is_empty() {
@@ -153,7 +153,7 @@ pub async fn login(ctx: Ctx, Form(f): Form<LoginForm>) -> AppResult<Response> {
         ));
     };
     let (status, message, offer_resend) =
-        match accounts::login(&ctx.state, &email, &f.password, &ctx.ip).await? {
+        match operations::login(&ctx.state, &email, &f.password, &ctx.ip).await? {
             LoginOutcome::Success { secret } => {
                 // The session this browser had before (another account, maybe) ends here.
                 if let Some(previous) = &ctx.session_secret {
@@ -170,7 +170,7 @@ pub async fn login(ctx: Ctx, Form(f): Form<LoginForm>) -> AppResult<Response> {
                 set_cookie(
                     &mut response,
                     &ctx.state,
-                    Cookie::new(CSRF_COOKIE, crate::auth::tokens::random_token()),
+                    Cookie::new(CSRF_COOKIE, crate::accounts::tokens::random_token()),
                     None,
                 );
                 return Ok(response);
@@ -211,9 +211,9 @@ pub async fn forgot_form(ctx: Ctx) -> Response {
 
 pub async fn forgot(ctx: Ctx, Form(f): Form<EmailForm>) -> AppResult<Response> {
     let mut form = FormState::with_values([("email", f.email.as_str())]);
-    match accounts::normalise_email(&f.email) {
+    match operations::normalise_email(&f.email) {
         Ok(email) => {
-            accounts::request_reset(&ctx.state, &email, &ctx.ip).await?;
+            operations::request_reset(&ctx.state, &email, &ctx.ip).await?;
             Ok(page(
                 StatusCode::OK,
                 info::notice(
@@ -235,7 +235,7 @@ pub async fn forgot(ctx: Ctx, Form(f): Form<EmailForm>) -> AppResult<Response> {
 
 pub async fn reset_form(ctx: Ctx, Query(q): Query<TokenQuery>) -> AppResult<Response> {
     Ok(
-        if accounts::token_is_live(&ctx.state, &q.token, true).await? {
+        if operations::token_is_live(&ctx.state, &q.token, true).await? {
             page(
                 StatusCode::OK,
                 views::reset(&ctx.page(), &FormState::default(), &q.token),
@@ -256,7 +256,7 @@ pub struct ResetForm {
 
 pub async fn reset(ctx: Ctx, Form(f): Form<ResetForm>) -> AppResult<Response> {
     let mut form = FormState::default();
-    accounts::check_new_password(&mut form, &f.password, &f.password_confirm);
+    operations::check_new_password(&mut form, &f.password, &f.password_confirm);
     if !form.is_valid() {
         return Ok(page(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -264,7 +264,7 @@ pub async fn reset(ctx: Ctx, Form(f): Form<ResetForm>) -> AppResult<Response> {
         ));
     }
     Ok(
-        if accounts::reset_password(&ctx.state, &f.token, &f.password).await? {
+        if operations::reset_password(&ctx.state, &f.token, &f.password).await? {
             page(
                 StatusCode::OK,
                 info::notice(&ctx.page(), "auth.reset_done_title", "auth.reset_done_body"),

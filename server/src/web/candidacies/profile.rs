@@ -1,9 +1,9 @@
 //! /profile: the proponent's saved data, shown and changed.
 
-use super::{page, see_other};
+use crate::candidacies::profiles;
 use crate::error::AppResult;
-use crate::profiles;
 use crate::web::context::Ctx;
+use crate::web::{page, see_other};
 use app::view_data::{FormState, Role};
 use axum::extract::Query;
 use axum::http::StatusCode;

@@ -1,13 +1,13 @@
 //! /candidacies/{id}/attachments: photos, perimeter, cadastral extract, report.
 
-use super::candidacies::head;
-use super::extract::{Editable, Own};
-use super::{page, see_other};
+use super::head;
+use crate::candidacies::documents;
+use crate::candidacies::uploads;
 use crate::db::entities::{candidacy, document};
-use crate::documents;
 use crate::error::{AppError, AppResult};
-use crate::uploads;
 use crate::web::context::Ctx;
+use crate::web::extract::{Editable, Own};
+use crate::web::{page, see_other};
 use app::view_data::{AttachmentSlotView, AttachmentView, FormState};
 use axum::extract::{Multipart, Path, Query};
 use axum::http::StatusCode;
@@ -79,7 +79,7 @@ pub async fn upload(
         Ok(received) => received,
         Err(e) => {
             let (form, status) =
-                super::upload_refusal(e, purpose.code(), "error.attachment_too_large")?;
+                crate::web::upload_refusal(e, purpose.code(), "error.attachment_too_large")?;
             return render(&ctx, &c, &form, status).await;
         }
     };
@@ -110,7 +110,7 @@ pub async fn upload(
         ctx.state.clock.now(),
     )
     .await;
-    if let Some(form) = super::quota_refusal(&kept, purpose.code()) {
+    if let Some(form) = crate::web::quota_refusal(&kept, purpose.code()) {
         return render(&ctx, &c, &form, StatusCode::PAYLOAD_TOO_LARGE).await;
     }
     kept?;
@@ -185,5 +185,9 @@ pub(super) async fn stored_file(
     let bytes = tokio::fs::read(&path)
         .await
         .map_err(|e| AppError::Internal(format!("{}: {e}", path.display())))?;
-    Ok(super::download(content_type, &doc.original_name, bytes))
+    Ok(crate::web::download(
+        content_type,
+        &doc.original_name,
+        bytes,
+    ))
 }

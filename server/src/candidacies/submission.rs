@@ -2,15 +2,15 @@
 //! (a PDF listing every document with its SHA-256, stored and emailed), the
 //! record of the change; and withdrawing it.
 
+use crate::candidacies::documents;
 use crate::candidacies::kind_of;
+use crate::candidacies::owners::Parties;
+use crate::candidacies::signed_forms::{checked_for, forms_needed, handwritten, ID_DOCUMENT};
+use crate::candidacies::uploads;
 use crate::db::entities::{candidacy, candidacy_event, document, profile, user};
-use crate::documents;
 use crate::email::outbox::{self, Attachment};
 use crate::error::{AppError, AppResult};
-use crate::owners::Parties;
-use crate::signed_forms::{checked_for, forms_needed, handwritten, ID_DOCUMENT};
 use crate::state::AppState;
-use crate::uploads;
 use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Europe::Rome;
 use forms::attachments;
@@ -237,7 +237,7 @@ pub async fn submit(
             }
             return Err(AppError::Locked);
         }
-        crate::owners::freeze(&txn, c, &parties).await?;
+        crate::candidacies::owners::freeze(&txn, c, &parties).await?;
         documents::record(&txn, c.id, RECEIPT, &stored, &[], None, now).await?;
         let link = state.link(&format!("/candidacies/{}/submit", c.id));
         let path = stored.path.display().to_string();
@@ -298,7 +298,7 @@ fn receipt(
 ) -> Receipt {
     Receipt {
         reference: reference.to_string(),
-        submitted: app::pages::format_datetime(lang, &crate::web::rome(now)),
+        submitted: app::pages::format_datetime(lang, &crate::clock::rome(now)),
         kind: app::i18n::t(
             lang,
             match kind_of(c) {

@@ -1,13 +1,13 @@
 //! /candidacies/{id}/owner: the owner a delegate files the candidacy for
 //! (form C), entered once and saved for the delegate's next candidacies.
 
-use super::candidacies::head;
-use super::extract::{Editable, Own};
-use super::{page, see_other};
+use super::head;
+use crate::candidacies::owners;
+use crate::candidacies::profiles;
 use crate::error::AppResult;
-use crate::owners;
-use crate::profiles;
 use crate::web::context::Ctx;
+use crate::web::extract::{Editable, Own};
+use crate::web::{page, see_other};
 use app::view_data::FormState;
 use axum::http::StatusCode;
 use axum::response::Response;

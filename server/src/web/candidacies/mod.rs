@@ -1,15 +1,21 @@
 //! /candidacies: "My candidacies", creating a draft, and its steps (location, Excel template).
 
+pub mod attachments;
+pub mod owner;
+pub mod profile;
+pub mod signed_forms;
+pub mod submission;
+
 use super::extract::{Editable, Own, Readable};
-use super::{page, rome, see_other};
+use super::{page, see_other};
+use crate::candidacies::documents;
+use crate::candidacies::owners;
+use crate::candidacies::profiles;
+use crate::candidacies::uploads;
 use crate::candidacies::{self, kind_of};
+use crate::clock::rome;
 use crate::db::entities::{candidacy, document, user};
-use crate::documents;
 use crate::error::{AppError, AppResult};
-use crate::owners;
-use crate::profiles;
-use crate::submission;
-use crate::uploads;
 use crate::web::context::Ctx;
 use app::view_data::{
     CandidacyHead, CandidacyRow, FormState, PlacementView, Role, UploadResultView,
@@ -172,7 +178,7 @@ pub async fn create(ctx: Ctx, Form(f): Form<NewForm>) -> AppResult<Response> {
 /// read by its owner) to its summary.
 pub async fn show(r: Readable) -> AppResult<Response> {
     let (c, mine) = (r.candidacy, r.mine);
-    let step = if !mine || !submission::editable(&c) {
+    let step = if !mine || !crate::candidacies::submission::editable(&c) {
         "submit"
     } else if c.latitude.is_some() {
         "template"

@@ -92,13 +92,13 @@ pub fn check(values: BTreeMap<String, String>) -> (FormState, Option<profile::Mo
     if !forms::value::is_postcode(&postcode) {
         form.add_error("postcode", "error.postcode_invalid");
     }
-    let email = crate::auth::accounts::normalise_email(&form.trimmed("email"));
+    let email = crate::accounts::operations::normalise_email(&form.trimmed("email"));
     if let Err(key) = &email {
         form.add_error("email", key);
     }
     let pec = match form.trimmed("pec") {
         p if p.is_empty() => Ok(None),
-        p => crate::auth::accounts::normalise_email(&p).map(Some),
+        p => crate::accounts::operations::normalise_email(&p).map(Some),
     };
     if let Err(key) = &pec {
         form.add_error("pec", key);

@@ -1,18 +1,18 @@
 //! /candidacies/{id}/forms: forms A and B to download prefilled, their signed
 //! copies to upload and verify, and the identity document for a handwritten signature.
 
-use super::candidacies::{head, upload_result};
-use super::extract::{Editable, Own};
-use super::{page, see_other};
+use super::{head, upload_result};
+use crate::candidacies::documents;
+use crate::candidacies::owners;
+use crate::candidacies::profiles;
+use crate::candidacies::signed_forms::{self, forms_needed, handwritten, ID_DOCUMENT};
+use crate::candidacies::uploads;
 use crate::db::entities::{candidacy, document};
-use crate::documents;
 use crate::error::{AppError, AppResult};
-use crate::owners;
-use crate::profiles;
 use crate::signatures;
-use crate::signed_forms::{self, forms_needed, handwritten, ID_DOCUMENT};
-use crate::uploads;
 use crate::web::context::Ctx;
+use crate::web::extract::{Editable, Own};
+use crate::web::{page, see_other};
 use app::view_data::{FormState, SignedSlotView};
 use axum::extract::{Multipart, Path, Query};
 use axum::http::StatusCode;
@@ -103,7 +103,7 @@ pub async fn download(
         .run(move || signed_forms::render(form, &c, &owner, delegate.as_ref(), lang))
         .await?
         .map_err(AppError::Internal)?;
-    Ok(super::download(
+    Ok(crate::web::download(
         "application/pdf",
         &form.file_name(lang, id),
         bytes,
@@ -142,7 +142,8 @@ pub async fn upload(
     let received = match uploads::receive(&mut multipart, purpose, &dir, limit).await {
         Ok(received) => received,
         Err(e) => {
-            let (form, status) = super::upload_refusal(e, purpose, "error.attachment_too_large")?;
+            let (form, status) =
+                crate::web::upload_refusal(e, purpose, "error.attachment_too_large")?;
             return render(&ctx, &c, &form, status).await;
         }
     };
@@ -207,7 +208,7 @@ pub async fn upload(
         ctx.state.clock.now(),
     )
     .await;
-    if let Some(form) = super::quota_refusal(&kept, purpose) {
+    if let Some(form) = crate::web::quota_refusal(&kept, purpose) {
         return render(&ctx, &c, &form, StatusCode::PAYLOAD_TOO_LARGE).await;
     }
     kept?;

@@ -2,9 +2,9 @@
 //! and, when they come back signed, judged: is the signature intact and
 //! trusted, is it this form of this candidacy, did the owner sign it?
 
+use crate::candidacies::documents::Finding;
 use crate::candidacies::kind_of;
 use crate::db::entities::{candidacy, document, profile};
-use crate::documents::Finding;
 use crate::signatures::{self, Checked, Format, Reason, Verdict, MAX_LAYERS, MAX_SIGNATURES};
 use app::i18n::t;
 use forms::signed_forms::{self, Form};

@@ -1,0 +1,5 @@
+//! Accounts on the web: registering, logging in and out, resetting the
+//! password (`auth`), and the account page (`account`).
+
+pub mod account;
+pub mod auth;
