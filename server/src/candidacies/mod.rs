@@ -6,6 +6,7 @@ pub mod owners;
 pub mod profiles;
 pub mod reminders;
 pub mod signed_forms;
+pub mod status;
 pub mod submission;
 pub mod uploads;
 
@@ -24,10 +25,7 @@ use sea_orm::{
 use std::collections::BTreeMap;
 
 pub const DRAFT: &str = "draft";
-
-/// The statuses in which the proponent may change a candidacy:
-/// a draft, or one staff sent back for changes.
-pub const EDITABLE: [&str; 2] = [DRAFT, crate::candidacies::submission::INTEGRATION_REQUESTED];
+use status::Status;
 
 /// Opens a transaction in which the candidacy is still editable, or `Locked`.
 /// The check is a conditional update that also marks the candidacy changed:
@@ -44,7 +42,7 @@ pub async fn editing(
     let touched = candidacy::Entity::update_many()
         .col_expr(candidacy::Column::UpdatedAt, Expr::value(now))
         .filter(candidacy::Column::Id.eq(candidacy_id))
-        .filter(candidacy::Column::Status.is_in(EDITABLE))
+        .filter(candidacy::Column::Status.is_in(Status::EDITABLE))
         .exec(&txn)
         .await?;
     if touched.rows_affected != 1 {

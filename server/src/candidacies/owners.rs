@@ -281,10 +281,10 @@ async fn filed_for_matching(
     // takes them from the owner they were filed for.
     let mut open = candidacy::Entity::find()
         .filter(candidacy::Column::OwnerId.is_in(owner_ids))
-        .filter(candidacy::Column::Status.is_in(candidacies::EDITABLE));
+        .filter(candidacy::Column::Status.is_in(candidacies::status::Status::EDITABLE));
     let mut submitted = candidacy::Entity::find()
         .filter(candidacy::Column::SubmittedReaderEmail.eq(account.email.clone()))
-        .filter(candidacy::Column::Status.is_not_in(candidacies::EDITABLE));
+        .filter(candidacy::Column::Status.is_not_in(candidacies::status::Status::EDITABLE));
     if let Some(id) = only {
         open = open.filter(candidacy::Column::Id.eq(id));
         submitted = submitted.filter(candidacy::Column::Id.eq(id));

@@ -3,7 +3,7 @@
 //! several server instances: the row that records it has a unique index, and
 //! the email is queued in the same transaction as that row.
 
-use crate::candidacies::submission::DRAFT;
+use crate::candidacies::DRAFT;
 use crate::db::entities::{candidacy, reminder, user};
 use crate::email::outbox;
 use crate::error::AppResult;

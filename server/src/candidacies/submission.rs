@@ -6,8 +6,9 @@ use crate::candidacies::documents;
 use crate::candidacies::kind_of;
 use crate::candidacies::owners::Parties;
 use crate::candidacies::signed_forms::{checked_for, forms_needed, handwritten, ID_DOCUMENT};
+use crate::candidacies::status::{self, Action, Actor, Status};
 use crate::candidacies::uploads;
-use crate::db::entities::{candidacy, candidacy_event, document, profile, user};
+use crate::db::entities::{candidacy, document, profile, user};
 use crate::email::outbox::{self, Attachment};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -16,26 +17,20 @@ use chrono_tz::Europe::Rome;
 use forms::attachments;
 use forms::receipt::{Receipt, ReceiptDocument};
 use forms::signed_forms::Form;
-use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    TransactionTrait,
-};
+use sea_orm::{ConnectionTrait, EntityTrait, TransactionTrait};
 
-pub const DRAFT: &str = crate::candidacies::DRAFT;
-pub const SUBMITTED: &str = "submitted";
-pub const INTEGRATION_REQUESTED: &str = "integration_requested";
-pub const WITHDRAWN: &str = "withdrawn";
 pub const RECEIPT: &str = "receipt";
 
 /// Whether the proponent may change the candidacy: a draft, or one staff sent back.
 pub fn editable(c: &candidacy::Model) -> bool {
-    crate::candidacies::EDITABLE.contains(&c.status.as_str())
+    status::of(c).is_some_and(Status::editable)
 }
 
-/// Whether the proponent may still withdraw it.
+/// Whether its filer may still withdraw it, by the table of moves.
 pub fn withdrawable(c: &candidacy::Model) -> bool {
-    !matches!(c.status.as_str(), DRAFT | WITHDRAWN | "rejected")
+    status::of(c)
+        .and_then(|s| status::transition(s, Action::Withdraw, Actor::filer_of(c)))
+        .is_some()
 }
 
 /// Something the candidacy still lacks: what (a translation key) and the step that fixes it.
@@ -218,9 +213,10 @@ pub async fn submit(
             .map_err(|e| AppError::Internal(format!("{e:?}")))?;
 
         let txn = state.db.begin().await?;
-        let changed = change_status(&txn, c, SUBMITTED, filer.id, now, Some(&reference)).await;
+        let who = (Actor::filer_of(c), filer.id);
+        let changed = status::apply(&txn, c, Action::Submit, who, now, Some(&reference)).await;
         let same = match changed {
-            Ok(()) => Some(Contents::load(&txn, c).await?.ids() == contents.ids()),
+            Ok(_) => Some(Contents::load(&txn, c).await?.ids() == contents.ids()),
             Err(AppError::Locked) => None,
             Err(e) => return Err(e),
         };
@@ -244,7 +240,7 @@ pub async fn submit(
         outbox::enqueue_with_file(
             &txn,
             &filer.email,
-            "submission_receipt",
+            "submission_receipt", // the Submit move's email, with the receipt attached
             lang,
             &[("reference", &reference), ("link", &link)],
             Attachment {
@@ -343,75 +339,20 @@ pub async fn withdraw(
     }
     let now = state.clock.now();
     let txn = state.db.begin().await?;
-    change_status(&txn, c, WITHDRAWN, actor.id, now, None).await?;
+    let who = (Actor::filer_of(c), actor.id);
+    let moved = status::apply(&txn, c, Action::Withdraw, who, now, None).await?;
     let reference = c.reference.clone().unwrap_or_default();
     let link = state.link(&format!("/candidacies/{}/submit", c.id));
     outbox::enqueue(
         &txn,
         &actor.email,
-        "withdrawal_confirmation",
+        moved.email.unwrap_or("withdrawal_confirmation"),
         lang,
         &[("reference", &reference), ("link", &link)],
         now,
     )
     .await?;
     txn.commit().await?;
-    Ok(())
-}
-
-/// Moves `c` to status `to` and records who did it, unless someone changed it
-/// meanwhile (two tabs, two instances): then nothing changes and it is `Locked`.
-/// A submission also sets the reference and the instant.
-async fn change_status(
-    txn: &impl ConnectionTrait,
-    c: &candidacy::Model,
-    to: &str,
-    actor_id: i64,
-    now: DateTime<Utc>,
-    reference: Option<&str>,
-) -> AppResult<()> {
-    let mut update = candidacy::Entity::update_many()
-        .col_expr(candidacy::Column::Status, Expr::value(to))
-        .col_expr(candidacy::Column::UpdatedAt, Expr::value(now));
-    if let Some(reference) = reference {
-        update = update
-            .col_expr(
-                candidacy::Column::Reference,
-                Expr::value(Some(reference.to_string())),
-            )
-            .col_expr(candidacy::Column::SubmittedAt, Expr::value(Some(now)));
-    }
-    let changed = update
-        .filter(candidacy::Column::Id.eq(c.id))
-        .filter(candidacy::Column::Status.eq(c.status.clone()))
-        .exec(txn)
-        .await?;
-    if changed.rows_affected != 1 {
-        return Err(AppError::Locked);
-    }
-    record_event(txn, c.id, actor_id, &c.status, to, "", now).await
-}
-
-pub async fn record_event(
-    db: &impl ConnectionTrait,
-    candidacy_id: i64,
-    actor_id: i64,
-    from: &str,
-    to: &str,
-    note: &str,
-    at: DateTime<Utc>,
-) -> AppResult<()> {
-    candidacy_event::ActiveModel {
-        candidacy_id: Set(candidacy_id),
-        at: Set(at),
-        actor_id: Set(actor_id),
-        from_status: Set(from.to_string()),
-        to_status: Set(to.to_string()),
-        note: Set(note.to_string()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
     Ok(())
 }
 

@@ -19,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(AddLegalRepTaxCode),
             Box::new(Integrity),
             Box::new(FrozenReader),
+            Box::new(LongerStatus),
         ]
     }
 }
@@ -858,6 +859,46 @@ impl MigrationTrait for FrozenReader {
             Table::alter()
                 .table(Candidacies::Table)
                 .drop_column(Reader::SubmittedReaderEmail)
+                .to_owned(),
+        )
+        .await
+    }
+}
+
+/// Room for every status name: "integration_requested" is 21 characters, one
+/// more than the column first allowed (PostgreSQL refused it; SQLite does not
+/// enforce lengths, so only PostgreSQL needs the change).
+pub struct LongerStatus;
+
+impl MigrationName for LongerStatus {
+    fn name(&self) -> &str {
+        "m20261124_000012_longer_status"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for LongerStatus {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        if m.get_database_backend() != sea_orm::DbBackend::Postgres {
+            return Ok(());
+        }
+        m.alter_table(
+            Table::alter()
+                .table(Candidacies::Table)
+                .modify_column(string_len(Candidacies::Status, 32))
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        if m.get_database_backend() != sea_orm::DbBackend::Postgres {
+            return Ok(());
+        }
+        m.alter_table(
+            Table::alter()
+                .table(Candidacies::Table)
+                .modify_column(string_len(Candidacies::Status, 20))
                 .to_owned(),
         )
         .await

@@ -11,6 +11,7 @@ use super::{page, see_other};
 use crate::candidacies::documents;
 use crate::candidacies::owners;
 use crate::candidacies::profiles;
+use crate::candidacies::status::Status;
 use crate::candidacies::uploads;
 use crate::candidacies::{self, kind_of};
 use crate::clock::rome;
@@ -37,15 +38,15 @@ fn kind_key(c: &candidacy::Model) -> &'static str {
 }
 
 fn status_key(c: &candidacy::Model) -> &'static str {
-    match c.status.as_str() {
-        "submitted" => "candidacy.status_submitted",
-        "under_review" => "candidacy.status_under_review",
-        "integration_requested" => "candidacy.status_integration_requested",
-        "validated" => "candidacy.status_validated",
-        "published" => "candidacy.status_published",
-        "rejected" => "candidacy.status_rejected",
-        "withdrawn" => "candidacy.status_withdrawn",
-        _ => "candidacy.status_draft",
+    match crate::candidacies::status::of(c) {
+        Some(Status::Submitted) => "candidacy.status_submitted",
+        Some(Status::UnderReview) => "candidacy.status_under_review",
+        Some(Status::IntegrationRequested) => "candidacy.status_integration_requested",
+        Some(Status::Validated) => "candidacy.status_validated",
+        Some(Status::Published) => "candidacy.status_published",
+        Some(Status::Rejected) => "candidacy.status_rejected",
+        Some(Status::Withdrawn) => "candidacy.status_withdrawn",
+        Some(Status::Draft) | None => "candidacy.status_draft",
     }
 }
 

@@ -5,7 +5,8 @@ use super::head;
 use crate::candidacies;
 use crate::candidacies::documents;
 use crate::candidacies::owners::Parties;
-use crate::candidacies::submission::{self, Contents, Refusal, RECEIPT, WITHDRAWN};
+use crate::candidacies::status::Status;
+use crate::candidacies::submission::{self, Contents, Refusal, RECEIPT};
 use crate::clock::rome;
 use crate::db::entities::{candidacy, profile};
 use crate::error::{AppError, AppResult};
@@ -61,7 +62,7 @@ async fn render(
         has_receipt: documents::latest(db, c.id, RECEIPT).await?.is_some(),
         withdrawable: mine && submission::withdrawable(c),
         read_only: !mine,
-        withdrawn: c.status == WITHDRAWN,
+        withdrawn: c.status == Status::Withdrawn.as_str(),
     };
     let html = app::pages::submission::submission(&ctx.page(), &head(c), &view, form);
     Ok(page(status, html))

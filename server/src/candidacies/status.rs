@@ -1,0 +1,260 @@
+//! A candidacy's status, and the one table of moves between statuses: from
+//! where, to where, who may make each move, and which email tells the
+//! proponent. Every change of status goes through [`apply`], which takes its
+//! move from the table, so no handler can invent one.
+
+use crate::db::entities::{candidacy, candidacy_event};
+use crate::error::{AppError, AppResult};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Status {
+    Draft,
+    Submitted,
+    UnderReview,
+    IntegrationRequested,
+    Validated,
+    Rejected,
+    Published,
+    Withdrawn,
+}
+
+impl Status {
+    pub const ALL: [Status; 8] = [
+        Status::Draft,
+        Status::Submitted,
+        Status::UnderReview,
+        Status::IntegrationRequested,
+        Status::Validated,
+        Status::Rejected,
+        Status::Published,
+        Status::Withdrawn,
+    ];
+
+    /// As stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Submitted => "submitted",
+            Status::UnderReview => "under_review",
+            Status::IntegrationRequested => "integration_requested",
+            Status::Validated => "validated",
+            Status::Rejected => "rejected",
+            Status::Published => "published",
+            Status::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+
+    /// The statuses in which the proponent may change the candidacy: a
+    /// draft, or one staff sent back for changes.
+    pub fn editable(self) -> bool {
+        matches!(self, Status::Draft | Status::IntegrationRequested)
+    }
+
+    pub const EDITABLE: [&'static str; 2] = ["draft", "integration_requested"];
+}
+
+/// What someone does to a candidacy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    Submit,
+    Withdraw,
+}
+
+impl Action {
+    pub const ALL: [Action; 2] = [Action::Submit, Action::Withdraw];
+}
+
+/// Who does it: the proponent filing for themself, a delegate filing for an
+/// owner, staff, an administrator, or the portal's clock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Actor {
+    Proponent,
+    Delegate,
+    Staff,
+    Admin,
+    Clock,
+}
+
+impl Actor {
+    pub const ALL: [Actor; 5] = [
+        Actor::Proponent,
+        Actor::Delegate,
+        Actor::Staff,
+        Actor::Admin,
+        Actor::Clock,
+    ];
+}
+
+impl Actor {
+    /// Who files `c`: its owner's own account, or a delegate's for a saved owner.
+    pub fn filer_of(c: &candidacy::Model) -> Actor {
+        if c.owner_id.is_some() {
+            Actor::Delegate
+        } else {
+            Actor::Proponent
+        }
+    }
+}
+
+/// One move of the table.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Transition {
+    pub action: Action,
+    pub from: &'static [Status],
+    pub to: Status,
+    pub by: &'static [Actor],
+    /// The outbox template that tells the proponent, if any.
+    pub email: Option<&'static str>,
+}
+
+const FILERS: &[Actor] = &[Actor::Proponent, Actor::Delegate];
+
+/// Every move a candidacy can make. Staff's moves (taking in charge, asking
+/// for integration, deciding, publishing) join this table with the back office.
+pub const TRANSITIONS: &[Transition] = &[
+    // A reply to a request for integration is submitted again.
+    Transition {
+        action: Action::Submit,
+        from: &[Status::Draft, Status::IntegrationRequested],
+        to: Status::Submitted,
+        by: FILERS,
+        email: Some("submission_receipt"),
+    },
+    Transition {
+        action: Action::Withdraw,
+        from: &[
+            Status::Submitted,
+            Status::UnderReview,
+            Status::IntegrationRequested,
+            Status::Validated,
+            Status::Published,
+        ],
+        to: Status::Withdrawn,
+        by: FILERS,
+        email: Some("withdrawal_confirmation"),
+    },
+];
+
+/// The move `actor` may make by `action` from `from`, if the table has one.
+pub fn transition(from: Status, action: Action, actor: Actor) -> Option<&'static Transition> {
+    TRANSITIONS
+        .iter()
+        .find(|t| t.action == action && t.from.contains(&from) && t.by.contains(&actor))
+}
+
+/// The status stored on `c` (an unknown value is treated as a draft's
+/// opposite: nothing may be done to it).
+pub fn of(c: &candidacy::Model) -> Option<Status> {
+    Status::parse(&c.status)
+}
+
+/// Makes the move of the table for (`c`'s status, `action`, `actor`): a
+/// conditional update on the status read, so two people acting at once
+/// cannot both move it, and one audit row. `Locked` when the table has no
+/// such move or someone moved it meanwhile. A submission also sets the
+/// reference and the instant. Returns the move, whose email the caller
+/// queues in the same transaction.
+pub async fn apply(
+    txn: &impl ConnectionTrait,
+    c: &candidacy::Model,
+    action: Action,
+    (actor, actor_id): (Actor, i64),
+    now: DateTime<Utc>,
+    reference: Option<&str>,
+) -> AppResult<&'static Transition> {
+    let from = of(c).ok_or(AppError::Locked)?;
+    let t = transition(from, action, actor).ok_or(AppError::Locked)?;
+    let mut update = candidacy::Entity::update_many()
+        .col_expr(candidacy::Column::Status, Expr::value(t.to.as_str()))
+        .col_expr(candidacy::Column::UpdatedAt, Expr::value(now));
+    if let Some(reference) = reference {
+        update = update
+            .col_expr(
+                candidacy::Column::Reference,
+                Expr::value(Some(reference.to_string())),
+            )
+            .col_expr(candidacy::Column::SubmittedAt, Expr::value(Some(now)));
+    }
+    let changed = update
+        .filter(candidacy::Column::Id.eq(c.id))
+        .filter(candidacy::Column::Status.eq(from.as_str()))
+        .exec(txn)
+        .await?;
+    if changed.rows_affected != 1 {
+        return Err(AppError::Locked);
+    }
+    record_event(txn, c.id, actor_id, from.as_str(), t.to.as_str(), "", now).await?;
+    Ok(t)
+}
+
+/// One row of a candidacy's history.
+pub async fn record_event(
+    db: &impl ConnectionTrait,
+    candidacy_id: i64,
+    actor_id: i64,
+    from: &str,
+    to: &str,
+    note: &str,
+    at: DateTime<Utc>,
+) -> AppResult<()> {
+    candidacy_event::ActiveModel {
+        candidacy_id: Set(candidacy_id),
+        at: Set(at),
+        actor_id: Set(actor_id),
+        from_status: Set(from.to_string()),
+        to_status: Set(to.to_string()),
+        note: Set(note.to_string()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_read_back_as_stored() {
+        for s in Status::ALL {
+            assert_eq!(Status::parse(s.as_str()), Some(s));
+        }
+        assert_eq!(Status::parse("nonsense"), None);
+        for s in Status::EDITABLE {
+            assert!(Status::parse(s).unwrap().editable());
+        }
+    }
+
+    #[test]
+    fn each_status_and_action_leads_to_one_place_at_most() {
+        for from in Status::ALL {
+            for action in Action::ALL {
+                let targets: Vec<_> = TRANSITIONS
+                    .iter()
+                    .filter(|t| t.action == action && t.from.contains(&from))
+                    .map(|t| t.to)
+                    .collect();
+                assert!(targets.len() <= 1, "{from:?} {action:?}: {targets:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_move_the_proponent_makes_tells_them_by_email() {
+        for t in TRANSITIONS {
+            if t.by.iter().any(|a| FILERS.contains(a)) {
+                assert!(t.email.is_some(), "{t:?}");
+            }
+        }
+    }
+}
