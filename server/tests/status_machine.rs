@@ -19,7 +19,7 @@ async fn candidacy_in(app: &TestApp, user_id: i64, s: Status) -> candidacy::Mode
     candidacy::ActiveModel {
         user_id: Set(user_id),
         kind: Set("a".into()),
-        status: Set(s.as_str().into()),
+        status: Set(s),
         created_at: Set(at(START)),
         updated_at: Set(at(START)),
         ..Default::default()
@@ -72,7 +72,7 @@ async fn only_the_tables_moves_happen_and_each_writes_one_history_row() {
                     Some(t) => {
                         moves += 1;
                         assert_eq!(result.ok(), Some(t), "{case}");
-                        assert_eq!(after.status, t.to.as_str(), "{case}");
+                        assert_eq!(after.status, t.to, "{case}");
                         assert_eq!(history.len(), 1, "{case}");
                         let row = &history[0];
                         assert_eq!(
@@ -87,7 +87,7 @@ async fn only_the_tables_moves_happen_and_each_writes_one_history_row() {
                     }
                     None => {
                         assert!(matches!(result, Err(AppError::Locked)), "{case}");
-                        assert_eq!(after.status, from.as_str(), "{case}");
+                        assert_eq!(after.status, from, "{case}");
                         assert!(history.is_empty(), "{case}");
                     }
                 }

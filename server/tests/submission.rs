@@ -116,7 +116,7 @@ fn pdf_attachment(raw: &str) -> Vec<u8> {
         .expect("base64")
 }
 
-async fn status_of(app: &TestApp) -> String {
+async fn status_of(app: &TestApp) -> candidacy::Status {
     candidacy::Entity::find()
         .one(&app.state.db)
         .await

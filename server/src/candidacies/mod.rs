@@ -90,7 +90,7 @@ pub async fn create(
         user_id: Set(user_id),
         owner_id: Set(owner_id),
         kind: Set(kind.code().to_string()),
-        status: Set(DRAFT.to_string()),
+        status: Set(Status::Draft),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()

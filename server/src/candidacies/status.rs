@@ -6,21 +6,39 @@
 use crate::db::entities::{candidacy, candidacy_event};
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
+use sea_orm::entity::prelude::{DeriveActiveEnum, EnumIter, StringLen};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
 };
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// Stored as its name (`"integration_requested"`), so the database reads plainly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
 pub enum Status {
+    #[sea_orm(string_value = "draft")]
     Draft,
+    #[sea_orm(string_value = "submitted")]
     Submitted,
+    #[sea_orm(string_value = "under_review")]
     UnderReview,
+    #[sea_orm(string_value = "integration_requested")]
     IntegrationRequested,
+    #[sea_orm(string_value = "validated")]
     Validated,
+    #[sea_orm(string_value = "rejected")]
     Rejected,
+    #[sea_orm(string_value = "published")]
     Published,
+    #[sea_orm(string_value = "withdrawn")]
     Withdrawn,
+}
+
+/// Tests and queries compare a status with its stored name.
+impl PartialEq<&str> for Status {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
 }
 
 impl Status {
@@ -151,12 +169,6 @@ pub fn transition(from: Status, action: Action, actor: Actor) -> Option<&'static
         .find(|t| t.action == action && t.from.contains(&from) && t.by.contains(&actor))
 }
 
-/// The status stored on `c` (an unknown value is treated as a draft's
-/// opposite: nothing may be done to it).
-pub fn of(c: &candidacy::Model) -> Option<Status> {
-    Status::parse(&c.status)
-}
-
 /// Makes the move of the table for (`c`'s status, `action`, `actor`): a
 /// conditional update on the status read, so two people acting at once
 /// cannot both move it, and one audit row. `Locked` when the table has no
@@ -171,7 +183,7 @@ pub async fn apply(
     now: DateTime<Utc>,
     reference: Option<&str>,
 ) -> AppResult<&'static Transition> {
-    let from = of(c).ok_or(AppError::Locked)?;
+    let from = c.status;
     let t = transition(from, action, actor).ok_or(AppError::Locked)?;
     let mut update = candidacy::Entity::update_many()
         .col_expr(candidacy::Column::Status, Expr::value(t.to.as_str()))
@@ -186,7 +198,7 @@ pub async fn apply(
     }
     let changed = update
         .filter(candidacy::Column::Id.eq(c.id))
-        .filter(candidacy::Column::Status.eq(from.as_str()))
+        .filter(candidacy::Column::Status.eq(from))
         .exec(txn)
         .await?;
     if changed.rows_affected != 1 {

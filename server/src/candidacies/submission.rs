@@ -6,7 +6,7 @@ use crate::candidacies::documents;
 use crate::candidacies::kind_of;
 use crate::candidacies::owners::Parties;
 use crate::candidacies::signed_forms::{checked_for, forms_needed, handwritten, ID_DOCUMENT};
-use crate::candidacies::status::{self, Action, Actor, Status};
+use crate::candidacies::status::{self, Action, Actor};
 use crate::candidacies::uploads;
 use crate::db::entities::{candidacy, document, profile, user};
 use crate::email::outbox::{self, Attachment};
@@ -23,14 +23,12 @@ pub const RECEIPT: &str = "receipt";
 
 /// Whether the proponent may change the candidacy: a draft, or one staff sent back.
 pub fn editable(c: &candidacy::Model) -> bool {
-    status::of(c).is_some_and(Status::editable)
+    c.status.editable()
 }
 
 /// Whether its filer may still withdraw it, by the table of moves.
 pub fn withdrawable(c: &candidacy::Model) -> bool {
-    status::of(c)
-        .and_then(|s| status::transition(s, Action::Withdraw, Actor::filer_of(c)))
-        .is_some()
+    status::transition(c.status, Action::Withdraw, Actor::filer_of(c)).is_some()
 }
 
 /// Something the candidacy still lacks: what (a translation key) and the step that fixes it.

@@ -1,3 +1,4 @@
+pub use crate::candidacies::status::Status;
 use sea_orm::entity::prelude::*;
 
 /// A candidacy of an area or building (§4.2). Drafts are filled step by step.
@@ -10,8 +11,8 @@ pub struct Model {
     pub user_id: i64,
     /// "a" settlement opportunity, "b" investment proposal
     pub kind: String,
-    /// draft | submitted | under_review | integration_requested | validated | published | rejected | withdrawn
-    pub status: String,
+    /// Where it stands; moves only by `candidacies::status::apply`.
+    pub status: Status,
     /// ISTAT code of the municipality
     pub municipality_code: Option<String>,
     pub address: Option<String>,

@@ -38,15 +38,15 @@ fn kind_key(c: &candidacy::Model) -> &'static str {
 }
 
 fn status_key(c: &candidacy::Model) -> &'static str {
-    match crate::candidacies::status::of(c) {
-        Some(Status::Submitted) => "candidacy.status_submitted",
-        Some(Status::UnderReview) => "candidacy.status_under_review",
-        Some(Status::IntegrationRequested) => "candidacy.status_integration_requested",
-        Some(Status::Validated) => "candidacy.status_validated",
-        Some(Status::Published) => "candidacy.status_published",
-        Some(Status::Rejected) => "candidacy.status_rejected",
-        Some(Status::Withdrawn) => "candidacy.status_withdrawn",
-        Some(Status::Draft) | None => "candidacy.status_draft",
+    match c.status {
+        Status::Submitted => "candidacy.status_submitted",
+        Status::UnderReview => "candidacy.status_under_review",
+        Status::IntegrationRequested => "candidacy.status_integration_requested",
+        Status::Validated => "candidacy.status_validated",
+        Status::Published => "candidacy.status_published",
+        Status::Rejected => "candidacy.status_rejected",
+        Status::Withdrawn => "candidacy.status_withdrawn",
+        Status::Draft => "candidacy.status_draft",
     }
 }
 

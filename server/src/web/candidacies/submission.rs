@@ -62,7 +62,7 @@ async fn render(
         has_receipt: documents::latest(db, c.id, RECEIPT).await?.is_some(),
         withdrawable: mine && submission::withdrawable(c),
         read_only: !mine,
-        withdrawn: c.status == Status::Withdrawn.as_str(),
+        withdrawn: c.status == Status::Withdrawn,
     };
     let html = app::pages::submission::submission(&ctx.page(), &head(c), &view, form);
     Ok(page(status, html))
