@@ -10,6 +10,7 @@ pub mod demo;
 pub mod demo_pki;
 pub mod email;
 pub mod error;
+pub mod fields;
 pub mod heavy;
 pub mod signatures;
 pub mod state;

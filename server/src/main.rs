@@ -129,13 +129,8 @@ async fn create_user(
             line.trim_end_matches(['\r', '\n']).to_string()
         }
     };
-    let mut check = app::view_data::FormState::default();
-    server::accounts::operations::check_new_password(&mut check, &password, &password);
-    if !check.is_valid() {
-        return Err(format!(
-            "password refused: {}",
-            app::i18n::t(Lang::En, check.errors[0].1)
-        ));
+    if let Err((_, key)) = server::accounts::operations::check_new_password(&password, &password) {
+        return Err(format!("password refused: {}", app::i18n::t(Lang::En, key)));
     }
     let now = state.clock.now();
     match server::accounts::operations::create_user(

@@ -6,7 +6,7 @@ use crate::db::entities::{auth_token, user};
 use crate::email::outbox;
 use crate::error::AppResult;
 use crate::state::AppState;
-use app::view_data::{FormState, Role};
+use app::view_data::Role;
 use app::Lang;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
@@ -31,18 +31,24 @@ pub fn normalise_email(raw: &str) -> Result<String, &'static str> {
     valid.then_some(email).ok_or("error.email_invalid")
 }
 
-/// Checks a new password and its confirmation, recording errors on `form`.
-pub fn check_new_password(form: &mut FormState, password: &str, confirm: &str) {
+/// Checks a new password and its confirmation: the field at fault and the
+/// message key of what is wrong.
+pub fn check_new_password(
+    password: &str,
+    confirm: &str,
+) -> Result<(), (&'static str, &'static str)> {
     let length = password.chars().count();
-    if length == 0 {
-        form.add_error("password", "error.password_required");
+    Err(if length == 0 {
+        ("password", "error.password_required")
     } else if length < password::MIN_LEN {
-        form.add_error("password", "error.password_short");
+        ("password", "error.password_short")
     } else if length > password::MAX_LEN {
-        form.add_error("password", "error.password_long");
+        ("password", "error.password_long")
     } else if password != confirm {
-        form.add_error("password_confirm", "error.password_mismatch");
-    }
+        ("password_confirm", "error.password_mismatch")
+    } else {
+        return Ok(());
+    })
 }
 
 pub async fn find_by_email(
@@ -494,11 +500,7 @@ mod tests {
 
     #[test]
     fn new_passwords_are_checked() {
-        let check = |p: &str, c: &str| {
-            let mut form = FormState::default();
-            check_new_password(&mut form, p, c);
-            form.errors.first().map(|(_, k)| *k)
-        };
+        let check = |p: &str, c: &str| check_new_password(p, c).err().map(|(_, k)| k);
         assert_eq!(check("", ""), Some("error.password_required"));
         assert_eq!(check("short", "short"), Some("error.password_short"));
         assert_eq!(

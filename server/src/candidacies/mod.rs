@@ -12,7 +12,7 @@ pub mod uploads;
 
 use crate::db::entities::{candidacy, profile};
 use crate::error::{AppError, AppResult};
-use app::view_data::FormState;
+use crate::fields::Checked;
 use chrono::{DateTime, Utc};
 use forms::reference::{Municipalities, Placement, Provinces};
 use forms::template::Prefill;
@@ -141,10 +141,10 @@ pub fn site_label(c: &candidacy::Model) -> String {
 }
 
 /// The location form of a saved draft.
-pub fn location_form(c: &candidacy::Model) -> FormState {
+pub fn location_form(c: &candidacy::Model) -> Checked {
     let municipality = municipality_label(c);
     let number = |n: Option<f64>| n.map(|n| n.to_string()).unwrap_or_default();
-    FormState::with_values([
+    Checked::with_values([
         ("municipality", municipality.as_str()),
         ("address", c.address.as_deref().unwrap_or("")),
         ("postcode", c.postcode.as_deref().unwrap_or("")),
@@ -155,11 +155,8 @@ pub fn location_form(c: &candidacy::Model) -> FormState {
 
 /// Checks the location step; coordinates must fall in Lombardy (or within the
 /// border tolerance of its simplified boundary).
-pub fn check_location(values: BTreeMap<String, String>) -> (FormState, Option<Location>) {
-    let mut form = FormState {
-        values,
-        errors: Vec::new(),
-    };
+pub fn check_location(values: BTreeMap<String, String>) -> (Checked, Option<Location>) {
+    let mut form = Checked::new(values);
     let municipality = Municipalities::get().find(&form.trimmed("municipality"));
     if municipality.is_none() {
         form.add_error("municipality", "error.municipality_unknown");

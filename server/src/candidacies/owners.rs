@@ -62,12 +62,12 @@ pub fn as_profile(o: &owner::Model) -> profile::Model {
 }
 
 /// The form of a saved owner, as the page shows it.
-pub fn to_form(o: &owner::Model) -> app::view_data::FormState {
+pub fn to_form(o: &owner::Model) -> crate::fields::Checked {
     form_of(&as_profile(o), o.read_access)
 }
 
 /// The owner page's form for these details.
-pub fn form_of(owner: &profile::Model, read_access: bool) -> app::view_data::FormState {
+pub fn form_of(owner: &profile::Model, read_access: bool) -> crate::fields::Checked {
     let mut form = profiles::to_form(owner);
     if read_access {
         form.values.insert("read_access".into(), "yes".into());

@@ -3,7 +3,7 @@
 
 use crate::db::entities::profile;
 use crate::error::AppResult;
-use app::view_data::FormState;
+use crate::fields::Checked;
 use chrono::{DateTime, Utc};
 use forms::identity;
 use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, IntoActiveModel};
@@ -22,7 +22,7 @@ pub async fn load(
 }
 
 /// The form as the page shows it, from a saved profile.
-pub fn to_form(p: &profile::Model) -> FormState {
+pub fn to_form(p: &profile::Model) -> Checked {
     let pairs = [
         ("subject_type", p.subject_type.as_str()),
         ("org_type", p.org_type.as_deref().unwrap_or("")),
@@ -42,16 +42,13 @@ pub fn to_form(p: &profile::Model) -> FormState {
         ("phone", &p.phone),
         ("property_role", &p.property_role),
     ];
-    FormState::with_values(pairs)
+    Checked::with_values(pairs)
 }
 
 /// Checks what was typed; on success returns the profile to store (without ids and times).
 /// `form` keeps every value as typed, so a rejected form is shown again unchanged.
-pub fn check(values: BTreeMap<String, String>) -> (FormState, Option<profile::Model>) {
-    let mut form = FormState {
-        values,
-        errors: Vec::new(),
-    };
+pub fn check(values: BTreeMap<String, String>) -> (Checked, Option<profile::Model>) {
+    let mut form = Checked::new(values);
     let (subject, org) = (form.trimmed("subject_type"), form.trimmed("org_type"));
     let organisation = subject == "organisation";
     if !SUBJECT_TYPES.contains(&subject.as_str()) {
@@ -150,7 +147,7 @@ pub fn check(values: BTreeMap<String, String>) -> (FormState, Option<profile::Mo
     (form, Some(model))
 }
 
-fn required_text(form: &mut FormState, name: &str) {
+fn required_text(form: &mut Checked, name: &str) {
     let value = form.value(name);
     if value.trim().is_empty() {
         form.add_error(name, "error.text_required");

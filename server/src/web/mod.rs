@@ -228,6 +228,16 @@ pub fn local_path(next: Option<&str>) -> String {
     }
 }
 
+/// The domain's checked form, as a page shows it.
+impl From<crate::fields::Checked> for app::view_data::FormState {
+    fn from(c: crate::fields::Checked) -> Self {
+        app::view_data::FormState {
+            values: c.values,
+            errors: c.errors,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

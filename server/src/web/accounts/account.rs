@@ -52,7 +52,9 @@ pub async fn change_password(ctx: Ctx, Form(f): Form<PasswordForm>) -> AppResult
     if f.current_password.is_empty() {
         form.add_error("current_password", "error.password_required");
     }
-    operations::check_new_password(&mut form, &f.password, &f.password_confirm);
+    if let Err((field, key)) = operations::check_new_password(&f.password, &f.password_confirm) {
+        form.add_error(field, key);
+    }
     if form.is_valid() {
         let keep = ctx.session_secret.as_deref().unwrap_or_default();
         match operations::change_password(

@@ -41,7 +41,9 @@ pub async fn register(ctx: Ctx, Form(f): Form<RegisterForm>) -> AppResult<Respon
     let email = operations::normalise_email(&f.email)
         .map_err(|key| form.add_error("email", key))
         .ok();
-    operations::check_new_password(&mut form, &f.password, &f.password_confirm);
+    if let Err((field, key)) = operations::check_new_password(&f.password, &f.password_confirm) {
+        form.add_error(field, key);
+    }
     let role = match Role::from_code(&f.role) {
         Some(role @ (Role::Proponent | Role::Investor)) => Some(role),
         _ => {
@@ -256,7 +258,9 @@ pub struct ResetForm {
 
 pub async fn reset(ctx: Ctx, Form(f): Form<ResetForm>) -> AppResult<Response> {
     let mut form = FormState::default();
-    operations::check_new_password(&mut form, &f.password, &f.password_confirm);
+    if let Err((field, key)) = operations::check_new_password(&f.password, &f.password_confirm) {
+        form.add_error(field, key);
+    }
     if !form.is_valid() {
         return Ok(page(
             StatusCode::UNPROCESSABLE_ENTITY,

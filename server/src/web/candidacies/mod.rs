@@ -201,7 +201,7 @@ pub async fn location_form(ctx: Ctx, Own(c): Own) -> AppResult<Response> {
     let html = app::pages::candidacies::location(
         &ctx.page(),
         &head(&c),
-        &candidacies::location_form(&c),
+        &candidacies::location_form(&c).into(),
         &municipality_labels(),
     );
     Ok(page(StatusCode::OK, html))
@@ -230,7 +230,7 @@ pub async fn save_location(
             let html = app::pages::candidacies::location(
                 &ctx.page(),
                 &head(&c),
-                &form,
+                &form.into(),
                 &municipality_labels(),
             );
             Ok(page(StatusCode::UNPROCESSABLE_ENTITY, html))

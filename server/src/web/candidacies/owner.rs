@@ -17,9 +17,9 @@ use std::collections::BTreeMap;
 pub async fn show(ctx: Ctx, Own(c): Own) -> AppResult<Response> {
     // Once submitted, the details the submission named, not the saved owner's today.
     let form = match owners::Parties::frozen(&c)? {
-        Some(p) if c.owner_id.is_some() => owners::form_of(&p.owner, p.read_access),
+        Some(p) if c.owner_id.is_some() => owners::form_of(&p.owner, p.read_access).into(),
         _ => match owners::of(&ctx.state.db, &c).await? {
-            Some(o) => owners::to_form(&o),
+            Some(o) => owners::to_form(&o).into(),
             None => FormState::with_values([("property_role", "owner")]),
         },
     };
@@ -46,7 +46,7 @@ pub async fn save(
         .collect();
     let (form, checked) = profiles::check(values);
     let Some(data) = checked else {
-        let html = app::pages::profile::owner(&ctx.page(), &head(&c), &form);
+        let html = app::pages::profile::owner(&ctx.page(), &head(&c), &form.into());
         return Ok(page(StatusCode::UNPROCESSABLE_ENTITY, html));
     };
     let now = ctx.state.clock.now();

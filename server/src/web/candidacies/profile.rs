@@ -21,7 +21,7 @@ pub struct Saved {
 pub async fn show(ctx: Ctx, Query(q): Query<Saved>) -> AppResult<Response> {
     let account = ctx.user_with_role(&[Role::Proponent])?;
     let form = match profiles::load(&ctx.state.db, account.id).await? {
-        Some(p) => profiles::to_form(&p),
+        Some(p) => profiles::to_form(&p).into(),
         // First visit: the account's email is the obvious default.
         None => FormState::with_values([("email", account.email.as_str())]),
     };
@@ -46,7 +46,7 @@ pub async fn save(ctx: Ctx, Form(values): Form<BTreeMap<String, String>>) -> App
             Ok(see_other("/profile?saved=1"))
         }
         (form, None) => {
-            let html = app::pages::profile::profile(&ctx.page(), &form, false);
+            let html = app::pages::profile::profile(&ctx.page(), &form.into(), false);
             Ok(page(StatusCode::UNPROCESSABLE_ENTITY, html))
         }
     }
