@@ -1,5 +1,6 @@
 //! The portal's notion of "now", injected so tests can stand at any instant
-//! (for example one second before the submission deadline).
+//! (for example one second before the submission deadline), and its reading
+//! as wall-clock time in Rome, where the call's deadlines are set.
 
 use app::view_data::RomeDateTime;
 use chrono::{DateTime, Datelike, Timelike, Utc};

@@ -219,12 +219,7 @@ impl Config {
             })?;
         }
         let public_url = var("PORTAL_PUBLIC_URL").unwrap_or_else(|| format!("http://{addr}"));
-        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
-            return Err(ConfigError {
-                name: "PORTAL_PUBLIC_URL",
-                message: format!("{public_url:?} must start with http(s)://"),
-            });
-        }
+        check_public_url(&public_url)?;
         let config = Config {
             addr,
             public_url: public_url.trim_end_matches('/').to_string(),
@@ -291,6 +286,25 @@ impl Config {
         }
         Ok(())
     }
+}
+
+/// The base of every link the portal emails: http(s), and nothing that would
+/// end a Markdown autolink (`<…>`) early and send people elsewhere.
+fn check_public_url(url: &str) -> Result<(), ConfigError> {
+    let problem = if !(url.starts_with("http://") || url.starts_with("https://")) {
+        "must start with http(s)://"
+    } else if url
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || "<>\"".contains(c))
+    {
+        "must not contain spaces, quotes or angle brackets"
+    } else {
+        return Ok(());
+    };
+    Err(ConfigError {
+        name: "PORTAL_PUBLIC_URL",
+        message: format!("{url:?} {problem}"),
+    })
 }
 
 #[cfg(test)]
@@ -367,5 +381,19 @@ mod tests {
         let err = rome_local("X", "2028-03-26T02:30:00").unwrap_err();
         assert!(err.to_string().contains("does not exist"), "{err}");
         assert!(rome_local("X", "30/06/2028").is_err());
+    }
+
+    #[test]
+    fn the_public_address_cannot_break_an_emailed_link() {
+        assert!(check_public_url("https://opportunity.regione.lombardia.it").is_ok());
+        for bad in [
+            "ftp://x.it",
+            "https://x.it/a b",
+            "https://x.it/>evil",
+            "https://x.it/\"",
+            "https://x.it\n",
+        ] {
+            assert!(check_public_url(bad).is_err(), "{bad:?}");
+        }
     }
 }

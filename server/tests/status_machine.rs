@@ -40,6 +40,22 @@ async fn proponent(app: &TestApp, email: &str, ip: &str) -> user::Model {
         .unwrap()
 }
 
+/// The moves of the call, as this test knows them.
+fn expected(from: Status, action: Action, actor: Actor) -> Option<Status> {
+    use Status::*;
+    if !matches!(actor, Actor::Proponent | Actor::Delegate) {
+        return None;
+    }
+    match (action, from) {
+        (Action::Submit, Draft | IntegrationRequested) => Some(Submitted),
+        (
+            Action::Withdraw,
+            Submitted | UnderReview | IntegrationRequested | Validated | Published,
+        ) => Some(Withdrawn),
+        _ => None,
+    }
+}
+
 async fn history_of(app: &TestApp, id: i64) -> Vec<candidacy_event::Model> {
     candidacy_event::Entity::find()
         .filter(candidacy_event::Column::CandidacyId.eq(id))
@@ -54,12 +70,21 @@ async fn only_the_tables_moves_happen_and_each_writes_one_history_row() {
     let walker = proponent(&app, "walker@example.it", "10.0.9.1").await;
     let now = at("2026-12-01T10:00:00Z");
     let mut moves = 0;
+    // ALL is every status there is (the derived list agrees).
+    assert_eq!(
+        Status::ALL.len(),
+        <Status as sea_orm::Iterable>::iter().count()
+    );
     for from in Status::ALL {
         for action in Action::ALL {
             for actor in Actor::ALL {
                 let c = candidacy_in(&app, walker.id, from).await;
                 let txn = app.state.db.begin().await.unwrap();
-                let result = status::apply(&txn, &c, action, (actor, walker.id), now, None).await;
+                // References are unique: one per candidacy, as the portal gives them.
+                let number = format!("OL-2026-{:06}", c.id);
+                let reference = (action == Action::Submit).then_some(number.as_str());
+                let result =
+                    status::apply(&txn, &c, action, (actor, walker.id), now, reference).await;
                 txn.commit().await.unwrap();
                 let after = candidacy::Entity::find_by_id(c.id)
                     .one(&app.state.db)
@@ -68,9 +93,19 @@ async fn only_the_tables_moves_happen_and_each_writes_one_history_row() {
                     .unwrap();
                 let history = history_of(&app, c.id).await;
                 let case = format!("{from:?} {action:?} by {actor:?}");
+                // Written out here, not read from the table: a wrong entry fails.
+                assert_eq!(
+                    status::transition(from, action, actor).map(|t| t.to),
+                    expected(from, action, actor),
+                    "{case}"
+                );
                 match status::transition(from, action, actor) {
                     Some(t) => {
                         moves += 1;
+                        if action == Action::Submit {
+                            assert_eq!(after.reference.as_deref(), reference, "{case}");
+                            assert_eq!(after.submitted_at, Some(now), "{case}");
+                        }
                         assert_eq!(result.ok(), Some(t), "{case}");
                         assert_eq!(after.status, t.to, "{case}");
                         assert_eq!(history.len(), 1, "{case}");

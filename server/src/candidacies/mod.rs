@@ -22,10 +22,8 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction,
     EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
-use std::collections::BTreeMap;
-
-pub const DRAFT: &str = "draft";
 use status::Status;
+use std::collections::BTreeMap;
 
 /// Opens a transaction in which the candidacy is still editable, or `Locked`.
 /// The check is a conditional update that also marks the candidacy changed:
@@ -98,7 +96,7 @@ pub async fn create(
     let created = row.insert(db).await?;
     let drafts = candidacy::Entity::find()
         .filter(candidacy::Column::UserId.eq(user_id))
-        .filter(candidacy::Column::Status.eq(DRAFT))
+        .filter(candidacy::Column::Status.eq(Status::Draft))
         .count(db)
         .await?;
     if drafts > max_drafts {

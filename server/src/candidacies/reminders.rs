@@ -3,7 +3,7 @@
 //! several server instances: the row that records it has a unique index, and
 //! the email is queued in the same transaction as that row.
 
-use crate::candidacies::DRAFT;
+use crate::candidacies::status::Status;
 use crate::db::entities::{candidacy, reminder, user};
 use crate::email::outbox;
 use crate::error::AppResult;
@@ -45,7 +45,7 @@ pub async fn send_due(state: &AppState) -> AppResult<usize> {
         .collect();
     let mut drafts: BTreeMap<i64, usize> = BTreeMap::new();
     for c in candidacy::Entity::find()
-        .filter(candidacy::Column::Status.eq(DRAFT))
+        .filter(candidacy::Column::Status.eq(Status::Draft))
         .filter(candidacy::Column::UserId.is_not_in(already))
         .all(&state.db)
         .await?

@@ -34,7 +34,7 @@ pub enum Status {
     Withdrawn,
 }
 
-/// Tests and queries compare a status with its stored name.
+/// Tests compare a status with its stored name.
 impl PartialEq<&str> for Status {
     fn eq(&self, other: &&str) -> bool {
         self.as_str() == *other
@@ -74,10 +74,10 @@ impl Status {
     /// The statuses in which the proponent may change the candidacy: a
     /// draft, or one staff sent back for changes.
     pub fn editable(self) -> bool {
-        matches!(self, Status::Draft | Status::IntegrationRequested)
+        Status::EDITABLE.contains(&self)
     }
 
-    pub const EDITABLE: [&'static str; 2] = ["draft", "integration_requested"];
+    pub const EDITABLE: [Status; 2] = [Status::Draft, Status::IntegrationRequested];
 }
 
 /// What someone does to a candidacy.
@@ -130,7 +130,8 @@ pub struct Transition {
     pub from: &'static [Status],
     pub to: Status,
     pub by: &'static [Actor],
-    /// The outbox template that tells the proponent, if any.
+    /// The outbox template that tells the filer (the proponent, or the
+    /// delegate filing for an owner), if any.
     pub email: Option<&'static str>,
 }
 
@@ -172,9 +173,11 @@ pub fn transition(from: Status, action: Action, actor: Actor) -> Option<&'static
 /// Makes the move of the table for (`c`'s status, `action`, `actor`): a
 /// conditional update on the status read, so two people acting at once
 /// cannot both move it, and one audit row. `Locked` when the table has no
-/// such move or someone moved it meanwhile. A submission also sets the
-/// reference and the instant. Returns the move, whose email the caller
-/// queues in the same transaction.
+/// such move or someone moved it meanwhile. A submission carries the
+/// reference (and nothing else does); the first one also sets the instant,
+/// which a later reply to a request for integration keeps (the history
+/// records the reply). Returns the move, whose email the caller queues in
+/// the same transaction.
 pub async fn apply(
     txn: &impl ConnectionTrait,
     c: &candidacy::Model,
@@ -183,18 +186,24 @@ pub async fn apply(
     now: DateTime<Utc>,
     reference: Option<&str>,
 ) -> AppResult<&'static Transition> {
+    if (action == Action::Submit) != reference.is_some() {
+        return Err(AppError::Internal(format!(
+            "{action:?} with reference {reference:?}"
+        )));
+    }
     let from = c.status;
     let t = transition(from, action, actor).ok_or(AppError::Locked)?;
     let mut update = candidacy::Entity::update_many()
         .col_expr(candidacy::Column::Status, Expr::value(t.to.as_str()))
         .col_expr(candidacy::Column::UpdatedAt, Expr::value(now));
     if let Some(reference) = reference {
-        update = update
-            .col_expr(
-                candidacy::Column::Reference,
-                Expr::value(Some(reference.to_string())),
-            )
-            .col_expr(candidacy::Column::SubmittedAt, Expr::value(Some(now)));
+        update = update.col_expr(
+            candidacy::Column::Reference,
+            Expr::value(Some(reference.to_string())),
+        );
+        if c.submitted_at.is_none() {
+            update = update.col_expr(candidacy::Column::SubmittedAt, Expr::value(Some(now)));
+        }
     }
     let changed = update
         .filter(candidacy::Column::Id.eq(c.id))
@@ -209,7 +218,7 @@ pub async fn apply(
 }
 
 /// One row of a candidacy's history.
-pub async fn record_event(
+async fn record_event(
     db: &impl ConnectionTrait,
     candidacy_id: i64,
     actor_id: i64,
@@ -242,8 +251,10 @@ mod tests {
             assert_eq!(Status::parse(s.as_str()), Some(s));
         }
         assert_eq!(Status::parse("nonsense"), None);
-        for s in Status::EDITABLE {
-            assert!(Status::parse(s).unwrap().editable());
+        // The names written here agree with those the database stores.
+        use sea_orm::ActiveEnum;
+        for s in Status::ALL {
+            assert_eq!(s.to_value(), s.as_str());
         }
     }
 

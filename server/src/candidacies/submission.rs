@@ -213,6 +213,11 @@ pub async fn submit(
         let txn = state.db.begin().await?;
         let who = (Actor::filer_of(c), filer.id);
         let changed = status::apply(&txn, c, Action::Submit, who, now, Some(&reference)).await;
+        // The Submit move's email, which carries the receipt.
+        let email = match &changed {
+            Ok(t) => t.email.unwrap_or("submission_receipt"),
+            Err(_) => "submission_receipt",
+        };
         let same = match changed {
             Ok(_) => Some(Contents::load(&txn, c).await?.ids() == contents.ids()),
             Err(AppError::Locked) => None,
@@ -238,7 +243,7 @@ pub async fn submit(
         outbox::enqueue_with_file(
             &txn,
             &filer.email,
-            "submission_receipt", // the Submit move's email, with the receipt attached
+            email,
             lang,
             &[("reference", &reference), ("link", &link)],
             Attachment {

@@ -891,16 +891,9 @@ impl MigrationTrait for LongerStatus {
         .await
     }
 
-    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        if m.get_database_backend() != sea_orm::DbBackend::Postgres {
-            return Ok(());
-        }
-        m.alter_table(
-            Table::alter()
-                .table(Candidacies::Table)
-                .modify_column(string_len(Candidacies::Status, 20))
-                .to_owned(),
-        )
-        .await
+    /// Left wider: narrowing would fail on any row already in
+    /// "integration_requested", and a wider column harms nothing.
+    async fn down(&self, _: &SchemaManager) -> Result<(), DbErr> {
+        Ok(())
     }
 }
