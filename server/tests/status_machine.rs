@@ -56,6 +56,21 @@ fn expected(from: Status, action: Action, actor: Actor) -> Option<Status> {
     }
 }
 
+/// One move, in a transaction of its own, committed whatever came of it.
+async fn apply(
+    app: &TestApp,
+    c: &candidacy::Model,
+    action: Action,
+    by: (Actor, i64),
+    now: chrono::DateTime<chrono::Utc>,
+    reference: Option<&str>,
+) -> Result<&'static status::Transition, AppError> {
+    let txn = app.state.db.begin().await.unwrap();
+    let result = status::apply(&txn, c, action, by, now, reference).await;
+    txn.commit().await.unwrap();
+    result
+}
+
 async fn history_of(app: &TestApp, id: i64) -> Vec<candidacy_event::Model> {
     candidacy_event::Entity::find()
         .filter(candidacy_event::Column::CandidacyId.eq(id))
@@ -70,22 +85,14 @@ async fn only_the_tables_moves_happen_and_each_writes_one_history_row() {
     let walker = proponent(&app, "walker@example.it", "10.0.9.1").await;
     let now = at("2026-12-01T10:00:00Z");
     let mut moves = 0;
-    // ALL is every status there is (the derived list agrees).
-    assert_eq!(
-        Status::ALL.len(),
-        <Status as sea_orm::Iterable>::iter().count()
-    );
-    for from in Status::ALL {
+    for from in <Status as sea_orm::Iterable>::iter() {
         for action in Action::ALL {
             for actor in Actor::ALL {
                 let c = candidacy_in(&app, walker.id, from).await;
-                let txn = app.state.db.begin().await.unwrap();
                 // References are unique: one per candidacy, as the portal gives them.
                 let number = format!("OL-2026-{:06}", c.id);
                 let reference = (action == Action::Submit).then_some(number.as_str());
-                let result =
-                    status::apply(&txn, &c, action, (actor, walker.id), now, reference).await;
-                txn.commit().await.unwrap();
+                let result = apply(&app, &c, action, (actor, walker.id), now, reference).await;
                 let after = candidacy::Entity::find_by_id(c.id)
                     .one(&app.state.db)
                     .await
@@ -147,31 +154,13 @@ async fn a_move_from_an_outdated_read_is_refused() {
     let owner = proponent(&app, "stale@example.it", "10.0.9.2").await;
     let read = candidacy_in(&app, owner.id, Status::Submitted).await;
     let now = at("2026-12-01T10:00:00Z");
+    let by = (Actor::Proponent, owner.id);
     // One tab withdraws it...
-    let txn = app.state.db.begin().await.unwrap();
-    status::apply(
-        &txn,
-        &read,
-        Action::Withdraw,
-        (Actor::Proponent, owner.id),
-        now,
-        None,
-    )
-    .await
-    .unwrap();
-    txn.commit().await.unwrap();
+    apply(&app, &read, Action::Withdraw, by, now, None)
+        .await
+        .unwrap();
     // ...the other, holding the same read, tries again: nothing happens.
-    let txn = app.state.db.begin().await.unwrap();
-    let again = status::apply(
-        &txn,
-        &read,
-        Action::Withdraw,
-        (Actor::Proponent, owner.id),
-        now,
-        None,
-    )
-    .await;
-    txn.commit().await.unwrap();
+    let again = apply(&app, &read, Action::Withdraw, by, now, None).await;
     assert!(matches!(again, Err(AppError::Locked)));
     assert_eq!(history_of(&app, read.id).await.len(), 1);
 }

@@ -80,6 +80,14 @@ fn ui(lang: Lang) -> app::Lang {
     }
 }
 
+/// The documents' language (forms, receipt) for the page's.
+pub fn document_lang(lang: app::Lang) -> Lang {
+    match lang {
+        app::Lang::It => Lang::It,
+        app::Lang::En => Lang::En,
+    }
+}
+
 /// The values of the forms' placeholders, in `lang`. `delegate` is the filer's
 /// profile when a delegate files for the owner (form C names them).
 pub fn vars(

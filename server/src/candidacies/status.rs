@@ -42,17 +42,6 @@ impl PartialEq<&str> for Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 8] = [
-        Status::Draft,
-        Status::Submitted,
-        Status::UnderReview,
-        Status::IntegrationRequested,
-        Status::Validated,
-        Status::Rejected,
-        Status::Published,
-        Status::Withdrawn,
-    ];
-
     /// As stored in the database.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -65,10 +54,6 @@ impl Status {
             Status::Published => "published",
             Status::Withdrawn => "withdrawn",
         }
-    }
-
-    pub fn parse(s: &str) -> Option<Status> {
-        Status::ALL.into_iter().find(|st| st.as_str() == s)
     }
 
     /// The statuses in which the proponent may change the candidacy: a
@@ -247,20 +232,22 @@ mod tests {
 
     #[test]
     fn statuses_read_back_as_stored() {
-        for s in Status::ALL {
-            assert_eq!(Status::parse(s.as_str()), Some(s));
-        }
-        assert_eq!(Status::parse("nonsense"), None);
-        // The names written here agree with those the database stores.
-        use sea_orm::ActiveEnum;
-        for s in Status::ALL {
+        use sea_orm::{ActiveEnum, Iterable};
+        for s in Status::iter() {
+            assert_eq!(
+                Status::try_from_value(&s.as_str().to_string()).ok(),
+                Some(s)
+            );
+            // The names written here agree with those the database stores.
             assert_eq!(s.to_value(), s.as_str());
         }
+        assert!(Status::try_from_value(&"nonsense".to_string()).is_err());
     }
 
     #[test]
     fn each_status_and_action_leads_to_one_place_at_most() {
-        for from in Status::ALL {
+        use sea_orm::Iterable;
+        for from in Status::iter() {
             for action in Action::ALL {
                 let targets: Vec<_> = TRANSITIONS
                     .iter()

@@ -194,11 +194,7 @@ pub async fn submit(
         };
         let reference = c.reference.clone().unwrap_or_else(|| reference(c.id, now));
         let receipt = receipt(c, filer, &parties.owner, lang, &contents, &reference, now);
-        let pdf_lang = if lang == app::Lang::En {
-            forms::Lang::En
-        } else {
-            forms::Lang::It
-        };
+        let pdf_lang = crate::candidacies::signed_forms::document_lang(lang);
         let pdf = state
             .heavy
             .run(move || forms::receipt::render(pdf_lang, &receipt))
@@ -213,14 +209,12 @@ pub async fn submit(
         let txn = state.db.begin().await?;
         let who = (Actor::filer_of(c), filer.id);
         let changed = status::apply(&txn, c, Action::Submit, who, now, Some(&reference)).await;
-        // The Submit move's email, which carries the receipt.
-        let email = match &changed {
-            Ok(t) => t.email.unwrap_or("submission_receipt"),
-            Err(_) => "submission_receipt",
-        };
-        let same = match changed {
-            Ok(_) => Some(Contents::load(&txn, c).await?.ids() == contents.ids()),
-            Err(AppError::Locked) => None,
+        let (same, moved) = match changed {
+            Ok(t) => (
+                Some(Contents::load(&txn, c).await?.ids() == contents.ids()),
+                Some(t),
+            ),
+            Err(AppError::Locked) => (None, None),
             Err(e) => return Err(e),
         };
         // The site and the people on the receipt are those read before: they must
@@ -236,6 +230,8 @@ pub async fn submit(
             }
             return Err(AppError::Locked);
         }
+        // The Submit move's email, which carries the receipt.
+        let email = moved.and_then(|t| t.email).ok_or_else(no_email)?;
         crate::candidacies::owners::freeze(&txn, c, &parties).await?;
         documents::record(&txn, c.id, RECEIPT, &stored, &[], None, now).await?;
         let link = state.link(&format!("/candidacies/{}/submit", c.id));
@@ -330,6 +326,11 @@ pub enum Refusal {
     Incomplete(Vec<Gap>),
 }
 
+/// A filer's move without its email in the table (the table's own test forbids it).
+fn no_email() -> AppError {
+    AppError::Internal("the table of moves names no email for this move".into())
+}
+
 /// Withdraws a submitted candidacy; its data and files stay, for the record.
 pub async fn withdraw(
     state: &AppState,
@@ -349,7 +350,7 @@ pub async fn withdraw(
     outbox::enqueue(
         &txn,
         &actor.email,
-        moved.email.unwrap_or("withdrawal_confirmation"),
+        moved.email.ok_or_else(no_email)?,
         lang,
         &[("reference", &reference), ("link", &link)],
         now,

@@ -66,14 +66,12 @@ pub async fn receive(
         if field.name() != Some(name) {
             continue;
         }
-        let tmp_dir = dir.join("tmp");
-        tokio::fs::create_dir_all(&tmp_dir).await.map_err(io)?;
         // From here on, any early return drops `incoming` and deletes the partial file.
         let mut incoming = Incoming {
             original_name: display_name(field.file_name().unwrap_or("")),
             sha256: String::new(),
             size: 0,
-            path: tmp_dir.join(format!("{}.part", uuid::Uuid::new_v4())),
+            path: new_part(dir).await?,
         };
         let mut file = tokio::fs::File::create(&incoming.path).await.map_err(io)?;
         let mut hasher = Sha256::new();
@@ -109,16 +107,21 @@ pub async fn store(mut incoming: Incoming, dir: &Path) -> Result<Received, Uploa
     })
 }
 
+/// A fresh name for a file being written, in `dir`'s tmp folder (created if
+/// needed): files reach their stored name only whole, by a rename.
+async fn new_part(dir: &Path) -> Result<PathBuf, UploadError> {
+    let tmp_dir = dir.join("tmp");
+    tokio::fs::create_dir_all(&tmp_dir).await.map_err(io)?;
+    Ok(tmp_dir.join(format!("{}.part", uuid::Uuid::new_v4())))
+}
+
 /// Keeps bytes the portal made itself (a receipt), by content like an upload.
 pub async fn store_bytes(dir: &Path, name: &str, bytes: &[u8]) -> Result<Received, UploadError> {
     let sha256 = hex::encode(Sha256::digest(bytes));
-    tokio::fs::create_dir_all(dir).await.map_err(io)?;
     let path = dir.join(&sha256);
     // Written aside, then renamed into place: the same receipt made twice (a
     // losing second submission) never truncates the file a reader has open.
-    let tmp_dir = dir.join("tmp");
-    tokio::fs::create_dir_all(&tmp_dir).await.map_err(io)?;
-    let part = tmp_dir.join(format!("{}.part", uuid::Uuid::new_v4()));
+    let part = new_part(dir).await?;
     if let Err(e) = tokio::fs::write(&part, bytes).await {
         let _ = tokio::fs::remove_file(&part).await;
         return Err(io(e));

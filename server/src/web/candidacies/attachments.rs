@@ -1,6 +1,6 @@
 //! /candidacies/{id}/attachments: photos, perimeter, cadastral extract, report.
 
-use super::head;
+use super::{head, Slot};
 use crate::candidacies::documents;
 use crate::candidacies::uploads;
 use crate::db::entities::{candidacy, document};
@@ -13,7 +13,6 @@ use axum::extract::{Multipart, Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
 use forms::attachments::{self, Purpose, MAX_ATTACHMENT_BYTES};
-use serde::Deserialize;
 
 async fn render(
     ctx: &Ctx,
@@ -50,12 +49,6 @@ async fn render(
 
 pub async fn show(ctx: Ctx, Own(c): Own) -> AppResult<Response> {
     render(&ctx, &c, &FormState::default(), StatusCode::OK).await
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct Slot {
-    purpose: String,
 }
 
 /// One file for one slot: received to a temporary file, checked by content,

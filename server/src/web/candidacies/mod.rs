@@ -320,27 +320,37 @@ pub async fn upload_template(
     )))
 }
 
+/// `?purpose=` of an upload: the slot it fills.
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub struct TemplateQuery {
+pub struct Slot {
+    purpose: String,
+}
+
+/// `?lang=` of a document to download (template, form).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DocumentLang {
     lang: Option<String>,
+}
+
+impl DocumentLang {
+    /// The language asked for, else the page's.
+    fn or_page(&self, page: app::Lang) -> Lang {
+        self.lang
+            .as_deref()
+            .and_then(Lang::from_code)
+            .unwrap_or(crate::candidacies::signed_forms::document_lang(page))
+    }
 }
 
 /// The prefilled template, as a download (never shown inline from the portal's origin).
 pub async fn template_file(
     ctx: Ctx,
     Own(c): Own,
-    Query(q): Query<TemplateQuery>,
+    Query(q): Query<DocumentLang>,
 ) -> AppResult<Response> {
-    let lang =
-        q.lang
-            .as_deref()
-            .and_then(Lang::from_code)
-            .unwrap_or(if ctx.lang == app::Lang::En {
-                Lang::En
-            } else {
-                Lang::It
-            });
+    let lang = q.or_page(ctx.lang);
     let profile = profiles::load(&ctx.state.db, c.user_id).await?;
     let prefill = candidacies::prefill(&c, profile.as_ref());
     let kind = kind_of(&c);

@@ -1,7 +1,7 @@
 //! /candidacies/{id}/forms: forms A and B to download prefilled, their signed
 //! copies to upload and verify, and the identity document for a handwritten signature.
 
-use super::{head, upload_result};
+use super::{head, upload_result, DocumentLang, Slot};
 use crate::candidacies::documents;
 use crate::candidacies::owners;
 use crate::candidacies::profiles;
@@ -19,8 +19,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use forms::attachments::{Purpose, MAX_ATTACHMENT_BYTES};
 use forms::signed_forms::Form;
-use forms::Lang;
-use serde::Deserialize;
 
 async fn render(
     ctx: &Ctx,
@@ -60,18 +58,12 @@ pub async fn show(ctx: Ctx, Own(c): Own) -> AppResult<Response> {
     render(&ctx, &c, &FormState::default(), StatusCode::OK).await
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct LangQuery {
-    lang: Option<String>,
-}
-
 /// A form prefilled from the profile and the draft, as a PDF download.
 pub async fn download(
     ctx: Ctx,
     Own(c): Own,
     Path((_, file)): Path<(i64, String)>,
-    Query(q): Query<LangQuery>,
+    Query(q): Query<DocumentLang>,
 ) -> AppResult<Response> {
     let id = c.id;
     let form = file
@@ -79,15 +71,7 @@ pub async fn download(
         .and_then(|letter| Form::from_code(&format!("form_{}", letter.to_lowercase())))
         .filter(|f| forms_needed(&c).contains(f))
         .ok_or(AppError::NotFound)?;
-    let lang =
-        q.lang
-            .as_deref()
-            .and_then(Lang::from_code)
-            .unwrap_or(if ctx.lang == app::Lang::En {
-                Lang::En
-            } else {
-                Lang::It
-            });
+    let lang = q.or_page(ctx.lang);
     // The forms speak of the owner and, for form C, of the delegate: without
     // the filer's profile there is nothing to fill them with.
     let Some(filer) = profiles::load(&ctx.state.db, c.user_id).await? else {
@@ -108,12 +92,6 @@ pub async fn download(
         &form.file_name(lang, id),
         bytes,
     ))
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct Slot {
-    purpose: String,
 }
 
 /// A signed form (or the identity document): received to disk, checked, and
