@@ -12,6 +12,7 @@ pub mod email;
 pub mod error;
 pub mod fields;
 pub mod heavy;
+pub mod review;
 pub mod signatures;
 pub mod state;
 pub mod web;

@@ -16,8 +16,19 @@ use server::db::entities::{candidacy, candidacy_event, user};
 use server::error::AppError;
 
 async fn candidacy_in(app: &TestApp, user_id: i64, s: Status) -> candidacy::Model {
+    assigned_in(app, user_id, s, None).await
+}
+
+/// A candidacy in status `s`, in the charge of `officer` if given.
+async fn assigned_in(
+    app: &TestApp,
+    user_id: i64,
+    s: Status,
+    officer: Option<i64>,
+) -> candidacy::Model {
     candidacy::ActiveModel {
         user_id: Set(user_id),
+        assigned_to: Set(officer),
         kind: Set("a".into()),
         status: Set(s),
         created_at: Set(at(START)),
@@ -32,6 +43,10 @@ async fn candidacy_in(app: &TestApp, user_id: i64, s: Status) -> candidacy::Mode
 /// A proponent's account, as the database holds it.
 async fn proponent(app: &TestApp, email: &str, ip: &str) -> user::Model {
     app.user(email, "proponent", ip).await;
+    account(app, email).await
+}
+
+async fn account(app: &TestApp, email: &str) -> user::Model {
     user::Entity::find()
         .filter(user::Column::Email.eq(email))
         .one(&app.state.db)
@@ -43,15 +58,17 @@ async fn proponent(app: &TestApp, email: &str, ip: &str) -> user::Model {
 /// The moves of the call, as this test knows them.
 fn expected(from: Status, action: Action, actor: Actor) -> Option<Status> {
     use Status::*;
-    if !matches!(actor, Actor::Proponent | Actor::Delegate) {
-        return None;
-    }
+    let filer = matches!(actor, Actor::Proponent | Actor::Delegate);
+    let officer = matches!(actor, Actor::Staff | Actor::Admin);
     match (action, from) {
-        (Action::Submit, Draft | IntegrationRequested) => Some(Submitted),
+        (Action::Submit, Draft | IntegrationRequested) if filer => Some(Submitted),
         (
             Action::Withdraw,
             Submitted | UnderReview | IntegrationRequested | Validated | Published,
-        ) => Some(Withdrawn),
+        ) if filer => Some(Withdrawn),
+        (Action::TakeInCharge, Submitted) if officer => Some(UnderReview),
+        (Action::Validate, UnderReview) if officer => Some(Validated),
+        (Action::Reject, UnderReview) if officer => Some(Rejected),
         _ => None,
     }
 }
@@ -65,8 +82,20 @@ async fn apply(
     now: chrono::DateTime<chrono::Utc>,
     reference: Option<&str>,
 ) -> Result<&'static status::Transition, AppError> {
+    apply_noted(app, c, action, by, now, reference, "").await
+}
+
+async fn apply_noted(
+    app: &TestApp,
+    c: &candidacy::Model,
+    action: Action,
+    by: (Actor, i64),
+    now: chrono::DateTime<chrono::Utc>,
+    reference: Option<&str>,
+    note: &str,
+) -> Result<&'static status::Transition, AppError> {
     let txn = app.state.db.begin().await.unwrap();
-    let result = status::apply(&txn, c, action, by, now, reference).await;
+    let result = status::apply(&txn, c, action, by, now, reference, note).await;
     txn.commit().await.unwrap();
     result
 }
@@ -88,11 +117,14 @@ async fn only_the_tables_moves_happen_and_each_writes_one_history_row() {
     for from in <Status as sea_orm::Iterable>::iter() {
         for action in Action::ALL {
             for actor in Actor::ALL {
-                let c = candidacy_in(&app, walker.id, from).await;
+                // In the walker's charge, so the moves kept for the officer
+                // in charge are open to it (others are tried below).
+                let c = assigned_in(&app, walker.id, from, Some(walker.id)).await;
                 // References are unique: one per candidacy, as the portal gives them.
                 let number = format!("OL-2026-{:06}", c.id);
                 let reference = (action == Action::Submit).then_some(number.as_str());
-                let result = apply(&app, &c, action, (actor, walker.id), now, reference).await;
+                let by = (actor, walker.id);
+                let result = apply_noted(&app, &c, action, by, now, reference, " Reasons ").await;
                 let after = candidacy::Entity::find_by_id(c.id)
                     .one(&app.state.db)
                     .await
@@ -121,9 +153,17 @@ async fn only_the_tables_moves_happen_and_each_writes_one_history_row() {
                             (
                                 row.from_status.as_str(),
                                 row.to_status.as_str(),
-                                row.actor_id
+                                row.actor_id,
+                                row.actor_kind.as_str(),
+                                row.note.as_str(),
                             ),
-                            (from.as_str(), t.to.as_str(), walker.id),
+                            (
+                                from.as_str(),
+                                t.to.as_str(),
+                                walker.id,
+                                actor.as_str(),
+                                "Reasons"
+                            ),
                             "{case}"
                         );
                     }
@@ -137,8 +177,9 @@ async fn only_the_tables_moves_happen_and_each_writes_one_history_row() {
         }
     }
     // The table is not empty by accident: submitting and withdrawing, by
-    // the proponent and by a delegate, from every status they start from.
-    assert_eq!(moves, 2 * 2 + 5 * 2);
+    // the proponent and by a delegate, from every status they start from;
+    // taking in charge, validating and rejecting, by staff and by an admin.
+    assert_eq!(moves, 2 * 2 + 5 * 2 + 3 * 2);
     assert_eq!(
         candidacy_event::Entity::find()
             .count(&app.state.db)
@@ -163,4 +204,124 @@ async fn a_move_from_an_outdated_read_is_refused() {
     let again = apply(&app, &read, Action::Withdraw, by, now, None).await;
     assert!(matches!(again, Err(AppError::Locked)));
     assert_eq!(history_of(&app, read.id).await.len(), 1);
+}
+
+async fn officer(app: &TestApp, email: &str, role: app::view_data::Role, ip: &str) -> user::Model {
+    app.privileged_user(email, role, ip).await;
+    account(app, email).await
+}
+
+async fn reread(app: &TestApp, id: i64) -> candidacy::Model {
+    candidacy::Entity::find_by_id(id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn one_officer_at_a_time_and_decisions_by_the_one_in_charge() {
+    use app::view_data::Role;
+    let app = TestApp::new().await;
+    let owner = proponent(&app, "charge@example.it", "10.0.9.3").await;
+    let anna = officer(&app, "anna@example.it", Role::Staff, "10.0.9.4").await;
+    let bruno = officer(&app, "bruno@example.it", Role::Staff, "10.0.9.5").await;
+    let admin = officer(&app, "capo@example.it", Role::Admin, "10.0.9.6").await;
+    let now = at("2026-12-01T10:00:00Z");
+    let read = candidacy_in(&app, owner.id, Status::Submitted).await;
+
+    // Both hold the same read; the first takes it, the second is refused.
+    apply(
+        &app,
+        &read,
+        Action::TakeInCharge,
+        (Actor::Staff, anna.id),
+        now,
+        None,
+    )
+    .await
+    .unwrap();
+    let late = apply(
+        &app,
+        &read,
+        Action::TakeInCharge,
+        (Actor::Staff, bruno.id),
+        now,
+        None,
+    )
+    .await;
+    assert!(matches!(late, Err(AppError::Locked)));
+    let taken = reread(&app, read.id).await;
+    assert_eq!(
+        (taken.status, taken.assigned_to),
+        (Status::UnderReview, Some(anna.id))
+    );
+    assert_eq!(taken.assigned_at, Some(now));
+
+    // Bruno cannot decide Anna's candidacy; a rejection needs its reasons.
+    let r = apply(
+        &app,
+        &taken,
+        Action::Validate,
+        (Actor::Staff, bruno.id),
+        now,
+        None,
+    )
+    .await;
+    assert!(matches!(r, Err(AppError::Locked)));
+    let r = apply_noted(
+        &app,
+        &taken,
+        Action::Reject,
+        (Actor::Staff, anna.id),
+        now,
+        None,
+        " \n ",
+    )
+    .await;
+    assert!(matches!(r, Err(AppError::BadRequest)));
+    assert_eq!(reread(&app, read.id).await.status, Status::UnderReview);
+    assert_eq!(history_of(&app, read.id).await.len(), 1);
+
+    // An admin may decide a candidacy someone else has in charge.
+    apply(
+        &app,
+        &taken,
+        Action::Validate,
+        (Actor::Admin, admin.id),
+        now,
+        None,
+    )
+    .await
+    .unwrap();
+    let history = history_of(&app, read.id).await;
+    assert_eq!(history.len(), 2);
+    assert_eq!(
+        (history[1].actor_kind.as_str(), history[1].actor_id),
+        ("admin", admin.id)
+    );
+
+    // A candidacy another officer has in charge (sent back and answered) is
+    // not taken from them by someone else.
+    let answered = assigned_in(&app, owner.id, Status::Submitted, Some(anna.id)).await;
+    let r = apply(
+        &app,
+        &answered,
+        Action::TakeInCharge,
+        (Actor::Staff, bruno.id),
+        now,
+        None,
+    )
+    .await;
+    assert!(matches!(r, Err(AppError::Locked)));
+    apply(
+        &app,
+        &answered,
+        Action::TakeInCharge,
+        (Actor::Staff, anna.id),
+        now,
+        None,
+    )
+    .await
+    .unwrap();
 }

@@ -7,7 +7,7 @@ use crate::db::entities::{candidacy, candidacy_event};
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
 use sea_orm::entity::prelude::{DeriveActiveEnum, EnumIter, StringLen};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
 };
@@ -70,10 +70,20 @@ impl Status {
 pub enum Action {
     Submit,
     Withdraw,
+    /// An officer takes a submitted candidacy in charge: it is theirs to review.
+    TakeInCharge,
+    Validate,
+    Reject,
 }
 
 impl Action {
-    pub const ALL: [Action; 2] = [Action::Submit, Action::Withdraw];
+    pub const ALL: [Action; 5] = [
+        Action::Submit,
+        Action::Withdraw,
+        Action::TakeInCharge,
+        Action::Validate,
+        Action::Reject,
+    ];
 }
 
 /// Who does it: the proponent filing for themself, a delegate filing for an
@@ -98,6 +108,26 @@ impl Actor {
 }
 
 impl Actor {
+    /// As the history stores it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Actor::Proponent => "proponent",
+            Actor::Delegate => "delegate",
+            Actor::Staff => "staff",
+            Actor::Admin => "admin",
+            Actor::Clock => "clock",
+        }
+    }
+
+    /// The back-office actor an account's role (`users.role`) makes, if any.
+    pub fn officer(role: &str) -> Option<Actor> {
+        match role {
+            "staff" => Some(Actor::Staff),
+            "admin" => Some(Actor::Admin),
+            _ => None,
+        }
+    }
+
     /// Who files `c`: its owner's own account, or a delegate's for a saved owner.
     pub fn filer_of(c: &candidacy::Model) -> Actor {
         if c.owner_id.is_some() {
@@ -118,12 +148,17 @@ pub struct Transition {
     /// The outbox template that tells the filer (the proponent, or the
     /// delegate filing for an owner), if any.
     pub email: Option<&'static str>,
+    /// The move needs its reasons written down (they reach the proponent).
+    pub reason_required: bool,
+    /// Only the officer who has the candidacy in charge makes it (or an admin).
+    pub in_charge_only: bool,
 }
 
 const FILERS: &[Actor] = &[Actor::Proponent, Actor::Delegate];
+const OFFICERS: &[Actor] = &[Actor::Staff, Actor::Admin];
 
-/// Every move a candidacy can make. Staff's moves (taking in charge, asking
-/// for integration, deciding, publishing) join this table with the back office.
+/// Every move a candidacy can make. Asking for integration and publishing
+/// join this table with the rest of the back office.
 pub const TRANSITIONS: &[Transition] = &[
     // A reply to a request for integration is submitted again.
     Transition {
@@ -132,6 +167,8 @@ pub const TRANSITIONS: &[Transition] = &[
         to: Status::Submitted,
         by: FILERS,
         email: Some("submission_receipt"),
+        reason_required: false,
+        in_charge_only: false,
     },
     Transition {
         action: Action::Withdraw,
@@ -145,6 +182,36 @@ pub const TRANSITIONS: &[Transition] = &[
         to: Status::Withdrawn,
         by: FILERS,
         email: Some("withdrawal_confirmation"),
+        reason_required: false,
+        in_charge_only: false,
+    },
+    // Internal: the proponent is not told (the queue shows it to every officer).
+    Transition {
+        action: Action::TakeInCharge,
+        from: &[Status::Submitted],
+        to: Status::UnderReview,
+        by: OFFICERS,
+        email: None,
+        reason_required: false,
+        in_charge_only: false,
+    },
+    Transition {
+        action: Action::Validate,
+        from: &[Status::UnderReview],
+        to: Status::Validated,
+        by: OFFICERS,
+        email: Some("candidacy_validated"),
+        reason_required: false,
+        in_charge_only: true,
+    },
+    Transition {
+        action: Action::Reject,
+        from: &[Status::UnderReview],
+        to: Status::Rejected,
+        by: OFFICERS,
+        email: Some("candidacy_rejected"),
+        reason_required: true,
+        in_charge_only: true,
     },
 ];
 
@@ -157,12 +224,15 @@ pub fn transition(from: Status, action: Action, actor: Actor) -> Option<&'static
 
 /// Makes the move of the table for (`c`'s status, `action`, `actor`): a
 /// conditional update on the status read, so two people acting at once
-/// cannot both move it, and one audit row. `Locked` when the table has no
-/// such move or someone moved it meanwhile. A submission carries the
-/// reference (and nothing else does); the first one also sets the instant,
-/// which a later reply to a request for integration keeps (the history
-/// records the reply). Returns the move, whose email the caller queues in
-/// the same transaction.
+/// cannot both move it, and one audit row with `note` (the reasons, when the
+/// move needs them). `Locked` when the table has no such move or someone
+/// moved it meanwhile; `BadRequest` when the reasons are missing. A
+/// submission carries the reference (and nothing else does); the first one
+/// also sets the instant, which a later reply to a request for integration
+/// keeps (the history records the reply). Taking in charge assigns the
+/// candidacy to the officer, unless another officer already has it; a move
+/// kept for the officer in charge is refused to anyone else but an admin.
+/// Returns the move, whose email the caller queues in the same transaction.
 pub async fn apply(
     txn: &impl ConnectionTrait,
     c: &candidacy::Model,
@@ -170,6 +240,7 @@ pub async fn apply(
     (actor, actor_id): (Actor, i64),
     now: DateTime<Utc>,
     reference: Option<&str>,
+    note: &str,
 ) -> AppResult<&'static Transition> {
     if (action == Action::Submit) != reference.is_some() {
         return Err(AppError::Internal(format!(
@@ -178,9 +249,14 @@ pub async fn apply(
     }
     let from = c.status;
     let t = transition(from, action, actor).ok_or(AppError::Locked)?;
+    if t.reason_required && note.trim().is_empty() {
+        return Err(AppError::BadRequest);
+    }
     let mut update = candidacy::Entity::update_many()
         .col_expr(candidacy::Column::Status, Expr::value(t.to.as_str()))
-        .col_expr(candidacy::Column::UpdatedAt, Expr::value(now));
+        .col_expr(candidacy::Column::UpdatedAt, Expr::value(now))
+        .filter(candidacy::Column::Id.eq(c.id))
+        .filter(candidacy::Column::Status.eq(from));
     if let Some(reference) = reference {
         update = update.col_expr(
             candidacy::Column::Reference,
@@ -190,40 +266,36 @@ pub async fn apply(
             update = update.col_expr(candidacy::Column::SubmittedAt, Expr::value(Some(now)));
         }
     }
-    let changed = update
-        .filter(candidacy::Column::Id.eq(c.id))
-        .filter(candidacy::Column::Status.eq(from))
-        .exec(txn)
-        .await?;
+    if action == Action::TakeInCharge {
+        update = update
+            .col_expr(candidacy::Column::AssignedTo, Expr::value(Some(actor_id)))
+            .col_expr(candidacy::Column::AssignedAt, Expr::value(Some(now)))
+            .filter(
+                candidacy::Column::AssignedTo
+                    .is_null()
+                    .or(candidacy::Column::AssignedTo.eq(actor_id)),
+            );
+    }
+    if t.in_charge_only && actor != Actor::Admin {
+        update = update.filter(candidacy::Column::AssignedTo.eq(actor_id));
+    }
+    let changed = update.exec(txn).await?;
     if changed.rows_affected != 1 {
         return Err(AppError::Locked);
     }
-    record_event(txn, c.id, actor_id, from.as_str(), t.to.as_str(), "", now).await?;
-    Ok(t)
-}
-
-/// One row of a candidacy's history.
-async fn record_event(
-    db: &impl ConnectionTrait,
-    candidacy_id: i64,
-    actor_id: i64,
-    from: &str,
-    to: &str,
-    note: &str,
-    at: DateTime<Utc>,
-) -> AppResult<()> {
     candidacy_event::ActiveModel {
-        candidacy_id: Set(candidacy_id),
-        at: Set(at),
+        candidacy_id: Set(c.id),
+        at: Set(now),
         actor_id: Set(actor_id),
-        from_status: Set(from.to_string()),
-        to_status: Set(to.to_string()),
-        note: Set(note.to_string()),
+        actor_kind: Set(actor.as_str().to_string()),
+        from_status: Set(from.as_str().to_string()),
+        to_status: Set(t.to.as_str().to_string()),
+        note: Set(note.trim().to_string()),
         ..Default::default()
     }
-    .insert(db)
+    .insert(txn)
     .await?;
-    Ok(())
+    Ok(t)
 }
 
 #[cfg(test)]

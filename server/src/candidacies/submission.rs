@@ -208,7 +208,7 @@ pub async fn submit(
 
         let txn = state.db.begin().await?;
         let who = (Actor::filer_of(c), filer.id);
-        let changed = status::apply(&txn, c, Action::Submit, who, now, Some(&reference)).await;
+        let changed = status::apply(&txn, c, Action::Submit, who, now, Some(&reference), "").await;
         let (same, moved) = match changed {
             Ok(t) => (
                 Some(Contents::load(&txn, c).await?.ids() == contents.ids()),
@@ -344,7 +344,7 @@ pub async fn withdraw(
     let now = state.clock.now();
     let txn = state.db.begin().await?;
     let who = (Actor::filer_of(c), actor.id);
-    let moved = status::apply(&txn, c, Action::Withdraw, who, now, None).await?;
+    let moved = status::apply(&txn, c, Action::Withdraw, who, now, None, "").await?;
     let reference = c.reference.clone().unwrap_or_default();
     let link = state.link(&format!("/candidacies/{}/submit", c.id));
     outbox::enqueue(

@@ -20,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(Integrity),
             Box::new(FrozenReader),
             Box::new(LongerStatus),
+            Box::new(Review),
         ]
     }
 }
@@ -894,6 +895,98 @@ impl MigrationTrait for LongerStatus {
     /// Left wider: narrowing would fail on any row already in
     /// "integration_requested", and a wider column harms nothing.
     async fn down(&self, _: &SchemaManager) -> Result<(), DbErr> {
+        Ok(())
+    }
+}
+
+#[derive(DeriveIden)]
+enum ReviewCols {
+    AssignedTo,
+    AssignedAt,
+    ActorKind,
+}
+
+/// The back office: which officer has a candidacy in charge and since when,
+/// and who (proponent, delegate, staff, admin, the clock) made each change of
+/// the history. An index serves the review queue, which lists by status in
+/// order of submission.
+pub struct Review;
+
+impl MigrationName for Review {
+    fn name(&self) -> &str {
+        "m20261124_000013_review"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Review {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        // One column per statement: SQLite adds them one at a time.
+        for column in [
+            big_integer_null(ReviewCols::AssignedTo),
+            timestamp_with_time_zone_null(ReviewCols::AssignedAt),
+        ] {
+            let mut column = column;
+            m.alter_table(
+                Table::alter()
+                    .table(Candidacies::Table)
+                    .add_column(&mut column)
+                    .to_owned(),
+            )
+            .await?;
+        }
+        m.alter_table(
+            Table::alter()
+                .table(CandidacyEvents::Table)
+                .add_column(string_len(ReviewCols::ActorKind, 16).default(""))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("idx_candidacies_queue")
+                .table(Candidacies::Table)
+                .col(Candidacies::Status)
+                .col(Candidacies::SubmittedAt)
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("idx_candidacies_assigned_to")
+                .table(Candidacies::Table)
+                .col(ReviewCols::AssignedTo)
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for index in ["idx_candidacies_queue", "idx_candidacies_assigned_to"] {
+            m.drop_index(
+                Index::drop()
+                    .name(index)
+                    .table(Candidacies::Table)
+                    .to_owned(),
+            )
+            .await?;
+        }
+        m.alter_table(
+            Table::alter()
+                .table(CandidacyEvents::Table)
+                .drop_column(ReviewCols::ActorKind)
+                .to_owned(),
+        )
+        .await?;
+        for column in [ReviewCols::AssignedAt, ReviewCols::AssignedTo] {
+            m.alter_table(
+                Table::alter()
+                    .table(Candidacies::Table)
+                    .drop_column(column)
+                    .to_owned(),
+            )
+            .await?;
+        }
         Ok(())
     }
 }

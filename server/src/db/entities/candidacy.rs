@@ -31,6 +31,9 @@ pub struct Model {
     pub submitted_parties: Option<String>,
     /// The owner's email when the submission gave them read access (frozen with it).
     pub submitted_reader_email: Option<String>,
+    /// The officer who has it in charge (`status::apply` sets it when taken).
+    pub assigned_to: Option<i64>,
+    pub assigned_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -10,6 +10,8 @@ pub struct Model {
     pub at: DateTimeUtc,
     /// The account that made the change.
     pub actor_id: i64,
+    /// As whom: proponent, delegate, staff, admin, clock (`status::Actor`).
+    pub actor_kind: String,
     pub from_status: String,
     pub to_status: String,
     #[sea_orm(column_type = "Text")]

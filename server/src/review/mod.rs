@@ -1,0 +1,6 @@
+//! The back office's review of candidacies (the *istruttoria* of DGR XII/4959
+//! §4.2): the queue officers work from, taking a candidacy in charge, and
+//! deciding it. Every change of status goes through `candidacies::status`.
+
+pub mod decisions;
+pub mod queue;

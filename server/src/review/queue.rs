@@ -1,0 +1,224 @@
+//! The review queue: every candidacy past its draft, filtered, sorted and
+//! paged in the database, with the count per status under the same filters.
+
+use crate::candidacies::status::Status;
+use crate::db::entities::{candidacy, user};
+use crate::error::AppResult;
+use chrono::{DateTime, Duration, Utc};
+use forms::reference::Municipalities;
+use forms::Kind;
+use sea_orm::sea_query::{Condition, Expr, Func};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect, Select,
+};
+use std::collections::HashMap;
+
+pub const PAGE_SIZE: u64 = 25;
+
+/// Whose candidacies to list.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum InCharge {
+    #[default]
+    Anyone,
+    /// The officer looking at the queue.
+    Me,
+    /// Nobody yet: waiting to be taken.
+    Nobody,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Sort {
+    /// Waiting longest first: the order work should be done in.
+    #[default]
+    Oldest,
+    Newest,
+}
+
+/// What the officer asked to see. Values the queue does not know are dropped
+/// by the web layer before they get here.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Filter {
+    pub status: Option<Status>,
+    /// Two letters, "BG".
+    pub province: Option<String>,
+    /// ISTAT code.
+    pub municipality: Option<String>,
+    pub kind: Option<Kind>,
+    pub in_charge: InCharge,
+    /// Filed by a delegate for an owner.
+    pub delegated: bool,
+    /// Submitted at least this many days ago.
+    pub waiting_days: Option<u32>,
+    /// Part of the reference ("000123") or of the address.
+    pub text: String,
+    pub sort: Sort,
+    /// From 1.
+    pub page: u64,
+}
+
+pub struct Row {
+    pub candidacy: candidacy::Model,
+    pub officer: Option<String>,
+}
+
+pub struct Queue {
+    pub rows: Vec<Row>,
+    /// Matching the whole filter.
+    pub total: u64,
+    pub page: u64,
+    pub pages: u64,
+    /// Per status, under every filter but the status itself.
+    pub counts: Vec<(Status, u64)>,
+}
+
+/// The statuses the queue shows: all but drafts, which staff never see.
+pub fn statuses() -> impl Iterator<Item = Status> {
+    <Status as sea_orm::Iterable>::iter().filter(|s| *s != Status::Draft)
+}
+
+/// The candidacies matching everything in `f` except its status.
+fn matching(f: &Filter, me: i64, now: DateTime<Utc>) -> Select<candidacy::Entity> {
+    let mut q = candidacy::Entity::find().filter(candidacy::Column::Status.ne(Status::Draft));
+    if let Some(code) = &f.municipality {
+        q = q.filter(candidacy::Column::MunicipalityCode.eq(code.as_str()));
+    } else if let Some(province) = &f.province {
+        let codes: Vec<&str> = Municipalities::get()
+            .all()
+            .iter()
+            .filter(|m| &m.province_code == province)
+            .map(|m| m.istat_code.as_str())
+            .collect();
+        q = q.filter(candidacy::Column::MunicipalityCode.is_in(codes));
+    }
+    if let Some(kind) = f.kind {
+        q = q.filter(candidacy::Column::Kind.eq(kind.code()));
+    }
+    q = match f.in_charge {
+        InCharge::Anyone => q,
+        InCharge::Me => q.filter(candidacy::Column::AssignedTo.eq(me)),
+        InCharge::Nobody => q.filter(candidacy::Column::AssignedTo.is_null()),
+    };
+    if f.delegated {
+        q = q.filter(candidacy::Column::OwnerId.is_not_null());
+    }
+    if let Some(days) = f.waiting_days {
+        let since = now - Duration::days(i64::from(days));
+        q = q.filter(candidacy::Column::SubmittedAt.lte(since));
+    }
+    let text = searchable(&f.text);
+    if !text.is_empty() {
+        let pattern = format!("%{text}%");
+        q = q.filter(
+            Condition::any()
+                .add(candidacy::Column::Reference.like(pattern.to_uppercase()))
+                .add(sea_orm::sea_query::ExprTrait::like(
+                    Expr::expr(Func::lower(Expr::col(candidacy::Column::Address))),
+                    pattern.to_lowercase(),
+                )),
+        );
+    }
+    q
+}
+
+/// The search text without LIKE's wildcards, at most 64 characters.
+fn searchable(text: &str) -> String {
+    text.trim()
+        .chars()
+        .filter(|c| !matches!(c, '%' | '_' | '\\'))
+        .take(64)
+        .collect()
+}
+
+#[derive(FromQueryResult)]
+struct StatusCount {
+    status: Status,
+    n: i64,
+}
+
+pub async fn load(
+    db: &impl ConnectionTrait,
+    f: &Filter,
+    me: i64,
+    now: DateTime<Utc>,
+) -> AppResult<Queue> {
+    let counted: Vec<StatusCount> = matching(f, me, now)
+        .select_only()
+        .column(candidacy::Column::Status)
+        .column_as(candidacy::Column::Id.count(), "n")
+        .group_by(candidacy::Column::Status)
+        .into_model()
+        .all(db)
+        .await?;
+    let count_of = |s: Status| {
+        counted
+            .iter()
+            .find(|c| c.status == s)
+            .map_or(0, |c| c.n.max(0) as u64)
+    };
+    let counts: Vec<(Status, u64)> = statuses().map(|s| (s, count_of(s))).collect();
+    let total = match f.status {
+        Some(s) => count_of(s),
+        None => counts.iter().map(|(_, n)| n).sum(),
+    };
+    let pages = total.div_ceil(PAGE_SIZE).max(1);
+    let page = f.page.clamp(1, pages);
+    let mut q = matching(f, me, now);
+    if let Some(s) = f.status {
+        q = q.filter(candidacy::Column::Status.eq(s));
+    }
+    q = match f.sort {
+        Sort::Oldest => q.order_by_asc(candidacy::Column::SubmittedAt),
+        Sort::Newest => q.order_by_desc(candidacy::Column::SubmittedAt),
+    };
+    let found = q
+        .order_by_asc(candidacy::Column::Id)
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+        .all(db)
+        .await?;
+    let officers = emails_of(db, found.iter().filter_map(|c| c.assigned_to)).await?;
+    let rows = found
+        .into_iter()
+        .map(|c| Row {
+            officer: c.assigned_to.and_then(|id| officers.get(&id).cloned()),
+            candidacy: c,
+        })
+        .collect();
+    Ok(Queue {
+        rows,
+        total,
+        page,
+        pages,
+        counts,
+    })
+}
+
+/// The email of each account in `ids`.
+pub async fn emails_of(
+    db: &impl ConnectionTrait,
+    ids: impl Iterator<Item = i64>,
+) -> AppResult<HashMap<i64, String>> {
+    let mut ids: Vec<i64> = ids.collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.email))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn search_text_cannot_widen_the_pattern() {
+        assert_eq!(super::searchable(" 00_01% "), "0001");
+        assert_eq!(super::searchable(&"x".repeat(500)).len(), 64);
+    }
+}
