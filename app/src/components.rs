@@ -185,6 +185,50 @@ pub fn ChoiceField(
     select(lang, &form, name, label, options, hint, (true, false))
 }
 
+/// A drop-down that narrows a list (a filter), not a question: nothing is
+/// required, and the first option (already translated, e.g. "all") shows everything.
+#[component]
+pub fn FilterField(
+    lang: Lang,
+    form: FormState,
+    name: &'static str,
+    label: &'static str,
+    options: Vec<(String, String)>,
+) -> impl IntoView {
+    select(lang, &form, name, label, options, None, (false, false))
+}
+
+/// A labelled multi-line text, echoed back when the form comes back with an error.
+#[component]
+pub fn TextAreaField(
+    lang: Lang,
+    form: FormState,
+    name: &'static str,
+    label: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(default = true)] required: bool,
+    #[prop(default = 5)] rows: u32,
+) -> impl IntoView {
+    let parts = FieldParts::new(&form, name, hint);
+    view! {
+        <div class="form-group portal-field mb-4">
+            {parts.label(lang, label, required)}
+            <textarea
+                id=parts.id.clone()
+                name=name
+                rows=rows
+                class=if parts.error.is_some() { "form-control is-invalid" } else { "form-control" }
+                aria-invalid=parts.error.map(|_| "true")
+                aria-describedby=parts.described.clone()
+                required=required
+            >
+                {form.value(name)}
+            </textarea>
+            {parts.hint_and_error(lang, hint)}
+        </div>
+    }
+}
+
 /// The markup both drop-downs share: label, the options with the current one
 /// selected, hint and error. `required`: (marked so in the label, the list's
 /// `required` attribute).

@@ -58,6 +58,11 @@ fn Header(ctx: PageCtx) -> impl IntoView {
         .as_ref()
         .filter(|u| u.role == crate::view_data::Role::Admin)
         .map(|_| view! { <li class="nav-item"><a class="nav-link" href="/admin/outbox">{ctx.t("site.admin_outbox")}</a></li> });
+    let review_link = ctx
+        .user
+        .as_ref()
+        .filter(|u| matches!(u.role, crate::view_data::Role::Staff | crate::view_data::Role::Admin))
+        .map(|_| view! { <li class="nav-item"><a class="nav-link" href="/staff">{ctx.t("review.nav")}</a></li> });
     let profile_link = ctx
         .user
         .as_ref()
@@ -107,6 +112,7 @@ fn Header(ctx: PageCtx) -> impl IntoView {
                         <li class="nav-item"><a class="nav-link" href="/#catalogue">{ctx.t("site.catalogue")}</a></li>
                         <li class="nav-item"><a class="nav-link" href="/#assistance">{ctx.t("site.assistance")}</a></li>
                         {profile_link}
+                        {review_link}
                         {admin_link}
                     </ul>
                     </details>

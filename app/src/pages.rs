@@ -7,6 +7,7 @@ pub mod candidacies;
 pub mod home;
 pub mod info;
 pub mod profile;
+pub mod review;
 pub mod signed_forms;
 pub mod submission;
 

@@ -231,3 +231,96 @@ pub struct SubmissionView {
     /// Read by the owner a delegate filed it for: nothing can be changed.
     pub read_only: bool,
 }
+
+/// One candidacy in the back office's queue.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QueueRow {
+    /// The review page, with the queue's filters to come back to.
+    pub href: String,
+    pub reference: String,
+    /// Translation keys.
+    pub kind: &'static str,
+    pub status: &'static str,
+    pub place: String,
+    pub submitted: Option<RomeDateTime>,
+    /// Whole days since submission.
+    pub days_waiting: i64,
+    /// The officer in charge, by email.
+    pub officer: Option<String>,
+    pub delegated: bool,
+}
+
+/// The back office's queue: the filters as typed (a GET form), the count per
+/// status, one page of rows.
+#[derive(Clone, Debug)]
+pub struct QueueView {
+    pub filters: FormState,
+    /// (status translation key, link to the queue filtered by it, count, selected).
+    pub counts: Vec<(&'static str, String, u64, bool)>,
+    pub provinces: Vec<(String, String)>,
+    pub rows: Vec<QueueRow>,
+    pub total: u64,
+    pub page: u64,
+    pub pages: u64,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+}
+
+/// One document of a candidacy, as an officer sees it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReviewDocument {
+    /// Already translated ("Foto", "Modulo A firmato").
+    pub label: String,
+    pub name: String,
+    pub size_bytes: i64,
+    pub href: String,
+    /// Translation key of the signature check's verdict, for signed forms.
+    pub signature: Option<String>,
+    pub uploaded: RomeDateTime,
+}
+
+/// One field of the template as the proponent typed it, with what the checks said.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReviewAnswer {
+    pub label: String,
+    pub typed: String,
+    pub problems: Vec<String>,
+}
+
+/// One change in a candidacy's history.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HistoryLine {
+    pub at: RomeDateTime,
+    /// "anna@regione.test (istruttore)".
+    pub who: String,
+    pub from: &'static str,
+    pub to: &'static str,
+    pub note: String,
+}
+
+/// A candidacy under review: everything the officer needs to decide it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReviewView {
+    pub id: i64,
+    pub reference: String,
+    pub kind: &'static str,
+    pub status: &'static str,
+    pub submitted: Option<RomeDateTime>,
+    pub days_waiting: i64,
+    pub officer: Option<String>,
+    /// The queue page to go back to, filters kept.
+    pub back: String,
+    pub can_take: bool,
+    pub can_decide: bool,
+    /// After a lost race to take it: who has it.
+    pub taken_by: Option<String>,
+    /// (translation key of the label, value), already filled.
+    pub parties: Vec<(&'static str, String)>,
+    pub site: Vec<(&'static str, String)>,
+    /// (section title, its answers), in the officer's language.
+    pub template: Vec<(String, Vec<ReviewAnswer>)>,
+    /// (severity, text) of the template's check.
+    pub findings: Vec<(String, String)>,
+    pub documents: Vec<ReviewDocument>,
+    pub history: Vec<HistoryLine>,
+}

@@ -25,6 +25,8 @@ enum Who {
     Own,
     /// The candidacy's proponent, or the owner given read access.
     OwnOrReader,
+    /// Staff and admins: the back office.
+    Officer,
 }
 
 /// (method, path as in `web/mod.rs`, who may use it).
@@ -75,6 +77,15 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("POST", "/candidacies/{id}/withdraw", Who::Own),
     ("GET", "/candidacies/{id}/receipt.pdf", Who::OwnOrReader),
     ("GET", "/candidacies/{id}/documents/{document}", Who::Own),
+    ("GET", "/staff", Who::Officer),
+    ("GET", "/staff/candidacies/{id}", Who::Officer),
+    ("POST", "/staff/candidacies/{id}/take", Who::Officer),
+    ("POST", "/staff/candidacies/{id}/decide", Who::Officer),
+    (
+        "GET",
+        "/staff/candidacies/{id}/documents/{document}",
+        Who::Officer,
+    ),
 ];
 
 /// Every `.route("…", get(…).post(…))` of the router's source, as (method, path).
@@ -288,6 +299,10 @@ async fn nobody_but_the_entitled_gets_through() {
                 Who::Admin => *name == "admin",
                 Who::Proponent => !matches!(*name, "anonymous" | "investor" | "staff" | "admin"),
                 Who::Own | Who::OwnOrReader => false,
+                // Rossi's draft is not theirs to see: only the queue is.
+                Who::Officer => {
+                    matches!(*name, "staff" | "admin") && !path.starts_with("/staff/candidacies/")
+                }
             };
             if entitled {
                 continue;

@@ -7,101 +7,12 @@ mod common;
 
 use axum::http::StatusCode;
 use base64::Engine;
-use common::signing::{anchors_file, cades};
+use common::drafts::{app, complete_draft, png, Draft, PDF};
 use common::smtp::{free_port, smtp_worker, SmtpSink};
-use common::{at, rossi_with_draft, Client, TestApp};
-use forms::call::{Call, Kind, Lang};
+use common::{at, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use server::db::entities::{candidacy, candidacy_event, document};
 use sha2::{Digest, Sha256};
-
-fn png() -> Vec<u8> {
-    let img = image::RgbImage::from_pixel(8, 6, image::Rgb([0, 102, 204]));
-    let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
-    out.into_inner()
-}
-
-const PDF: &[u8] =
-    b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
-
-async fn app() -> TestApp {
-    let anchors = anchors_file();
-    TestApp::new_with(|c| c.trust_anchors = Some(anchors)).await
-}
-
-async fn upload(owner: &mut Client, path: &str, field: &str, name: &str, bytes: &[u8]) {
-    let r = owner.upload_to(path, field, name, bytes).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{path}: {}", r.body);
-}
-
-/// A draft ready (or nearly) to submit, and every file uploaded to it.
-struct Draft {
-    owner: Client,
-    base: String,
-    files: Vec<(String, Vec<u8>)>,
-}
-
-impl Draft {
-    async fn upload(&mut self, step: &str, field: &str, name: &str, bytes: Vec<u8>) {
-        let path = format!("{}/{step}", self.base);
-        upload(&mut self.owner, &path, field, name, &bytes).await;
-        self.files.push((name.to_string(), bytes));
-    }
-}
-
-/// Mario Rossi with a draft that has everything but what `skip` names;
-/// `"scan_b"` uploads form B as a scan signed by hand instead of signed digitally.
-async fn complete_draft(app: &TestApp, email: &str, ip: &str, skip: &[&str]) -> Draft {
-    let (owner, base) = rossi_with_draft(app, email, ip).await;
-    let mut d = Draft {
-        owner,
-        base,
-        files: Vec::new(),
-    };
-    if !skip.contains(&"template") {
-        let values = forms::sample::complete(Kind::Settlement);
-        let xlsx =
-            forms::template::write(Call::embedded(), Kind::Settlement, Lang::It, &values).unwrap();
-        d.upload("template", "file", "modello.xlsx", xlsx).await;
-    }
-    d.upload("attachments?purpose=photo", "photo", "foto.png", png())
-        .await;
-    d.upload(
-        "attachments?purpose=perimeter",
-        "perimeter",
-        "perimetro.pdf",
-        PDF.to_vec(),
-    )
-    .await;
-    if !skip.contains(&"cadastral_extract") {
-        let (step, field) = ("attachments?purpose=cadastral_extract", "cadastral_extract");
-        d.upload(step, field, "estratto.pdf", PDF.to_vec()).await;
-    }
-    for letter in ["A", "B"] {
-        let form = d
-            .owner
-            .get(&format!("{}/forms/{letter}.pdf", d.base))
-            .await
-            .bytes;
-        let purpose = format!("form_{}", letter.to_lowercase());
-        let step = format!("forms?purpose={purpose}");
-        if letter == "B" && skip.contains(&"scan_b") {
-            // Printed, signed by hand, scanned: a PDF with no digital signature.
-            d.upload(&step, &purpose, "modulo-B-scansione.pdf", PDF.to_vec())
-                .await;
-            continue;
-        }
-        let who = if skip.contains(&"owner_signature") && letter == "B" {
-            "other"
-        } else {
-            "owner"
-        };
-        let name = format!("modulo-{letter}.pdf.p7m");
-        d.upload(&step, &purpose, &name, cades(&form, who)).await;
-    }
-    d
-}
 
 /// The PDF attached to a raw email (base64, as lettre writes it).
 fn pdf_attachment(raw: &str) -> Vec<u8> {

@@ -3,7 +3,7 @@
 use crate::components::{CsrfField, ErrorSummary, Field, Notice};
 use crate::page::{render, PageCtx};
 use crate::pages::{format_date, format_datetime};
-use crate::view_data::{AccountView, FailedEmailView, FormState};
+use crate::view_data::{AccountView, FailedEmailView, FormState, Role};
 use leptos::prelude::*;
 
 pub fn account(ctx: &PageCtx, account: &AccountView, form: &FormState, changed: bool) -> String {
@@ -24,7 +24,10 @@ pub fn account(ctx: &PageCtx, account: &AccountView, form: &FormState, changed: 
             <dt class="col-sm-3">{ctx.t("account.since")}</dt>
             <dd class="col-sm-9">{format_date(lang, &account.registered_on)}</dd>
         </dl>
-        <p>{ctx.t("account.next_steps")}</p>
+        {match account.role {
+            Role::Staff | Role::Admin => view! { <p><a href="/staff">{ctx.t("review.account_next")}</a></p> }.into_any(),
+            _ => view! { <p>{ctx.t("account.next_steps")}</p> }.into_any(),
+        }}
         <section class="mt-5 col-lg-6" aria-labelledby="change-title">
             <h2 id="change-title" class="h3">{ctx.t("auth.change_title")}</h2>
             {changed.then(|| view! { <Notice text=ctx.t("auth.change_done") /> })}

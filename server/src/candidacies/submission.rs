@@ -147,7 +147,7 @@ pub fn reference(candidacy_id: i64, at: DateTime<Utc>) -> String {
     format!("OL-{}-{candidacy_id:06}", at.with_timezone(&Rome).year())
 }
 
-fn document_label(lang: app::Lang, purpose: &str) -> String {
+pub fn document_label(lang: app::Lang, purpose: &str) -> String {
     let key = match purpose {
         "template" => "submit.doc_template",
         "photo" => "attachments.photo",

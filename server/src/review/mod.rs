@@ -2,5 +2,6 @@
 //! §4.2): the queue officers work from, taking a candidacy in charge, and
 //! deciding it. Every change of status goes through `candidacies::status`.
 
+pub mod answers;
 pub mod decisions;
 pub mod queue;

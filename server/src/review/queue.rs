@@ -122,7 +122,7 @@ fn matching(f: &Filter, me: i64, now: DateTime<Utc>) -> Select<candidacy::Entity
 }
 
 /// The search text without LIKE's wildcards, at most 64 characters.
-fn searchable(text: &str) -> String {
+pub fn searchable(text: &str) -> String {
     text.trim()
         .chars()
         .filter(|c| !matches!(c, '%' | '_' | '\\'))

@@ -13,6 +13,7 @@ use crate::web::context::Ctx;
 use app::view_data::Role;
 use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::request::Parts;
+use sea_orm::EntityTrait;
 
 /// The logged-in proponent's own candidacy.
 pub struct Own(pub candidacy::Model);
@@ -92,5 +93,41 @@ impl<S: Send + Sync> FromRequestParts<S> for Readable {
                 .ok_or(AppError::NotFound),
             Err(e) => Err(e),
         }
+    }
+}
+
+/// A staff or admin account: the back office's users.
+pub struct Officer(pub user::Model);
+
+/// A candidacy past its draft, for an officer. Drafts are the proponent's
+/// own business: to staff they are "not found".
+pub struct Reviewed {
+    pub officer: user::Model,
+    pub candidacy: candidacy::Model,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Officer {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        let ctx = Ctx::from_request_parts(parts, state).await?;
+        let account = ctx.user_with_role(&[Role::Staff, Role::Admin])?.clone();
+        Ok(Officer(account))
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Reviewed {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        let Officer(officer) = Officer::from_request_parts(parts, state).await?;
+        let ctx = Ctx::from_request_parts(parts, state).await?;
+        let id = path_id(parts).await?;
+        let candidacy = candidacy::Entity::find_by_id(id)
+            .one(&ctx.state.db)
+            .await?
+            .filter(|c| c.status != crate::candidacies::status::Status::Draft)
+            .ok_or(AppError::NotFound)?;
+        Ok(Reviewed { officer, candidacy })
     }
 }

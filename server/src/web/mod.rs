@@ -7,6 +7,7 @@ pub mod errors;
 pub mod extract;
 pub mod listen;
 pub mod pages;
+pub mod review;
 pub mod security;
 
 use crate::state::AppState;
@@ -123,6 +124,20 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/candidacies/{id}/documents/{document}",
             get(attachments::download),
+        )
+        .route("/staff", get(review::queue))
+        .route("/staff/candidacies/{id}", get(review::candidacy::show))
+        .route(
+            "/staff/candidacies/{id}/take",
+            post(review::candidacy::take),
+        )
+        .route(
+            "/staff/candidacies/{id}/decide",
+            post(review::candidacy::decide),
+        )
+        .route(
+            "/staff/candidacies/{id}/documents/{document}",
+            get(review::candidacy::download),
         )
         .merge(static_files)
         .fallback(pages::not_found)

@@ -3,6 +3,7 @@
 //! is set, a fresh schema in that PostgreSQL database, dropped at the end.
 #![allow(dead_code)]
 
+pub mod drafts;
 pub mod signing;
 pub mod smtp;
 

@@ -169,7 +169,7 @@ pub async fn download(
 }
 
 /// The bytes of a stored document, as a download under its original name.
-pub(super) async fn stored_file(
+pub(crate) async fn stored_file(
     ctx: &Ctx,
     doc: &document::Model,
     content_type: &str,

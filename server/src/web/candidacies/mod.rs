@@ -30,15 +30,20 @@ use forms::{Call, Kind, Lang};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
-fn kind_key(c: &candidacy::Model) -> &'static str {
+pub(crate) fn kind_key(c: &candidacy::Model) -> &'static str {
     match kind_of(c) {
         Kind::Settlement => "candidacy.kind_a",
         Kind::Investment => "candidacy.kind_b",
     }
 }
 
-fn status_key(c: &candidacy::Model) -> &'static str {
-    match c.status {
+pub(crate) fn status_key(c: &candidacy::Model) -> &'static str {
+    status_name(c.status)
+}
+
+/// The translation key of a status's name.
+pub(crate) fn status_name(s: Status) -> &'static str {
+    match s {
         Status::Submitted => "candidacy.status_submitted",
         Status::UnderReview => "candidacy.status_under_review",
         Status::IntegrationRequested => "candidacy.status_integration_requested",

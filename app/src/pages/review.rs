@@ -1,0 +1,364 @@
+//! The back office: the review queue (filters in the query string, a GET form
+//! that works without JavaScript) and one candidacy under review, with the
+//! officer's moves.
+
+use super::format_datetime;
+use crate::components::{CsrfField, ErrorSummary, Field, FilterField, Notice, TextAreaField};
+use crate::islands::file_chooser::describe;
+use crate::page::{render, PageCtx};
+use crate::view_data::{FormState, QueueRow, QueueView, ReviewView};
+use leptos::prelude::*;
+
+pub fn queue(ctx: &PageCtx, q: &QueueView) -> String {
+    let lang = ctx.lang;
+    let title = ctx.t("review.queue_title");
+    let counts = q
+        .counts
+        .iter()
+        .map(|(key, href, n, selected)| {
+            let current = selected.then_some("page");
+            view! {
+                <li class="list-inline-item mb-2">
+                    <a href=href.clone() class="btn btn-outline-primary btn-sm" aria-current=current>
+                        {ctx.t(key)} " " <span class="badge bg-primary">{*n}</span>
+                    </a>
+                </li>
+            }
+        })
+        .collect::<Vec<_>>();
+    let any = |key: &str| vec![(String::new(), ctx.t(key))];
+    let mut statuses = any("review.any_status");
+    statuses.extend(
+        q.counts
+            .iter()
+            .map(|(key, href, _, _)| (status_code(href), ctx.t(key))),
+    );
+    let mut provinces = any("review.any_province");
+    provinces.extend(q.provinces.iter().cloned());
+    let mut kinds = any("review.any_kind");
+    kinds.extend([
+        ("a".to_string(), ctx.t("candidacy.kind_a")),
+        ("b".to_string(), ctx.t("candidacy.kind_b")),
+    ]);
+    let mut in_charge = any("review.in_charge_anyone");
+    in_charge.extend([
+        ("me".to_string(), ctx.t("review.in_charge_me")),
+        ("nobody".to_string(), ctx.t("review.in_charge_nobody")),
+    ]);
+    let mut filed = any("review.filed_anyone");
+    filed.push(("delegate".to_string(), ctx.t("review.filed_delegate")));
+    let sorts = vec![
+        (String::new(), ctx.t("review.sort_oldest")),
+        ("newest".to_string(), ctx.t("review.sort_newest")),
+    ];
+    let f = &q.filters;
+    let results = if q.rows.is_empty() {
+        view! { <p id="queue-empty">{ctx.t("review.queue_empty")}</p> }.into_any()
+    } else {
+        queue_table(ctx, &q.rows, &title).into_any()
+    };
+    let pages = (q.pages > 1).then(|| {
+        let label = ctx
+            .t("review.page_of")
+            .replace("{page}", &q.page.to_string())
+            .replace("{pages}", &q.pages.to_string());
+        view! {
+            <nav aria-label=ctx.t("review.pages") class="mt-3">
+                <ul class="list-inline">
+                    {q.previous.clone().map(|href| view! { <li class="list-inline-item"><a href=href rel="prev">{ctx.t("review.previous")}</a></li> })}
+                    <li class="list-inline-item" aria-current="page">{label}</li>
+                    {q.next.clone().map(|href| view! { <li class="list-inline-item"><a href=href rel="next">{ctx.t("review.next")}</a></li> })}
+                </ul>
+            </nav>
+        }
+    });
+    let found = ctx
+        .t("review.found")
+        .replace("{count}", &q.total.to_string());
+    let body = view! {
+        <h1>{title.clone()}</h1>
+        <p>{ctx.t("review.queue_intro")}</p>
+        <nav aria-label=ctx.t("review.by_status")>
+            <ul class="list-inline" id="status-counts">{counts}</ul>
+        </nav>
+        <form method="get" action="/staff" class="queue-filters row g-3 mb-4" aria-label=ctx.t("review.filters")>
+            <div class="col-md-4"><FilterField lang form=f.clone() name="status" label="candidacy.status" options=statuses /></div>
+            <div class="col-md-4"><FilterField lang form=f.clone() name="province" label="review.province" options=provinces /></div>
+            <div class="col-md-4"><FilterField lang form=f.clone() name="kind" label="candidacy.kind" options=kinds /></div>
+            <div class="col-md-4"><FilterField lang form=f.clone() name="officer" label="review.in_charge" options=in_charge /></div>
+            <div class="col-md-4"><FilterField lang form=f.clone() name="filed" label="review.filed_by" options=filed /></div>
+            <div class="col-md-4"><FilterField lang form=f.clone() name="sort" label="review.sort" options=sorts /></div>
+            <div class="col-md-4"><Field lang form=f.clone() name="waiting" label="review.waiting" kind="number" hint="review.waiting_hint" required=false /></div>
+            <div class="col-md-8"><Field lang form=f.clone() name="q" label="review.search" hint="review.search_hint" required=false /></div>
+            <div class="col-12">
+                <button type="submit" class="btn btn-primary">{ctx.t("review.apply")}</button>
+                <a href="/staff" class="btn btn-link">{ctx.t("review.reset")}</a>
+            </div>
+        </form>
+        <p id="queue-total" role="status">{found}</p>
+        {results}
+        {pages}
+    };
+    render(ctx, &title, body.into_any())
+}
+
+/// The `status=` value of a count's link.
+fn status_code(href: &str) -> String {
+    href.split(['?', '&'])
+        .find_map(|part| part.strip_prefix("status="))
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn queue_table(ctx: &PageCtx, rows: &[QueueRow], caption: &str) -> impl IntoView {
+    let lang = ctx.lang;
+    let lines = rows
+        .iter()
+        .map(|r| {
+            let href = r.href.clone();
+            let submitted = r.submitted.map(|s| format_datetime(lang, &s)).unwrap_or_default();
+            let officer = r.officer.clone().unwrap_or_else(|| ctx.t("review.nobody"));
+            let kind = if r.delegated {
+                format!("{} ({})", ctx.t(r.kind), ctx.t("review.by_delegate"))
+            } else {
+                ctx.t(r.kind)
+            };
+            view! {
+                <tr role="row">
+                    <td role="cell" data-label=ctx.t("review.reference")><a href=href>{r.reference.clone()}</a></td>
+                    <td role="cell" data-label=ctx.t("candidacy.kind")>{kind}</td>
+                    <td role="cell" data-label=ctx.t("candidacy.place")>{if r.place.is_empty() { "–".to_string() } else { r.place.clone() }}</td>
+                    <td role="cell" data-label=ctx.t("candidacy.status")>{ctx.t(r.status)}</td>
+                    <td role="cell" data-label=ctx.t("review.submitted")>{submitted}</td>
+                    <td role="cell" data-label=ctx.t("review.days_waiting")>{r.days_waiting}</td>
+                    <td role="cell" data-label=ctx.t("review.in_charge")>{officer}</td>
+                </tr>
+            }
+        })
+        .collect::<Vec<_>>();
+    view! {
+        <div class="table-responsive">
+            <table class="table table-stack" id="queue" role="table">
+                <caption class="visually-hidden">{caption.to_string()}</caption>
+                <thead role="rowgroup"><tr role="row">
+                    <th scope="col" role="columnheader">{ctx.t("review.reference")}</th>
+                    <th scope="col" role="columnheader">{ctx.t("candidacy.kind")}</th>
+                    <th scope="col" role="columnheader">{ctx.t("candidacy.place")}</th>
+                    <th scope="col" role="columnheader">{ctx.t("candidacy.status")}</th>
+                    <th scope="col" role="columnheader">{ctx.t("review.submitted")}</th>
+                    <th scope="col" role="columnheader">{ctx.t("review.days_waiting")}</th>
+                    <th scope="col" role="columnheader">{ctx.t("review.in_charge")}</th>
+                </tr></thead>
+                <tbody role="rowgroup">{lines}</tbody>
+            </table>
+        </div>
+    }
+}
+
+/// One candidacy under review. `form` carries the reasons typed for a
+/// rejection that came back with an error.
+pub fn candidacy(ctx: &PageCtx, r: &ReviewView, form: &FormState) -> String {
+    let lang = ctx.lang;
+    let title = ctx
+        .t("review.candidacy_title")
+        .replace("{reference}", &r.reference);
+    let facts = [
+        ("candidacy.kind", ctx.t(r.kind)),
+        ("candidacy.status", ctx.t(r.status)),
+        (
+            "review.submitted",
+            r.submitted
+                .map(|s| format_datetime(lang, &s))
+                .unwrap_or_default(),
+        ),
+        ("review.days_waiting", r.days_waiting.to_string()),
+        (
+            "review.in_charge",
+            r.officer.clone().unwrap_or_else(|| ctx.t("review.nobody")),
+        ),
+    ];
+    let body = view! {
+        <p class="text-muted mb-1"><a href=r.back.clone()>{ctx.t("review.queue_title")}</a> " › " {r.reference.clone()}</p>
+        <h1>{title.clone()}</h1>
+        {pairs(facts.iter().map(|(k, v)| (ctx.t(k), v.clone())).collect(), "facts").into_any()}
+        {r.taken_by.clone().map(|who| view! {
+            <Notice text=ctx.t("review.taken_by").replace("{officer}", &who) kind="alert-warning" />
+        })}
+        {actions(ctx, r, form).into_any()}
+        <section aria-labelledby="parties-title" class="mt-5">
+            <h2 id="parties-title" class="h3">{ctx.t("review.parties")}</h2>
+            {pairs(r.parties.iter().map(|(k, v)| (ctx.t(k), v.clone())).collect(), "parties").into_any()}
+        </section>
+        <section aria-labelledby="site-title" class="mt-4">
+            <h2 id="site-title" class="h3">{ctx.t("review.site")}</h2>
+            {pairs(r.site.iter().map(|(k, v)| (ctx.t(k), v.clone())).collect(), "site").into_any()}
+        </section>
+        {template(ctx, r).into_any()}
+        {documents(ctx, r).into_any()}
+        {history(ctx, r).into_any()}
+    };
+    render(ctx, &title, body.into_any())
+}
+
+/// A definition list of (label, value).
+fn pairs(items: Vec<(String, String)>, id: &'static str) -> impl IntoView {
+    let items = items
+        .into_iter()
+        .map(|(k, v)| view! { <dt class="col-sm-4">{k}</dt><dd class="col-sm-8">{if v.is_empty() { "–".to_string() } else { v }}</dd> })
+        .collect::<Vec<_>>();
+    view! { <dl class="row" id=id>{items}</dl> }
+}
+
+/// Take in charge, or decide: only what the officer may do now.
+fn actions(ctx: &PageCtx, r: &ReviewView, form: &FormState) -> impl IntoView {
+    let lang = ctx.lang;
+    let take = r.can_take.then(|| {
+        view! {
+            <form method="post" action=format!("/staff/candidacies/{}/take", r.id)>
+                <CsrfField token=ctx.csrf.clone() />
+                <input type="hidden" name="back" value=r.back.clone() />
+                <button type="submit" class="btn btn-primary" id="take">{ctx.t("review.take")}</button>
+            </form>
+        }
+    });
+    let decide = r.can_decide.then(|| {
+        let action = format!("/staff/candidacies/{}/decide", r.id);
+        view! {
+            <div class="row">
+                <form method="post" action=action.clone() class="col-lg-4 mb-4">
+                    <CsrfField token=ctx.csrf.clone() />
+                    <input type="hidden" name="decision" value="validate" />
+                    <p>{ctx.t("review.validate_hint")}</p>
+                    <button type="submit" class="btn btn-success" id="validate">{ctx.t("review.validate")}</button>
+                </form>
+                <form method="post" action=action class="col-lg-8" novalidate=true>
+                    <CsrfField token=ctx.csrf.clone() />
+                    <input type="hidden" name="decision" value="reject" />
+                    <ErrorSummary lang form=form.clone() labels=vec![("reasons", "review.reasons")] />
+                    <TextAreaField lang form=form.clone() name="reasons" label="review.reasons" hint="review.reasons_hint" />
+                    <button type="submit" class="btn btn-danger" id="reject">{ctx.t("review.reject")}</button>
+                </form>
+            </div>
+        }
+    });
+    (r.can_take || r.can_decide).then(|| {
+        view! {
+            <section aria-labelledby="actions-title" class="mt-4 p-3 border rounded">
+                <h2 id="actions-title" class="h3">{ctx.t("review.actions")}</h2>
+                {take}
+                {decide}
+            </section>
+        }
+    })
+}
+
+fn template(ctx: &PageCtx, r: &ReviewView) -> impl IntoView {
+    let findings = r
+        .findings
+        .iter()
+        .map(|(severity, text)| view! { <li class=format!("finding-{severity}")>{text.clone()}</li> })
+        .collect::<Vec<_>>();
+    let sections = r
+        .template
+        .iter()
+        .enumerate()
+        .map(|(i, (section, answers))| {
+            let rows = answers
+                .iter()
+                .map(|a| {
+                    let problems = (!a.problems.is_empty()).then(|| {
+                        view! { <div class="text-danger small">{a.problems.join(" ")}</div> }
+                    });
+                    view! {
+                        <tr role="row">
+                            <th scope="row" role="rowheader">{a.label.clone()}</th>
+                            <td role="cell" data-label=ctx.t("review.typed")>{if a.typed.is_empty() { "–".to_string() } else { a.typed.clone() }}{problems}</td>
+                        </tr>
+                    }
+                })
+                .collect::<Vec<_>>();
+            let id = format!("section-{i}");
+            view! {
+                <h3 class="h5 mt-3" id=id.clone()>{section.clone()}</h3>
+                <table class="table table-sm table-stack answers" role="table" aria-labelledby=id>
+                    <thead role="rowgroup" class="visually-hidden"><tr role="row">
+                        <th scope="col" role="columnheader">{ctx.t("review.field")}</th>
+                        <th scope="col" role="columnheader">{ctx.t("review.typed")}</th>
+                    </tr></thead>
+                    <tbody role="rowgroup">{rows}</tbody>
+                </table>
+            }
+        })
+        .collect::<Vec<_>>();
+    let empty = r
+        .template
+        .is_empty()
+        .then(|| view! { <p>{ctx.t("review.no_template")}</p> });
+    view! {
+        <section aria-labelledby="template-title" class="mt-4" id="template">
+            <h2 id="template-title" class="h3">{ctx.t("review.template")}</h2>
+            {(!findings.is_empty()).then(|| view! { <ul id="findings">{findings}</ul> })}
+            {empty}
+            {sections}
+        </section>
+    }
+}
+
+fn documents(ctx: &PageCtx, r: &ReviewView) -> impl IntoView {
+    let lang = ctx.lang;
+    let rows = r
+        .documents
+        .iter()
+        .map(|d| {
+            let size = describe("{size}", "", d.size_bytes as f64);
+            view! {
+                <tr role="row">
+                    <td role="cell" data-label=ctx.t("review.document")>{d.label.clone()}</td>
+                    <td role="cell" data-label=ctx.t("review.file")><a href=d.href.clone() download="">{d.name.clone()}</a> " (" {size} ")"</td>
+                    <td role="cell" data-label=ctx.t("review.signature")>{d.signature.as_ref().map(|k| ctx.t(k)).unwrap_or_else(|| "–".into())}</td>
+                    <td role="cell" data-label=ctx.t("review.uploaded")>{format_datetime(lang, &d.uploaded)}</td>
+                </tr>
+            }
+        })
+        .collect::<Vec<_>>();
+    view! {
+        <section aria-labelledby="documents-title" class="mt-4">
+            <h2 id="documents-title" class="h3">{ctx.t("review.documents")}</h2>
+            <table class="table table-stack" id="documents" role="table">
+                <caption class="visually-hidden">{ctx.t("review.documents")}</caption>
+                <thead role="rowgroup"><tr role="row">
+                    <th scope="col" role="columnheader">{ctx.t("review.document")}</th>
+                    <th scope="col" role="columnheader">{ctx.t("review.file")}</th>
+                    <th scope="col" role="columnheader">{ctx.t("review.signature")}</th>
+                    <th scope="col" role="columnheader">{ctx.t("review.uploaded")}</th>
+                </tr></thead>
+                <tbody role="rowgroup">{rows}</tbody>
+            </table>
+        </section>
+    }
+}
+
+fn history(ctx: &PageCtx, r: &ReviewView) -> impl IntoView {
+    let lang = ctx.lang;
+    let items = r
+        .history
+        .iter()
+        .map(|h| {
+            let note = (!h.note.is_empty())
+                .then(|| view! { <p class="mb-0 history-note">{h.note.clone()}</p> });
+            view! {
+                <li class="mb-2">
+                    <strong>{format_datetime(lang, &h.at)}</strong> " – " {h.who.clone()} ": "
+                    {ctx.t(h.from)} " → " {ctx.t(h.to)}
+                    {note}
+                </li>
+            }
+        })
+        .collect::<Vec<_>>();
+    view! {
+        <section aria-labelledby="history-title" class="mt-4">
+            <h2 id="history-title" class="h3">{ctx.t("review.history")}</h2>
+            <ol id="history">{items}</ol>
+        </section>
+    }
+}

@@ -1,0 +1,51 @@
+//! The template a candidacy was submitted with, read back for the officer:
+//! every field that applies to its kind, section by section, with the value
+//! as typed in the file and what the checks said about it.
+
+use forms::template::reader;
+use forms::value::cell_text;
+use forms::{Call, Kind, Lang};
+use std::collections::HashMap;
+
+pub struct Answer {
+    pub label: String,
+    pub typed: String,
+    pub problems: Vec<String>,
+}
+
+/// (section title, answers) in `lang`. The file was checked when it was
+/// uploaded; it is read again here under the same guard, so its cost is
+/// bounded the same way. A file that no longer reads gives no sections.
+pub fn read(call: &Call, bytes: &[u8], kind: Kind, lang: Lang) -> Vec<(String, Vec<Answer>)> {
+    let Ok(upload) = reader::read(call, bytes) else {
+        return Vec::new();
+    };
+    let report = forms::check_file(call, bytes, Some(kind));
+    let mut problems: HashMap<&str, Vec<String>> = HashMap::new();
+    for p in &report.problems {
+        if let Some(field) = p.field.as_deref() {
+            problems.entry(field).or_default().push(p.line(lang));
+        }
+    }
+    call.sections
+        .iter()
+        .filter(|s| s.kinds.is_empty() || s.kinds.contains(&kind))
+        .map(|section| {
+            let answers = call
+                .fields_for(kind)
+                .filter(|f| f.section == section.id)
+                .map(|f| Answer {
+                    label: f.label.get(lang).to_string(),
+                    typed: upload
+                        .cells
+                        .get(&f.id)
+                        .map(|c| cell_text(&c.cell))
+                        .unwrap_or_default(),
+                    problems: problems.remove(f.id.as_str()).unwrap_or_default(),
+                })
+                .collect::<Vec<_>>();
+            (section.label(lang).to_string(), answers)
+        })
+        .filter(|(_, answers)| !answers.is_empty())
+        .collect()
+}

@@ -1,0 +1,320 @@
+//! /staff/candidacies/{id}: one candidacy as the officer reviews it, taking
+//! it in charge, deciding it, and its documents as downloads.
+
+use super::QueueQuery;
+use crate::candidacies::documents::{self, TEMPLATE};
+use crate::candidacies::owners::Parties;
+use crate::candidacies::status::{Action, Actor, Status};
+use crate::candidacies::{self, kind_of, submission};
+use crate::clock::rome;
+use crate::db::entities::{candidacy, candidacy_event, document, user};
+use crate::error::{AppError, AppResult};
+use crate::review::decisions::{self, Taken, MAX_REASONS};
+use crate::review::{answers, queue};
+use crate::web::candidacies::{kind_key, status_name};
+use crate::web::context::Ctx;
+use crate::web::extract::Reviewed;
+use crate::web::{page, see_other};
+use app::view_data::{FormState, HistoryLine, ReviewAnswer, ReviewDocument, ReviewView};
+use axum::extract::{Path, Query};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Form;
+use forms::Call;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::Deserialize;
+
+/// The queue's filters, carried from the queue to the page and its forms.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct From {
+    from: String,
+}
+
+impl From {
+    fn query(&self) -> QueueQuery {
+        serde_urlencoded::from_str(&self.from).unwrap_or_default()
+    }
+}
+
+/// The review page of candidacy `id`, remembering the queue's filters `q`.
+pub fn href(id: i64, q: &QueueQuery) -> String {
+    match q.encoded() {
+        e if e.is_empty() => format!("/staff/candidacies/{id}"),
+        e => format!(
+            "/staff/candidacies/{id}?{}",
+            serde_urlencoded::to_string([("from", e)]).unwrap_or_default()
+        ),
+    }
+}
+
+pub async fn show(ctx: Ctx, r: Reviewed, Query(from): Query<From>) -> AppResult<Response> {
+    let view = review_view(&ctx, &r, &from.query(), None).await?;
+    render(&ctx, &view, &FormState::default(), StatusCode::OK)
+}
+
+fn render(
+    ctx: &Ctx,
+    view: &ReviewView,
+    form: &FormState,
+    status: StatusCode,
+) -> AppResult<Response> {
+    let html = app::pages::review::candidacy(&ctx.page(), view, form);
+    Ok(page(status, html))
+}
+
+async fn review_view(
+    ctx: &Ctx,
+    r: &Reviewed,
+    q: &QueueQuery,
+    taken_by: Option<String>,
+) -> AppResult<ReviewView> {
+    let (c, me) = (&r.candidacy, &r.officer);
+    let db = &ctx.state.db;
+    let now = ctx.state.clock.now();
+    let officer = match c.assigned_to {
+        Some(id) => queue::emails_of(db, [id].into_iter()).await?.remove(&id),
+        None => None,
+    };
+    let mine = c.assigned_to == Some(me.id) || Actor::officer(&me.role) == Some(Actor::Admin);
+    let (template, findings) = template(ctx, c).await?;
+    Ok(ReviewView {
+        id: c.id,
+        reference: c.reference.clone().unwrap_or_else(|| format!("#{}", c.id)),
+        kind: kind_key(c),
+        status: status_name(c.status),
+        submitted: c.submitted_at.map(rome),
+        days_waiting: c.submitted_at.map_or(0, |s| (now - s).num_days().max(0)),
+        officer,
+        back: q.href(),
+        can_take: c.status == Status::Submitted && c.assigned_to.is_none_or(|id| id == me.id),
+        can_decide: c.status == Status::UnderReview && mine,
+        taken_by,
+        parties: parties(ctx, c).await?,
+        site: site(c),
+        template,
+        findings,
+        documents: documents(ctx, c).await?,
+        history: history(ctx, c).await?,
+    })
+}
+
+/// Who the submission named, as frozen with it.
+async fn parties(ctx: &Ctx, c: &candidacy::Model) -> AppResult<Vec<(&'static str, String)>> {
+    let filer = user::Entity::find_by_id(c.user_id)
+        .one(&ctx.state.db)
+        .await?;
+    let mut out = Vec::new();
+    if let Some(p) = Parties::of(&ctx.state.db, c).await? {
+        out.push(("review.owner_name", p.owner.name.clone()));
+        out.push(("review.owner_tax_code", p.owner.tax_code.clone()));
+        out.push(("review.owner_email", p.owner.email.clone()));
+        if c.owner_id.is_some() {
+            let yes_no = if p.read_access {
+                "review.yes"
+            } else {
+                "review.no"
+            };
+            out.push(("review.read_access", app::i18n::t(ctx.lang, yes_no)));
+        }
+    }
+    let filer = filer.map(|u| u.email).unwrap_or_default();
+    let filer = if c.owner_id.is_some() {
+        format!(
+            "{filer} ({})",
+            app::i18n::t(ctx.lang, "review.actor_delegate")
+        )
+    } else {
+        filer
+    };
+    out.push(("review.filer_email", filer));
+    Ok(out)
+}
+
+fn site(c: &candidacy::Model) -> Vec<(&'static str, String)> {
+    let coordinates = match (c.latitude, c.longitude) {
+        (Some(lat), Some(lon)) => format!("{lat:.6}, {lon:.6}"),
+        _ => String::new(),
+    };
+    let point = match candidacies::placement(c) {
+        Some((province, None)) => province,
+        Some((province, Some(own))) => format!("{province} ≠ {own}"),
+        None => String::new(),
+    };
+    vec![
+        ("review.municipality", candidacies::municipality_label(c)),
+        ("review.address", c.address.clone().unwrap_or_default()),
+        ("review.coordinates", coordinates),
+        ("review.point_province", point),
+    ]
+}
+
+type TemplateParts = (Vec<(String, Vec<ReviewAnswer>)>, Vec<(String, String)>);
+
+/// The submitted template read back field by field, and its check's findings.
+async fn template(ctx: &Ctx, c: &candidacy::Model) -> AppResult<TemplateParts> {
+    let Some(doc) = documents::latest(&ctx.state.db, c.id, TEMPLATE).await? else {
+        return Ok((Vec::new(), Vec::new()));
+    };
+    let lang = submission_lang(ctx);
+    let findings = documents::read_findings(&doc)
+        .into_iter()
+        .map(|f| {
+            let text = if lang == forms::Lang::En { f.en } else { f.it };
+            (f.severity, text)
+        })
+        .collect();
+    let path = ctx.state.config.uploads_dir().join(&doc.sha256);
+    let kind = kind_of(c);
+    let sections = ctx
+        .state
+        .heavy
+        .run(move || {
+            std::fs::read(&path).map(|bytes| answers::read(Call::embedded(), &bytes, kind, lang))
+        })
+        .await?
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let sections = sections
+        .into_iter()
+        .map(|(title, answers)| {
+            let rows = answers
+                .into_iter()
+                .map(|a| ReviewAnswer {
+                    label: a.label,
+                    typed: a.typed,
+                    problems: a.problems,
+                })
+                .collect();
+            (title, rows)
+        })
+        .collect();
+    Ok((sections, findings))
+}
+
+fn submission_lang(ctx: &Ctx) -> forms::Lang {
+    crate::candidacies::signed_forms::document_lang(ctx.lang)
+}
+
+async fn documents(ctx: &Ctx, c: &candidacy::Model) -> AppResult<Vec<ReviewDocument>> {
+    let docs = document::Entity::find()
+        .filter(document::Column::CandidacyId.eq(c.id))
+        .order_by_asc(document::Column::Id)
+        .all(&ctx.state.db)
+        .await?;
+    Ok(docs
+        .into_iter()
+        .map(|d| ReviewDocument {
+            label: submission::document_label(ctx.lang, &d.purpose),
+            href: format!("/staff/candidacies/{}/documents/{}", c.id, d.id),
+            signature: d.signature.as_ref().map(|s| format!("submit.sig_{s}")),
+            uploaded: rome(d.created_at),
+            size_bytes: d.size,
+            name: d.original_name,
+        })
+        .collect())
+}
+
+async fn history(ctx: &Ctx, c: &candidacy::Model) -> AppResult<Vec<HistoryLine>> {
+    let events = candidacy_event::Entity::find()
+        .filter(candidacy_event::Column::CandidacyId.eq(c.id))
+        .order_by_asc(candidacy_event::Column::Id)
+        .all(&ctx.state.db)
+        .await?;
+    let emails = queue::emails_of(&ctx.state.db, events.iter().map(|e| e.actor_id)).await?;
+    let status = |s: &str| queue::statuses().chain([Status::Draft]).find(|x| *x == s);
+    Ok(events
+        .into_iter()
+        .map(|e| {
+            let email = emails.get(&e.actor_id).cloned().unwrap_or_default();
+            let kind = match e.actor_kind.as_str() {
+                "" => String::new(),
+                k => format!(
+                    " ({})",
+                    app::i18n::t(ctx.lang, &format!("review.actor_{k}"))
+                ),
+            };
+            HistoryLine {
+                at: rome(e.at),
+                who: format!("{email}{kind}"),
+                from: status(&e.from_status).map_or("", status_name),
+                to: status(&e.to_status).map_or("", status_name),
+                note: e.note,
+            }
+        })
+        .collect())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct TakeForm {
+    from: String,
+}
+
+pub async fn take(ctx: Ctx, r: Reviewed, Form(f): Form<TakeForm>) -> AppResult<Response> {
+    let q: QueueQuery = serde_urlencoded::from_str(&f.from).unwrap_or_default();
+    match decisions::take(&ctx.state, &r.candidacy, &r.officer).await? {
+        Taken::Now => Ok(see_other(&href(r.candidacy.id, &q))),
+        Taken::ByOther(who) => {
+            let fresh = reload(&ctx, &r).await?;
+            let view = review_view(&ctx, &fresh, &q, Some(who)).await?;
+            render(&ctx, &view, &FormState::default(), StatusCode::CONFLICT)
+        }
+    }
+}
+
+async fn reload(ctx: &Ctx, r: &Reviewed) -> AppResult<Reviewed> {
+    let candidacy = candidacy::Entity::find_by_id(r.candidacy.id)
+        .one(&ctx.state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(Reviewed {
+        officer: r.officer.clone(),
+        candidacy,
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DecideForm {
+    decision: String,
+    reasons: String,
+    from: String,
+}
+
+pub async fn decide(ctx: Ctx, r: Reviewed, Form(f): Form<DecideForm>) -> AppResult<Response> {
+    let q: QueueQuery = serde_urlencoded::from_str(&f.from).unwrap_or_default();
+    let action = match f.decision.as_str() {
+        "validate" => Action::Validate,
+        "reject" => Action::Reject,
+        _ => return Err(AppError::BadRequest),
+    };
+    if action == Action::Reject {
+        let error = if f.reasons.trim().is_empty() {
+            Some("review.reasons_required")
+        } else if f.reasons.len() > MAX_REASONS {
+            Some("review.reasons_too_long")
+        } else {
+            None
+        };
+        if let Some(key) = error {
+            let mut form = FormState::with_values([("reasons", f.reasons.as_str())]);
+            form.add_error("reasons", key);
+            let view = review_view(&ctx, &r, &q, None).await?;
+            return render(&ctx, &view, &form, StatusCode::UNPROCESSABLE_ENTITY);
+        }
+    }
+    decisions::decide(&ctx.state, &r.candidacy, &r.officer, action, &f.reasons).await?;
+    Ok(see_other(&href(r.candidacy.id, &q)))
+}
+
+/// A document of the candidacy, to the officer, as a download.
+pub async fn download(
+    ctx: Ctx,
+    r: Reviewed,
+    Path((_, document_id)): Path<(i64, i64)>,
+) -> AppResult<Response> {
+    let doc = documents::find(&ctx.state.db, r.candidacy.id, document_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    crate::web::candidacies::attachments::stored_file(&ctx, &doc, "application/octet-stream").await
+}

@@ -1,0 +1,279 @@
+//! The back office over HTTP: the queue and its filters, the review page
+//! (the template read back field by field, the documents as downloads, the
+//! history), taking in charge with two officers racing, and deciding, with
+//! the proponent told by email in their language.
+
+mod common;
+
+use app::view_data::Role;
+use axum::http::{header, StatusCode};
+use common::drafts::{app, complete_draft};
+use common::{rossi_with_draft, Client, TestApp};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use server::candidacies::status::Status;
+use server::db::entities::{candidacy, candidacy_event, document};
+
+/// A candidacy Rossi (`email`) submitted: (Rossi, its id, its reference).
+async fn submitted(app: &TestApp, email: &str, ip: &str) -> (Client, i64, String) {
+    let mut d = complete_draft(app, email, ip, &[]).await;
+    let r = d.owner.post(&format!("{}/submit", d.base), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id: i64 = d.base.rsplit('/').next().unwrap().parse().unwrap();
+    let c = reread(app, id).await;
+    (d.owner, id, c.reference.unwrap())
+}
+
+async fn reread(app: &TestApp, id: i64) -> candidacy::Model {
+    candidacy::Entity::find_by_id(id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_queue_lists_what_was_submitted_and_filters_in_the_address() {
+    let app = app().await;
+    let (_, id, reference) = submitted(&app, "rossi@example.it", "10.0.20.1").await;
+    // A draft is the proponent's business: staff never see it.
+    let (_, draft) = rossi_with_draft(&app, "bozza@example.it", "10.0.20.2").await;
+    let draft_id: i64 = draft.rsplit('/').next().unwrap().parse().unwrap();
+    let mut anna = app
+        .privileged_user("anna@regione.test", Role::Staff, "10.0.20.3")
+        .await;
+
+    let q = anna.get("/staff").await;
+    assert_eq!(q.status, StatusCode::OK);
+    assert!(q.body.contains(&reference), "{}", q.body);
+    assert!(q.body.contains("1 candidature trovate"), "{}", q.body);
+    assert!(!q.body.contains(&format!("/staff/candidacies/{draft_id}\"")));
+    let listed = |body: &str| body.contains(&reference);
+    for (filter, shown) in [
+        ("status=submitted", true),
+        ("status=validated", false),
+        ("province=BG", true),
+        ("province=MI", false),
+        ("kind=a", true),
+        ("kind=b", false),
+        ("officer=nobody", true),
+        ("officer=me", false),
+        ("filed=delegate", false),
+        ("waiting=1", false),
+        (&format!("q={}", &reference[reference.len() - 6..]), true),
+        ("q=grumello", true),
+        ("q=%25", true),
+        ("q=nowhere", false),
+        // Nonsense is dropped, not an error.
+        ("status=nonsense&province=XX&page=-4&waiting=abc", true),
+    ] {
+        let r = anna.get(&format!("/staff?{filter}")).await;
+        assert_eq!(r.status, StatusCode::OK, "{filter}");
+        assert_eq!(listed(&r.body), shown, "{filter}");
+    }
+    // The filters travel to the review page and back.
+    let r = anna.get("/staff?province=BG&sort=newest").await;
+    assert!(
+        r.body.contains(&format!(
+            "/staff/candidacies/{id}?from=province%3DBG%26sort%3Dnewest"
+        )),
+        "{}",
+        r.body
+    );
+    let page = anna
+        .get(&format!(
+            "/staff/candidacies/{id}?from=province%3DBG%26sort%3Dnewest"
+        ))
+        .await;
+    assert!(
+        page.body
+            .contains("href=\"/staff?province=BG&amp;sort=newest\""),
+        "{}",
+        page.body
+    );
+    assert_eq!(
+        anna.get(&format!("/staff/candidacies/{draft_id}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn the_review_page_shows_the_file_as_typed_and_serves_documents_as_downloads() {
+    let app = app().await;
+    let (_, id, reference) = submitted(&app, "rossi@example.it", "10.0.21.1").await;
+    let mut anna = app
+        .privileged_user("anna@regione.test", Role::Staff, "10.0.21.2")
+        .await;
+    let page = anna.get(&format!("/staff/candidacies/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for expected in [
+        reference.as_str(),
+        // A value the proponent typed in the template, read back from the file.
+        "ufficio.tecnico@comune.bergamo.it",
+        "Mario Rossi",
+        "RSSMRA80A01F205X",
+        "Bergamo (BG)",
+        "modello.xlsx",
+        "firma digitale valida",
+        "Prendi in carico",
+    ] {
+        assert!(page.body.contains(expected), "{expected}");
+    }
+    // In English, the page and the template's labels are English too.
+    anna.get("/lang/en?next=/").await;
+    let en = anna.get(&format!("/staff/candidacies/{id}")).await;
+    assert_eq!(en.status, StatusCode::OK);
+    let label = |lang| {
+        let call = forms::Call::embedded();
+        call.fields_for(forms::Kind::Settlement)
+            .next()
+            .unwrap()
+            .label
+            .get(lang)
+            .to_string()
+    };
+    assert!(en.body.contains("Site sheet (Excel template)"));
+    assert!(en.body.contains(&label(forms::Lang::En)), "{}", en.body);
+    assert!(page.body.contains(&label(forms::Lang::It)));
+    let photo = document::Entity::find()
+        .filter(document::Column::CandidacyId.eq(id))
+        .filter(document::Column::Purpose.eq("photo"))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let r = anna
+        .get(&format!("/staff/candidacies/{id}/documents/{}", photo.id))
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let disposition = r.headers.get(header::CONTENT_DISPOSITION).unwrap();
+    assert!(disposition.to_str().unwrap().starts_with("attachment"));
+    assert_eq!(r.bytes, common::drafts::png());
+    // Another candidacy's document through this one: not found.
+    let (_, other, _) = submitted(&app, "verdi@example.it", "10.0.21.3").await;
+    let r = anna
+        .get(&format!(
+            "/staff/candidacies/{other}/documents/{}",
+            photo.id
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn two_officers_race_one_takes_it_and_only_they_decide() {
+    let app = app().await;
+    let (_, id, reference) = submitted(&app, "rossi@example.it", "10.0.22.1").await;
+    let mut anna = app
+        .privileged_user("anna@regione.test", Role::Staff, "10.0.22.2")
+        .await;
+    let mut bruno = app
+        .privileged_user("bruno@regione.test", Role::Staff, "10.0.22.3")
+        .await;
+    let take = format!("/staff/candidacies/{id}/take");
+    // Both press "take" at once: exactly one wins; the other is told who.
+    let (a, b) = tokio::join!(anna.post(&take, &[]), bruno.post(&take, &[]));
+    let anna_won = match (a.status, b.status) {
+        (StatusCode::SEE_OTHER, StatusCode::CONFLICT) => true,
+        (StatusCode::CONFLICT, StatusCode::SEE_OTHER) => false,
+        other => panic!("{other:?}"),
+    };
+    let (mut winner, mut loser, refused, winner_email) = if anna_won {
+        (anna, bruno, b, "anna@regione.test")
+    } else {
+        (bruno, anna, a, "bruno@regione.test")
+    };
+    assert!(refused.body.contains(winner_email), "{}", refused.body);
+    let c = reread(&app, id).await;
+    assert_eq!(c.status, Status::UnderReview);
+    let events = candidacy_event::Entity::find()
+        .filter(candidacy_event::Column::CandidacyId.eq(id))
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(events.len(), 2, "submitted, then taken once");
+
+    // The loser cannot decide it.
+    let decide = format!("/staff/candidacies/{id}/decide");
+    let r = loser.post(&decide, &[("decision", "validate")]).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+
+    // A rejection without reasons comes back with the error by the field.
+    let r = winner
+        .post(&decide, &[("decision", "reject"), ("reasons", "  ")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Scrivi i motivi"), "{}", r.body);
+    assert_eq!(reread(&app, id).await.status, Status::UnderReview);
+
+    // With reasons: rejected, the reasons in the history and in Rossi's email.
+    let reasons = "=Manca la planimetria <script>alert(1)</script>";
+    let r = winner
+        .post(&decide, &[("decision", "reject"), ("reasons", reasons)])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(reread(&app, id).await.status, Status::Rejected);
+    let mail = app
+        .outbox()
+        .await
+        .into_iter()
+        .find(|m| m.to_addr == "rossi@example.it" && m.subject.contains("non accolta"))
+        .expect("the rejection email");
+    assert!(mail.subject.contains(&reference));
+    assert!(
+        mail.body_text.contains("Manca la planimetria"),
+        "{}",
+        mail.body_text
+    );
+    assert!(!mail.body_html.contains("<script>"), "{}", mail.body_html);
+    let page = winner.get(&format!("/staff/candidacies/{id}")).await;
+    assert!(
+        page.body.contains("Manca la planimetria &lt;script&gt;"),
+        "{}",
+        page.body
+    );
+    // Decided: nothing more to do, and a second decision is refused.
+    assert!(!page.body.contains("id=\"validate\""));
+    let r = winner.post(&decide, &[("decision", "validate")]).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn a_validated_candidacy_tells_the_proponent() {
+    let app = app().await;
+    let (_, id, reference) = submitted(&app, "rossi@example.it", "10.0.23.1").await;
+    let mut anna = app
+        .privileged_user("anna@regione.test", Role::Staff, "10.0.23.2")
+        .await;
+    let r = anna
+        .post(&format!("/staff/candidacies/{id}/take"), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = anna
+        .post(
+            &format!("/staff/candidacies/{id}/decide"),
+            &[("decision", "validate")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(reread(&app, id).await.status, Status::Validated);
+    let mail = app
+        .outbox()
+        .await
+        .into_iter()
+        .find(|m| m.to_addr == "rossi@example.it" && m.subject.contains("verificata"))
+        .expect("the validation email");
+    assert!(mail.subject.contains(&reference));
+    assert!(mail
+        .body_text
+        .contains(&format!("/candidacies/{id}/submit")));
+    // An unknown decision is a bad request, not a move.
+    let r = anna
+        .post(
+            &format!("/staff/candidacies/{id}/decide"),
+            &[("decision", "publish")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+}

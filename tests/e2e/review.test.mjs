@@ -1,0 +1,83 @@
+// The back office in a real browser: the demo officer finds the demo's
+// submitted candidacy in the queue, filters it, opens it, takes it in charge,
+// is told by the field when a rejection has no reasons, and validates it.
+// axe on every back-office state, in Italian and in English, at 1280 and 390 px;
+// the same pages with JavaScript off (forms post and filters apply without it).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { audit, browserMissing, useStack, watchConsole } from "./harness.mjs";
+
+const skip = browserMissing();
+const stack = useStack(skip);
+
+async function logInAsOfficer(page) {
+  await page.goto(stack.portal.base + "/login");
+  await page.locator("#f-email").fill("istruttore@demo.test");
+  await page.locator("#f-password").fill("Lombardia-Demo-2028");
+  await page.locator("form[action='/login'] button[type=submit]").click();
+  await page.waitForURL("**/account");
+}
+
+test("an officer filters the queue, takes a candidacy, and decides it (JavaScript off)", { skip, timeout: 120000 }, async () => {
+  const context = await stack.browser.newContext({ locale: "it-IT", javaScriptEnabled: false });
+  const page = await context.newPage();
+  const problems = watchConsole(page, { scriptsOff: true });
+  await logInAsOfficer(page);
+  // The account page leads to the queue, and so does the menu.
+  await page.getByRole("link", { name: "Le candidature presentate ti aspettano" }).click();
+  await page.waitForURL("**/staff");
+  await audit(page, "review nojs queue", { javaScript: false });
+  const rows = page.locator("#queue tbody tr");
+  assert.equal(await rows.count(), 1);
+  // A filter that excludes it, then one that keeps it: both in the address.
+  await page.getByLabel("Provincia").selectOption("MI");
+  await page.getByRole("button", { name: "Filtra" }).click();
+  await page.waitForURL("**/staff?province=MI");
+  assert.equal(await page.locator("#queue-empty").count(), 1);
+  await page.getByLabel("Provincia").selectOption("BG");
+  await page.getByLabel("Istruttore incaricato").selectOption("nobody");
+  await page.getByRole("button", { name: "Filtra" }).click();
+  await page.waitForURL(/\/staff\?province=BG&officer=nobody/);
+  await rows.first().getByRole("link").click();
+  await page.waitForURL(/\/staff\/candidacies\/\d+\?from=/);
+  await audit(page, "review nojs candidacy", { javaScript: false });
+  await page.getByRole("button", { name: "Prendi in carico" }).click();
+  await page.waitForURL(/\/staff\/candidacies\/\d+/);
+  // Back to the queue with the filters kept.
+  const back = page.getByRole("link", { name: "Istruttoria delle candidature" }).first();
+  assert.match(await back.getAttribute("href"), /province=BG/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("the officer's pages pass axe in both languages, with errors shown, and a decision lands", { skip, timeout: 120000 }, async () => {
+  const context = await stack.browser.newContext({ locale: "it-IT" });
+  const page = await context.newPage();
+  const problems = watchConsole(page);
+  await logInAsOfficer(page);
+  await page.goto(stack.portal.base + "/staff");
+  await audit(page, "review it queue");
+  await page.locator("#queue tbody tr a").first().click();
+  await page.waitForURL(/\/staff\/candidacies\/\d+/);
+  const here = page.url();
+  await audit(page, "review it candidacy in charge");
+  // No reasons: the error is next to the field, and nothing changed.
+  await page.getByRole("button", { name: "Non ammettere" }).click();
+  await page.waitForSelector("#f-reasons-error");
+  await audit(page, "review it reasons missing");
+  assert.equal(await page.locator("#f-reasons").getAttribute("aria-invalid"), "true");
+  const path = new URL(here).pathname;
+  await page.goto(`${stack.portal.base}/lang/en?next=${encodeURIComponent(path)}`);
+  await page.waitForSelector("text=What you can do");
+  await audit(page, "review en candidacy");
+  await page.goto(`${stack.portal.base}/lang/en?next=/staff`);
+  await audit(page, "review en queue");
+  await page.goto(`${stack.portal.base}/lang/it?next=${encodeURIComponent(path)}`);
+  await page.getByRole("button", { name: "Verifica: la candidatura è ammissibile" }).click();
+  await page.waitForURL(/\/staff\/candidacies\/\d+/);
+  await page.waitForSelector("text=Verificata");
+  await audit(page, "review it validated");
+  assert.equal(await page.locator("#validate").count(), 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
