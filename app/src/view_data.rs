@@ -310,6 +310,8 @@ pub struct ReviewView {
     pub officer: Option<String>,
     /// The queue page to go back to, filters kept.
     pub back: String,
+    /// Those filters as a query string, carried by the page's forms.
+    pub from: String,
     pub can_take: bool,
     pub can_decide: bool,
     /// After a lost race to take it: who has it.

@@ -20,7 +20,7 @@ pub fn queue(ctx: &PageCtx, q: &QueueView) -> String {
             view! {
                 <li class="list-inline-item mb-2">
                     <a href=href.clone() class="btn btn-outline-primary btn-sm" aria-current=current>
-                        {ctx.t(key)} " " <span class="badge bg-primary">{*n}</span>
+                        {ctx.t(key)} " (" {*n} ")"
                     </a>
                 </li>
             }
@@ -216,7 +216,7 @@ fn actions(ctx: &PageCtx, r: &ReviewView, form: &FormState) -> impl IntoView {
         view! {
             <form method="post" action=format!("/staff/candidacies/{}/take", r.id)>
                 <CsrfField token=ctx.csrf.clone() />
-                <input type="hidden" name="back" value=r.back.clone() />
+                <input type="hidden" name="from" value=r.from.clone() />
                 <button type="submit" class="btn btn-primary" id="take">{ctx.t("review.take")}</button>
             </form>
         }
@@ -228,12 +228,14 @@ fn actions(ctx: &PageCtx, r: &ReviewView, form: &FormState) -> impl IntoView {
                 <form method="post" action=action.clone() class="col-lg-4 mb-4">
                     <CsrfField token=ctx.csrf.clone() />
                     <input type="hidden" name="decision" value="validate" />
+                    <input type="hidden" name="from" value=r.from.clone() />
                     <p>{ctx.t("review.validate_hint")}</p>
                     <button type="submit" class="btn btn-success" id="validate">{ctx.t("review.validate")}</button>
                 </form>
                 <form method="post" action=action class="col-lg-8" novalidate=true>
                     <CsrfField token=ctx.csrf.clone() />
                     <input type="hidden" name="decision" value="reject" />
+                    <input type="hidden" name="from" value=r.from.clone() />
                     <ErrorSummary lang form=form.clone() labels=vec![("reasons", "review.reasons")] />
                     <TextAreaField lang form=form.clone() name="reasons" label="review.reasons" hint="review.reasons_hint" />
                     <button type="submit" class="btn btn-danger" id="reject">{ctx.t("review.reject")}</button>
@@ -272,7 +274,7 @@ fn template(ctx: &PageCtx, r: &ReviewView) -> impl IntoView {
                     view! {
                         <tr role="row">
                             <th scope="row" role="rowheader">{a.label.clone()}</th>
-                            <td role="cell" data-label=ctx.t("review.typed")>{if a.typed.is_empty() { "–".to_string() } else { a.typed.clone() }}{problems}</td>
+                            <td role="cell">{if a.typed.is_empty() { "–".to_string() } else { a.typed.clone() }}{problems}</td>
                         </tr>
                     }
                 })

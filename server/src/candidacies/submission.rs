@@ -157,6 +157,7 @@ pub fn document_label(lang: app::Lang, purpose: &str) -> String {
         "form_a" => "signed.form_a",
         "form_b" => "signed.form_b",
         "form_c" => "signed.form_c",
+        RECEIPT => "submit.doc_receipt",
         _ => "signed.id_document",
     };
     app::i18n::t(lang, key)

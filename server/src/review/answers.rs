@@ -4,7 +4,7 @@
 
 use forms::template::reader;
 use forms::value::cell_text;
-use forms::{Call, Kind, Lang};
+use forms::{Call, Kind, Lang, Severity};
 use std::collections::HashMap;
 
 pub struct Answer {
@@ -22,7 +22,13 @@ pub fn read(call: &Call, bytes: &[u8], kind: Kind, lang: Lang) -> Vec<(String, V
     };
     let report = forms::check_file(call, bytes, Some(kind));
     let mut problems: HashMap<&str, Vec<String>> = HashMap::new();
-    for p in &report.problems {
+    // Errors and warnings by their field; notes (where the point falls, say)
+    // stay in the list of findings above the fields.
+    for p in report
+        .problems
+        .iter()
+        .filter(|p| p.severity != Severity::Info)
+    {
         if let Some(field) = p.field.as_deref() {
             problems.entry(field).or_default().push(p.line(lang));
         }

@@ -50,6 +50,10 @@ pub async fn take(
                 .await?
                 .ok_or(AppError::NotFound)?;
             match now.assigned_to {
+                // A second click of the same officer: already theirs.
+                Some(id) if id == account.id && now.status == status::Status::UnderReview => {
+                    Ok(Taken::Now)
+                }
                 Some(id) if id != account.id => {
                     let who = user::Entity::find_by_id(id).one(&state.db).await?;
                     Ok(Taken::ByOther(who.map(|u| u.email).unwrap_or_default()))
@@ -70,18 +74,47 @@ pub async fn decide(
     action: Action,
     reasons: &str,
 ) -> AppResult<()> {
-    if !matches!(action, Action::Validate | Action::Reject) || reasons.len() > MAX_REASONS {
+    let reasons = match action {
+        Action::Reject => clean_reasons(reasons),
+        // A validation carries no reasons, whatever a hand-made form sends.
+        Action::Validate => String::new(),
+        _ => return Err(AppError::BadRequest),
+    };
+    if reasons.chars().count() > MAX_REASONS {
         return Err(AppError::BadRequest);
     }
     let by = officer(account)?;
     let now = state.clock.now();
     let txn = state.db.begin().await?;
-    let moved = status::apply(&txn, c, action, by, now, None, reasons).await?;
+    let moved = status::apply(&txn, c, action, by, now, None, &reasons).await?;
     if let Some(template) = moved.email {
-        tell_filer_and_reader(state, &txn, c, template, &[("reasons", reasons.trim())]).await?;
+        let shown = as_markdown_text(&reasons);
+        tell_filer_and_reader(state, &txn, c, template, &[("reasons", &shown)]).await?;
     }
     txn.commit().await?;
     Ok(())
+}
+
+/// The reasons as typed, with Windows line ends made plain and control
+/// characters dropped (PostgreSQL refuses NUL in text).
+pub fn clean_reasons(reasons: &str) -> String {
+    reasons
+        .replace("\r\n", "\n")
+        .chars()
+        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+/// The reasons as literal text inside a Markdown email: an officer's
+/// `[link](…)`, `_name_` or `# heading` shows as typed, and each line stays a line.
+fn as_markdown_text(reasons: &str) -> String {
+    reasons
+        .lines()
+        .map(forms::pdf::escape_markdown)
+        .collect::<Vec<_>>()
+        .join("\\\n")
 }
 
 /// Queues `template` for whoever filed `c` and for the owner it gave read
@@ -120,4 +153,41 @@ pub async fn tell_filer_and_reader(
 
 fn lang_of(account: &user::Model) -> Lang {
     Lang::from_code(&account.lang).unwrap_or(Lang::It)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reasons_reach_the_email_as_typed() {
+        let reasons = clean_reasons("Manca la [planimetria](https://x.test)\r\n_file_v2_ {link}\0");
+        assert_eq!(
+            reasons,
+            "Manca la [planimetria](https://x.test)\n_file_v2_ {link}"
+        );
+        let email = forms::email(
+            "candidacy_rejected",
+            "it",
+            &[
+                ("reference", "OL-1"),
+                ("link", "https://p.test/c"),
+                ("reasons", &as_markdown_text(&reasons)),
+            ],
+        )
+        .unwrap();
+        assert!(
+            !email.html.contains("href=\"https://x.test"),
+            "{}",
+            email.html
+        );
+        assert!(!email.html.contains("<em>"), "{}", email.html);
+        assert!(
+            email
+                .text
+                .contains("Manca la [planimetria](https://x.test)\n_file_v2_ {link}"),
+            "{}",
+            email.text
+        );
+    }
 }

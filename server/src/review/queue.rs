@@ -123,11 +123,13 @@ fn matching(f: &Filter, me: i64, now: DateTime<Utc>) -> Select<candidacy::Entity
 
 /// The search text without LIKE's wildcards, at most 64 characters.
 pub fn searchable(text: &str) -> String {
-    text.trim()
+    let kept: String = text
         .chars()
-        .filter(|c| !matches!(c, '%' | '_' | '\\'))
+        .filter(|c| !matches!(c, '%' | '_' | '\\') && !c.is_control())
         .take(64)
-        .collect()
+        .collect();
+    // Trimmed last, so cleaning twice gives what cleaning once gave.
+    kept.trim().to_string()
 }
 
 #[derive(FromQueryResult)]
@@ -220,5 +222,9 @@ mod tests {
     fn search_text_cannot_widen_the_pattern() {
         assert_eq!(super::searchable(" 00_01% "), "0001");
         assert_eq!(super::searchable(&"x".repeat(500)).len(), 64);
+        for raw in ["% a", " 0\u{0}1 ", "_ _x_ _"] {
+            let once = super::searchable(raw);
+            assert_eq!(super::searchable(&once), once, "{raw:?}");
+        }
     }
 }

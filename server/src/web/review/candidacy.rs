@@ -87,6 +87,7 @@ async fn review_view(
         days_waiting: c.submitted_at.map_or(0, |s| (now - s).num_days().max(0)),
         officer,
         back: q.href(),
+        from: q.encoded(),
         can_take: c.status == Status::Submitted && c.assigned_to.is_none_or(|id| id == me.id),
         can_decide: c.status == Status::UnderReview && mine,
         taken_by,
@@ -289,9 +290,10 @@ pub async fn decide(ctx: Ctx, r: Reviewed, Form(f): Form<DecideForm>) -> AppResu
         _ => return Err(AppError::BadRequest),
     };
     if action == Action::Reject {
-        let error = if f.reasons.trim().is_empty() {
+        let reasons = decisions::clean_reasons(&f.reasons);
+        let error = if reasons.is_empty() {
             Some("review.reasons_required")
-        } else if f.reasons.len() > MAX_REASONS {
+        } else if reasons.chars().count() > MAX_REASONS {
             Some("review.reasons_too_long")
         } else {
             None

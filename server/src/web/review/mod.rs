@@ -10,9 +10,9 @@ use crate::review::queue::{self, Filter, InCharge, Sort};
 use crate::web::candidacies::{kind_key, status_name};
 use crate::web::context::Ctx;
 use crate::web::extract::Officer;
-use crate::web::page;
+use crate::web::{page, see_other};
 use app::view_data::{FormState, QueueRow, QueueView};
-use axum::extract::Query;
+use axum::extract::{Query, RawQuery};
 use axum::http::StatusCode;
 use axum::response::Response;
 use forms::reference::Municipalities;
@@ -126,8 +126,14 @@ impl QueueQuery {
 pub async fn queue(
     ctx: Ctx,
     Officer(me): Officer,
+    RawQuery(raw): RawQuery,
     Query(q): Query<QueueQuery>,
 ) -> AppResult<Response> {
+    // The filter form sends every field, the empty ones too: the address
+    // becomes the clean one, which is the one worth sharing.
+    if raw.as_deref().unwrap_or("") != q.encoded() {
+        return Ok(see_other(&q.href()));
+    }
     let now = ctx.state.clock.now();
     let found = queue::load(&ctx.state.db, &q.filter(), me.id, now).await?;
     let rows = found
