@@ -81,6 +81,15 @@ impl FieldParts {
         }
     }
 
+    /// A text control's classes: marked invalid when its field has an error.
+    fn control_class(&self) -> &'static str {
+        if self.error.is_some() {
+            "form-control is-invalid"
+        } else {
+            "form-control"
+        }
+    }
+
     fn label(&self, lang: Lang, label: &'static str, required: bool) -> impl IntoView {
         view! {
             <label for=self.id.clone() id=format!("{}-label", self.id) class="active">
@@ -129,7 +138,7 @@ pub fn Field(
                 id=parts.id.clone()
                 name=name
                 value=value
-                class=if parts.error.is_some() { "form-control is-invalid" } else { "form-control" }
+                class=parts.control_class()
                 aria-invalid=parts.error.map(|_| "true")
                 aria-describedby=parts.described.clone()
                 autocomplete=autocomplete
@@ -217,7 +226,7 @@ pub fn TextAreaField(
                 id=parts.id.clone()
                 name=name
                 rows=rows
-                class=if parts.error.is_some() { "form-control is-invalid" } else { "form-control" }
+                class=parts.control_class()
                 aria-invalid=parts.error.map(|_| "true")
                 aria-describedby=parts.described.clone()
                 required=required

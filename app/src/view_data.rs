@@ -250,13 +250,25 @@ pub struct QueueRow {
     pub delegated: bool,
 }
 
+/// How many candidacies of the queue are in one status.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StatusCount {
+    /// As stored, and as the status filter takes it.
+    pub code: &'static str,
+    /// Translation key of its name.
+    pub name: &'static str,
+    /// The queue filtered by it, the other filters kept.
+    pub href: String,
+    pub count: u64,
+    pub selected: bool,
+}
+
 /// The back office's queue: the filters as typed (a GET form), the count per
 /// status, one page of rows.
 #[derive(Clone, Debug)]
 pub struct QueueView {
     pub filters: FormState,
-    /// (status translation key, link to the queue filtered by it, count, selected).
-    pub counts: Vec<(&'static str, String, u64, bool)>,
+    pub counts: Vec<StatusCount>,
     pub provinces: Vec<(String, String)>,
     pub rows: Vec<QueueRow>,
     pub total: u64,

@@ -15,12 +15,12 @@ pub fn queue(ctx: &PageCtx, q: &QueueView) -> String {
     let counts = q
         .counts
         .iter()
-        .map(|(key, href, n, selected)| {
-            let current = selected.then_some("page");
+        .map(|s| {
+            let current = s.selected.then_some("page");
             view! {
                 <li class="list-inline-item mb-2">
-                    <a href=href.clone() class="btn btn-outline-primary btn-sm" aria-current=current>
-                        {ctx.t(key)} " (" {*n} ")"
+                    <a href=s.href.clone() class="btn btn-outline-primary btn-sm" aria-current=current>
+                        {ctx.t(s.name)} " (" {s.count} ")"
                     </a>
                 </li>
             }
@@ -28,11 +28,7 @@ pub fn queue(ctx: &PageCtx, q: &QueueView) -> String {
         .collect::<Vec<_>>();
     let any = |key: &str| vec![(String::new(), ctx.t(key))];
     let mut statuses = any("review.any_status");
-    statuses.extend(
-        q.counts
-            .iter()
-            .map(|(key, href, _, _)| (status_code(href), ctx.t(key))),
-    );
+    statuses.extend(q.counts.iter().map(|s| (s.code.to_string(), ctx.t(s.name))));
     let mut provinces = any("review.any_province");
     provinces.extend(q.provinces.iter().cloned());
     let mut kinds = any("review.any_kind");
@@ -100,14 +96,6 @@ pub fn queue(ctx: &PageCtx, q: &QueueView) -> String {
         {pages}
     };
     render(ctx, &title, body.into_any())
-}
-
-/// The `status=` value of a count's link.
-fn status_code(href: &str) -> String {
-    href.split(['?', '&'])
-        .find_map(|part| part.strip_prefix("status="))
-        .unwrap_or_default()
-        .to_string()
 }
 
 fn queue_table(ctx: &PageCtx, rows: &[QueueRow], caption: &str) -> impl IntoView {

@@ -222,6 +222,24 @@ pub fn transition(from: Status, action: Action, actor: Actor) -> Option<&'static
         .find(|t| t.action == action && t.from.contains(&from) && t.by.contains(&actor))
 }
 
+/// The move `actor` may make by `action` on `c` as read: the table's move,
+/// unless another officer has `c` in charge. Pages ask it to offer only
+/// what can be done; [`apply`] asks it first and checks the same again in
+/// its conditional update, so a read gone out of date changes nothing.
+pub fn allowed(
+    c: &candidacy::Model,
+    action: Action,
+    (actor, actor_id): (Actor, i64),
+) -> Option<&'static Transition> {
+    let t = transition(c.status, action, actor)?;
+    let refused = if action == Action::TakeInCharge {
+        c.assigned_to.is_some_and(|id| id != actor_id)
+    } else {
+        t.in_charge_only && actor != Actor::Admin && c.assigned_to != Some(actor_id)
+    };
+    (!refused).then_some(t)
+}
+
 /// Makes the move of the table for (`c`'s status, `action`, `actor`): a
 /// conditional update on the status read, so two people acting at once
 /// cannot both move it, and one audit row with `note` (the reasons, when the
@@ -248,7 +266,7 @@ pub async fn apply(
         )));
     }
     let from = c.status;
-    let t = transition(from, action, actor).ok_or(AppError::Locked)?;
+    let t = allowed(c, action, (actor, actor_id)).ok_or(AppError::Locked)?;
     if t.reason_required && note.trim().is_empty() {
         return Err(AppError::BadRequest);
     }

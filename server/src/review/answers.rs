@@ -20,7 +20,8 @@ pub fn read(call: &Call, bytes: &[u8], kind: Kind, lang: Lang) -> Vec<(String, V
     let Ok(upload) = reader::read(call, bytes) else {
         return Vec::new();
     };
-    let report = forms::check_file(call, bytes, Some(kind));
+    // Checked from what was read: the workbook is parsed once.
+    let report = forms::validate::check_upload(call, kind, &upload);
     let mut problems: HashMap<&str, Vec<String>> = HashMap::new();
     // Errors and warnings by their field; notes (where the point falls, say)
     // stay in the list of findings above the fields.

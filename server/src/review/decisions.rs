@@ -2,6 +2,7 @@
 //! rejecting it with reasons. Each is one transaction holding the move, its
 //! history row and its emails, so none is recorded without the others.
 
+use crate::accounts::operations::lang_of;
 use crate::candidacies::status::{self, Action, Actor};
 use crate::db::entities::{candidacy, user};
 use crate::email::outbox;
@@ -149,10 +150,6 @@ pub async fn tell_filer_and_reader(
         outbox::enqueue(txn, &email, template, lang, &vars, state.clock.now()).await?;
     }
     Ok(())
-}
-
-fn lang_of(account: &user::Model) -> Lang {
-    Lang::from_code(&account.lang).unwrap_or(Lang::It)
 }
 
 #[cfg(test)]

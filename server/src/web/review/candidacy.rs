@@ -4,7 +4,7 @@
 use super::QueueQuery;
 use crate::candidacies::documents::{self, TEMPLATE};
 use crate::candidacies::owners::Parties;
-use crate::candidacies::status::{Action, Actor, Status};
+use crate::candidacies::status::{self, Action, Status};
 use crate::candidacies::{self, kind_of, submission};
 use crate::clock::rome;
 use crate::db::entities::{candidacy, candidacy_event, document, user};
@@ -21,7 +21,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
 use forms::Call;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveEnum, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Deserialize;
 
 /// The queue's filters, carried from the queue to the page and its forms.
@@ -76,7 +76,7 @@ async fn review_view(
         Some(id) => queue::emails_of(db, [id].into_iter()).await?.remove(&id),
         None => None,
     };
-    let mine = c.assigned_to == Some(me.id) || Actor::officer(&me.role) == Some(Actor::Admin);
+    let by = decisions::officer(me)?;
     let (template, findings) = template(ctx, c).await?;
     Ok(ReviewView {
         id: c.id,
@@ -88,8 +88,8 @@ async fn review_view(
         officer,
         back: q.href(),
         from: q.encoded(),
-        can_take: c.status == Status::Submitted && c.assigned_to.is_none_or(|id| id == me.id),
-        can_decide: c.status == Status::UnderReview && mine,
+        can_take: status::allowed(c, Action::TakeInCharge, by).is_some(),
+        can_decide: status::allowed(c, Action::Validate, by).is_some(),
         taken_by,
         parties: parties(ctx, c).await?,
         site: site(c),
@@ -222,7 +222,7 @@ async fn history(ctx: &Ctx, c: &candidacy::Model) -> AppResult<Vec<HistoryLine>>
         .all(&ctx.state.db)
         .await?;
     let emails = queue::emails_of(&ctx.state.db, events.iter().map(|e| e.actor_id)).await?;
-    let status = |s: &str| queue::statuses().chain([Status::Draft]).find(|x| *x == s);
+    let status = |s: &str| Status::try_from_value(&s.to_string()).ok();
     Ok(events
         .into_iter()
         .map(|e| {

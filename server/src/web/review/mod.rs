@@ -11,7 +11,7 @@ use crate::web::candidacies::{kind_key, status_name};
 use crate::web::context::Ctx;
 use crate::web::extract::Officer;
 use crate::web::{page, see_other};
-use app::view_data::{FormState, QueueRow, QueueView};
+use app::view_data::{FormState, QueueRow, QueueView, StatusCount};
 use axum::extract::{Query, RawQuery};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -135,7 +135,8 @@ pub async fn queue(
         return Ok(see_other(&q.href()));
     }
     let now = ctx.state.clock.now();
-    let found = queue::load(&ctx.state.db, &q.filter(), me.id, now).await?;
+    let filter = q.filter();
+    let found = queue::load(&ctx.state.db, &filter, me.id, now).await?;
     let rows = found
         .rows
         .iter()
@@ -157,18 +158,17 @@ pub async fn queue(
     let counts = found
         .counts
         .iter()
-        .map(|(s, n)| {
-            let link = QueueQuery {
+        .map(|(s, n)| StatusCount {
+            code: s.as_str(),
+            name: status_name(*s),
+            href: QueueQuery {
                 status: s.as_str().to_string(),
                 page: String::new(),
                 ..q.clone()
-            };
-            (
-                status_name(*s),
-                link.href(),
-                *n,
-                q.filter().status == Some(*s),
-            )
+            }
+            .href(),
+            count: *n,
+            selected: filter.status == Some(*s),
         })
         .collect();
     let view = QueueView {
