@@ -157,6 +157,25 @@ pub struct CandidacyHead {
     pub id: i64,
     pub kind: &'static str,
     pub status: &'static str,
+    /// The request for integration the proponent is answering, if any.
+    pub reopened: Option<ReopenedView>,
+}
+
+/// A request for integration, as the proponent reads it on every step.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReopenedView {
+    pub due: RomeDateTime,
+    pub overdue: bool,
+    pub message: String,
+    pub items: Vec<ReopenedItem>,
+}
+
+/// One item to fix: what, the officer's note, and the step that fixes it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReopenedItem {
+    pub label: String,
+    pub note: String,
+    pub href: String,
 }
 
 /// Where the site's point falls, for the template step.
@@ -337,4 +356,69 @@ pub struct ReviewView {
     pub findings: Vec<(String, String)>,
     pub documents: Vec<ReviewDocument>,
     pub history: Vec<HistoryLine>,
+    /// The officer in charge may ask for integration (the checklist's address).
+    pub ask_href: Option<String>,
+    pub clock: Option<ClockView>,
+    /// Requests for integration, the latest first.
+    pub requests: Vec<RequestView>,
+}
+
+/// The legal clock: days used and left to decide, stopped while a request is open.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ClockView {
+    pub used: i64,
+    pub left: i64,
+    pub stopped: bool,
+}
+
+/// A request for integration as the officer follows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RequestView {
+    pub asked: RomeDateTime,
+    pub due: RomeDateTime,
+    /// No reply and the due date has passed.
+    pub overdue: bool,
+    pub officer: String,
+    pub message: String,
+    pub items: Vec<RequestItemView>,
+    pub replied: Option<RomeDateTime>,
+    pub reply: String,
+    /// What changed since the request (the latest request only).
+    pub changes: Vec<ChangeView>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RequestItemView {
+    pub label: String,
+    pub note: String,
+    /// Changed since the request.
+    pub resolved: bool,
+}
+
+/// One field or document, before the request and now.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChangeView {
+    pub label: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// The checklist from which an officer builds a request for integration.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AskView {
+    pub id: i64,
+    pub reference: String,
+    /// The review page, filters kept.
+    pub back: String,
+    pub from: String,
+    /// (group title, its items).
+    pub groups: Vec<(String, Vec<AskItem>)>,
+}
+
+/// One item the officer may mark: its code, label and value now.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AskItem {
+    pub code: String,
+    pub label: String,
+    pub current: String,
 }

@@ -23,7 +23,7 @@ macro_rules! texts {
 const PAGES: &[(&str, &str, &str)] = texts!("pages": "privacy", "accessibility", "credits");
 const TEMPLATE: &[(&str, &str, &str)] = texts!("template": "instructions");
 const FORMS: &[(&str, &str, &str)] = texts!("forms": "form_a", "form_b", "form_c", "receipt");
-const EMAILS: &[(&str, &str, &str)] = texts!("emails": "verify_email", "already_registered", "password_reset", "password_changed", "submission_receipt", "withdrawal_confirmation", "deadline_reminder", "candidacy_validated", "candidacy_rejected");
+const EMAILS: &[(&str, &str, &str)] = texts!("emails": "verify_email", "already_registered", "password_reset", "password_changed", "submission_receipt", "withdrawal_confirmation", "deadline_reminder", "candidacy_validated", "candidacy_rejected", "integration_requested", "integration_replied", "integration_reminder", "integration_overdue");
 
 fn lookup(
     table: &[(&str, &str, &'static str)],
@@ -140,6 +140,8 @@ mod tests {
                     ("deadline", "30 giugno 2028"),
                     ("count", "2"),
                     ("reasons", "Manca la planimetria."),
+                    ("message", "Serve la planimetria aggiornata."),
+                    ("due", "30/11/2026"),
                 ];
                 let e = email(name, lang, &vars).unwrap();
                 assert!(!e.subject.is_empty(), "{name}.{lang}");

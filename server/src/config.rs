@@ -40,6 +40,27 @@ pub struct Config {
     /// `PORTAL_PRODUCTION=true` refuses development-only settings such as file mail.
     pub production: bool,
     pub limits: LimitsConfig,
+    pub review: ReviewConfig,
+}
+
+/// The back office's time limits, in calendar days of Europe/Rome.
+#[derive(Clone, Debug)]
+pub struct ReviewConfig {
+    /// `PORTAL_REPLY_DAYS`: the days a proponent has to answer a request
+    /// for integration, unless the officer sets others. Default 10.
+    pub reply_days: i64,
+    /// `PORTAL_DECISION_DAYS`: the days staff have to decide, counted from
+    /// submission without the days a request was open. Default 30.
+    pub decision_days: i64,
+}
+
+impl ReviewConfig {
+    pub fn standard() -> ReviewConfig {
+        ReviewConfig {
+            reply_days: 10,
+            decision_days: 30,
+        }
+    }
 }
 
 /// What one client may cost the server: time, connections, checks, storage.
@@ -255,6 +276,10 @@ impl Config {
             trust_anchors,
             production,
             limits: LimitsConfig::from_env()?,
+            review: ReviewConfig {
+                reply_days: parsed("PORTAL_REPLY_DAYS", 10i64)?.clamp(1, 90),
+                decision_days: parsed("PORTAL_DECISION_DAYS", 30i64)?.clamp(1, 365),
+            },
         };
         config.check_production()?;
         Ok(config)
@@ -358,6 +383,7 @@ mod tests {
             trust_anchors: None,
             production: true,
             limits: LimitsConfig::standard(),
+            review: ReviewConfig::standard(),
         };
         assert!(c.check_production().is_ok());
         c.secure_cookies = false;

@@ -177,7 +177,7 @@ async fn seed_submitted(
         )
         .await?;
     }
-    match submission::submit(state, &c, user, Lang::It).await? {
+    match submission::submit(state, &c, user, Lang::It, "").await? {
         Ok(_) => Ok(()),
         // Real trust anchors are configured: the demo signature does not count there.
         Err(refusal) => {

@@ -19,6 +19,9 @@ pub enum AppError {
     /// A submitted candidacy cannot be changed by its proponent.
     #[error("locked")]
     Locked,
+    /// A candidacy sent back for integration, changed outside the items asked for.
+    #[error("not reopened")]
+    NotReopened,
     /// The account keeps as many files, or drafts, as it may (`LimitsConfig`).
     #[error("quota full")]
     QuotaFull,
@@ -43,6 +46,7 @@ impl AppError {
             AppError::Csrf => (StatusCode::FORBIDDEN, "csrf"),
             AppError::NotFound => (StatusCode::NOT_FOUND, "404"),
             AppError::Locked => (StatusCode::CONFLICT, "locked"),
+            AppError::NotReopened => (StatusCode::CONFLICT, "not_reopened"),
             AppError::QuotaFull => (StatusCode::PAYLOAD_TOO_LARGE, "quota"),
             AppError::Db(_) | AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "500"),
         }

@@ -81,6 +81,8 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("GET", "/staff/candidacies/{id}", Who::Officer),
     ("POST", "/staff/candidacies/{id}/take", Who::Officer),
     ("POST", "/staff/candidacies/{id}/decide", Who::Officer),
+    ("GET", "/staff/candidacies/{id}/integration", Who::Officer),
+    ("POST", "/staff/candidacies/{id}/integration", Who::Officer),
     (
         "GET",
         "/staff/candidacies/{id}/documents/{document}",

@@ -7,11 +7,11 @@ mod common;
 
 use app::view_data::Role;
 use axum::http::{header, StatusCode};
-use common::drafts::{app, complete_draft};
+use common::drafts::{app, complete_draft, reread};
 use common::{rossi_with_draft, Client, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use server::candidacies::status::Status;
-use server::db::entities::{candidacy, candidacy_event, document};
+use server::db::entities::{candidacy_event, document};
 
 /// A candidacy Rossi (`email`) submitted: (Rossi, its id, its reference).
 async fn submitted(app: &TestApp, email: &str, ip: &str) -> (Client, i64, String) {
@@ -21,14 +21,6 @@ async fn submitted(app: &TestApp, email: &str, ip: &str) -> (Client, i64, String
     let id: i64 = d.base.rsplit('/').next().unwrap().parse().unwrap();
     let c = reread(app, id).await;
     (d.owner, id, c.reference.unwrap())
-}
-
-async fn reread(app: &TestApp, id: i64) -> candidacy::Model {
-    candidacy::Entity::find_by_id(id)
-        .one(&app.state.db)
-        .await
-        .unwrap()
-        .unwrap()
 }
 
 #[tokio::test]

@@ -6,6 +6,7 @@
 
 mod common;
 
+use common::drafts::reread;
 use common::{at, TestApp, START};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -61,12 +62,15 @@ fn expected(from: Status, action: Action, actor: Actor) -> Option<Status> {
     let filer = matches!(actor, Actor::Proponent | Actor::Delegate);
     let officer = matches!(actor, Actor::Staff | Actor::Admin);
     match (action, from) {
-        (Action::Submit, Draft | IntegrationRequested) if filer => Some(Submitted),
+        (Action::Submit, Draft) if filer => Some(Submitted),
+        // The reply to a request for integration goes back to the officer.
+        (Action::Submit, IntegrationRequested) if filer => Some(UnderReview),
         (
             Action::Withdraw,
             Submitted | UnderReview | IntegrationRequested | Validated | Published,
         ) if filer => Some(Withdrawn),
         (Action::TakeInCharge, Submitted) if officer => Some(UnderReview),
+        (Action::RequestIntegration, UnderReview) if officer => Some(IntegrationRequested),
         (Action::Validate, UnderReview) if officer => Some(Validated),
         (Action::Reject, UnderReview) if officer => Some(Rejected),
         _ => None,
@@ -178,8 +182,9 @@ async fn only_the_tables_moves_happen_and_each_writes_one_history_row() {
     }
     // The table is not empty by accident: submitting and withdrawing, by
     // the proponent and by a delegate, from every status they start from;
-    // taking in charge, validating and rejecting, by staff and by an admin.
-    assert_eq!(moves, 2 * 2 + 5 * 2 + 3 * 2);
+    // taking in charge, asking for integration, validating and rejecting,
+    // by staff and by an admin.
+    assert_eq!(moves, 2 * 2 + 5 * 2 + 4 * 2);
     assert_eq!(
         candidacy_event::Entity::find()
             .count(&app.state.db)
@@ -209,14 +214,6 @@ async fn a_move_from_an_outdated_read_is_refused() {
 async fn officer(app: &TestApp, email: &str, role: app::view_data::Role, ip: &str) -> user::Model {
     app.privileged_user(email, role, ip).await;
     account(app, email).await
-}
-
-async fn reread(app: &TestApp, id: i64) -> candidacy::Model {
-    candidacy::Entity::find_by_id(id)
-        .one(&app.state.db)
-        .await
-        .unwrap()
-        .unwrap()
 }
 
 #[tokio::test]

@@ -5,7 +5,9 @@ use crate::components::{
 };
 use crate::page::{render, render_with_islands, PageCtx};
 use crate::pages::format_datetime;
-use crate::view_data::{CandidacyHead, CandidacyRow, FormState, PlacementView, UploadResultView};
+use crate::view_data::{
+    CandidacyHead, CandidacyRow, FormState, PlacementView, ReopenedView, UploadResultView,
+};
 use leptos::prelude::*;
 
 pub const LOCATION_FIELDS: [(&str, &str); 5] = [
@@ -129,6 +131,42 @@ pub(crate) fn heading(ctx: &PageCtx, head: &CandidacyHead, step: &'static str) -
             " › " {format!("#{} ", head.id)} {ctx.t(head.kind)} " – " {ctx.t(head.status)}
         </p>
         <h1>{ctx.t(step)}</h1>
+        {head.reopened.as_ref().map(|r| reopened(ctx, head.id, r))}
+    }
+}
+
+/// What staff asked to fix, by when, each item with its note and the step
+/// that fixes it; everything else stays as submitted.
+fn reopened(ctx: &PageCtx, id: i64, r: &ReopenedView) -> impl IntoView {
+    let due = ctx
+        .t("integration.due")
+        .replace("{when}", &super::format_date(ctx.lang, &r.due));
+    let items = r
+        .items
+        .iter()
+        .map(|i| {
+            let note = (!i.note.is_empty())
+                .then(|| view! { <div class="small history-note">{i.note.clone()}</div> });
+            view! { <li><a href=i.href.clone()>{i.label.clone()}</a>{note}</li> }
+        })
+        .collect::<Vec<_>>();
+    let message =
+        (!r.message.is_empty()).then(|| view! { <p class="history-note">{r.message.clone()}</p> });
+    let kind = if r.overdue {
+        "alert alert-danger"
+    } else {
+        "alert alert-warning"
+    };
+    view! {
+        <section class=kind aria-labelledby="integration-title" id="integration">
+            <h2 id="integration-title" class="h5">{ctx.t("integration.title")}</h2>
+            <p>{due} {r.overdue.then(|| view! { " " <strong>{ctx.t("integration.overdue")}</strong> })}</p>
+            {message}
+            <ul id="integration-items">{items}</ul>
+            <p class="mb-0">{ctx.t("integration.rest_locked")} " "
+                <a href=format!("/candidacies/{id}/submit")>{ctx.t("integration.go_reply")}</a>
+            </p>
+        </section>
     }
 }
 

@@ -6,7 +6,7 @@ use super::format_datetime;
 use crate::components::{CsrfField, ErrorSummary, Field, FilterField, Notice, TextAreaField};
 use crate::islands::file_chooser::describe;
 use crate::page::{render, PageCtx};
-use crate::view_data::{FormState, QueueRow, QueueView, ReviewView};
+use crate::view_data::{AskView, FormState, QueueRow, QueueView, RequestView, ReviewView};
 use leptos::prelude::*;
 
 pub fn queue(ctx: &PageCtx, q: &QueueView) -> String {
@@ -164,6 +164,21 @@ pub fn candidacy(ctx: &PageCtx, r: &ReviewView, form: &FormState) -> String {
             "review.in_charge",
             r.officer.clone().unwrap_or_else(|| ctx.t("review.nobody")),
         ),
+        (
+            "review.clock",
+            r.clock
+                .map(|k| {
+                    let key = if k.stopped {
+                        "review.clock_stopped"
+                    } else {
+                        "review.clock_running"
+                    };
+                    ctx.t(key)
+                        .replace("{used}", &k.used.to_string())
+                        .replace("{left}", &k.left.to_string())
+                })
+                .unwrap_or_default(),
+        ),
     ];
     let body = view! {
         <p class="text-muted mb-1"><a href=r.back.clone()>{ctx.t("review.queue_title")}</a> " › " {r.reference.clone()}</p>
@@ -181,6 +196,7 @@ pub fn candidacy(ctx: &PageCtx, r: &ReviewView, form: &FormState) -> String {
             <h2 id="site-title" class="h3">{ctx.t("review.site")}</h2>
             {pairs(r.site.iter().map(|(k, v)| (ctx.t(k), v.clone())).collect(), "site").into_any()}
         </section>
+        {requests(ctx, r).into_any()}
         {template(ctx, r).into_any()}
         {documents(ctx, r).into_any()}
         {history(ctx, r).into_any()}
@@ -231,12 +247,19 @@ fn actions(ctx: &PageCtx, r: &ReviewView, form: &FormState) -> impl IntoView {
             </div>
         }
     });
-    (r.can_take || r.can_decide).then(|| {
+    let ask = r.ask_href.clone().map(|href| {
+        view! {
+            <p class="mt-2"><a class="btn btn-outline-primary" id="ask" href=href>{ctx.t("review.ask")}</a>
+            " " <span class="text-muted">{ctx.t("review.ask_hint")}</span></p>
+        }
+    });
+    (r.can_take || r.can_decide || r.ask_href.is_some()).then(|| {
         view! {
             <section aria-labelledby="actions-title" class="mt-4 p-3 border rounded">
                 <h2 id="actions-title" class="h3">{ctx.t("review.actions")}</h2>
                 {take}
                 {decide}
+                {ask}
             </section>
         }
     })
@@ -351,4 +374,172 @@ fn history(ctx: &PageCtx, r: &ReviewView) -> impl IntoView {
             <ol id="history">{items}</ol>
         </section>
     }
+}
+
+/// Requests for integration, the latest first: what was asked, by when, the
+/// reply, and what changed since (old → new).
+fn requests(ctx: &PageCtx, r: &ReviewView) -> impl IntoView {
+    let items = r
+        .requests
+        .iter()
+        .enumerate()
+        .map(|(i, q)| request(ctx, q, i))
+        .collect::<Vec<_>>();
+    (!r.requests.is_empty()).then(|| {
+        view! {
+            <section aria-labelledby="requests-title" class="mt-4" id="requests">
+                <h2 id="requests-title" class="h3">{ctx.t("review.requests")}</h2>
+                {items}
+            </section>
+        }
+    })
+}
+
+fn request(ctx: &PageCtx, q: &RequestView, i: usize) -> impl IntoView {
+    let lang = ctx.lang;
+    let asked = ctx
+        .t("review.asked_on")
+        .replace("{when}", &format_datetime(lang, &q.asked))
+        .replace("{officer}", &q.officer)
+        .replace("{due}", &super::format_date(lang, &q.due));
+    let items = q
+        .items
+        .iter()
+        .map(|item| {
+            let state = if item.resolved {
+                "review.item_changed"
+            } else {
+                "review.item_unchanged"
+            };
+            let note = (!item.note.is_empty())
+                .then(|| view! { <div class="small history-note">{item.note.clone()}</div> });
+            view! { <li>{item.label.clone()} " – " <em>{ctx.t(state)}</em>{note}</li> }
+        })
+        .collect::<Vec<_>>();
+    let reply = match &q.replied {
+        Some(at) => view! {
+            <p><strong>{ctx.t("review.replied_on").replace("{when}", &format_datetime(lang, at))}</strong></p>
+            {(!q.reply.is_empty()).then(|| view! { <p class="history-note">{q.reply.clone()}</p> })}
+        }
+        .into_any(),
+        None if q.overdue => view! { <p class="text-danger fw-bold">{ctx.t("review.reply_overdue")}</p> }.into_any(),
+        None => view! { <p>{ctx.t("review.reply_waiting")}</p> }.into_any(),
+    };
+    let rows = q
+        .changes
+        .iter()
+        .map(|c| {
+            let shown = |v: &str| if v.is_empty() { "–".to_string() } else { v.to_string() };
+            view! {
+                <tr role="row">
+                    <th scope="row" role="rowheader">{c.label.clone()}</th>
+                    <td role="cell" data-label=ctx.t("review.before")><del>{shown(&c.before)}</del></td>
+                    <td role="cell" data-label=ctx.t("review.after")><ins>{shown(&c.after)}</ins></td>
+                </tr>
+            }
+        })
+        .collect::<Vec<_>>();
+    let diff_id = format!("changes-{i}");
+    let diff = (!q.changes.is_empty()).then(|| {
+        view! {
+            <table class="table table-sm table-stack" role="table" id=diff_id.clone()>
+                <caption>{ctx.t("review.changes")}</caption>
+                <thead role="rowgroup"><tr role="row">
+                    <th scope="col" role="columnheader">{ctx.t("review.field")}</th>
+                    <th scope="col" role="columnheader">{ctx.t("review.before")}</th>
+                    <th scope="col" role="columnheader">{ctx.t("review.after")}</th>
+                </tr></thead>
+                <tbody role="rowgroup">{rows}</tbody>
+            </table>
+        }
+    });
+    view! {
+        <article class="border rounded p-3 mb-3 request">
+            <p>{asked}</p>
+            {(!q.message.is_empty()).then(|| view! { <p class="history-note">{q.message.clone()}</p> })}
+            <ul>{items}</ul>
+            {reply}
+            {diff}
+        </article>
+    }
+}
+
+/// The checklist: each item with a box to mark it and a note; the reply's
+/// days and a message. What is marked is the request.
+pub fn ask(ctx: &PageCtx, a: &AskView, form: &FormState) -> String {
+    let lang = ctx.lang;
+    let title = ctx
+        .t("review.ask_title")
+        .replace("{reference}", &a.reference);
+    let groups = a
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(g, (name, items))| {
+            let rows = items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| {
+                    let check_id = format!("item-{g}-{i}");
+                    let note_id = format!("note-{g}-{i}");
+                    let checked = form.values.contains_key(&format!("item:{}", item.code));
+                    let note = form.values.get(&format!("note:{}", item.code)).cloned().unwrap_or_default();
+                    let current = if item.current.is_empty() { "–".to_string() } else { item.current.clone() };
+                    view! {
+                        <tr role="row">
+                            <td role="cell" data-label=ctx.t("review.to_fix")>
+                                <input class="form-check-input" type="checkbox" name="item" value=item.code.clone() id=check_id.clone() checked=checked />
+                                " "
+                                <label class="form-check-label fw-bold" for=check_id>{item.label.clone()}</label>
+                            </td>
+                            <td role="cell" data-label=ctx.t("review.typed")>{current}</td>
+                            <td role="cell" data-label=ctx.t("review.note")>
+                                <label class="visually-hidden" for=note_id.clone()>{ctx.t("review.note_for").replace("{item}", &item.label)}</label>
+                                <input class="form-control form-control-sm" type="text" maxlength="2000" name=format!("note:{}", item.code) id=note_id value=note />
+                            </td>
+                        </tr>
+                    }
+                })
+                .collect::<Vec<_>>();
+            let caption_id = format!("group-{g}");
+            view! {
+                <table class="table table-sm table-stack ask" role="table">
+                    <caption id=caption_id class="h5 text-body">{name.clone()}</caption>
+                    <thead role="rowgroup"><tr role="row">
+                        <th scope="col" role="columnheader">{ctx.t("review.to_fix")}</th>
+                        <th scope="col" role="columnheader">{ctx.t("review.typed")}</th>
+                        <th scope="col" role="columnheader">{ctx.t("review.note")}</th>
+                    </tr></thead>
+                    <tbody role="rowgroup">{rows}</tbody>
+                </table>
+            }
+        })
+        .collect::<Vec<_>>();
+    let items_error = form.error("items").map(|key| {
+        view! { <p class="text-danger fw-bold" id="f-items-error">{ctx.t(key)}</p> }
+    });
+    let body = view! {
+        <p class="text-muted mb-1"><a href=a.back.clone()>{a.reference.clone()}</a></p>
+        <h1>{title.clone()}</h1>
+        <p>{ctx.t("review.ask_intro")}</p>
+        <ErrorSummary lang form=form.clone() labels=vec![("items", "review.items"), ("days", "review.days"), ("message", "review.message")] />
+        <form method="post" action=format!("/staff/candidacies/{}/integration", a.id) novalidate=true>
+            <CsrfField token=ctx.csrf.clone() />
+            <input type="hidden" name="from" value=a.from.clone() />
+            <fieldset id="f-items">
+                <legend class="h3">{ctx.t("review.items")}</legend>
+                {items_error}
+                {groups}
+            </fieldset>
+            <div class="col-lg-4">
+                <Field lang form=form.clone() name="days" label="review.days" kind="number" hint="review.days_hint" />
+            </div>
+            <div class="col-lg-8">
+                <TextAreaField lang form=form.clone() name="message" label="review.message" hint="review.message_hint" required=false />
+            </div>
+            <button type="submit" class="btn btn-primary" id="send-request">{ctx.t("review.send_request")}</button>
+            " " <a href=a.back.clone() class="btn btn-link">{ctx.t("review.cancel")}</a>
+        </form>
+    };
+    render(ctx, &title, body.into_any())
 }

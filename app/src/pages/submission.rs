@@ -4,7 +4,7 @@
 
 use super::candidacies::heading;
 use super::format_datetime;
-use crate::components::{CheckField, CsrfField, ErrorSummary, Notice};
+use crate::components::{CheckField, CsrfField, ErrorSummary, Notice, TextAreaField};
 use crate::page::{render, PageCtx};
 use crate::view_data::{CandidacyHead, FormState, SubmissionView};
 use leptos::prelude::*;
@@ -17,7 +17,7 @@ pub fn submission(
 ) -> String {
     let title = ctx.t("submit.title");
     let body = if s.editable {
-        check(ctx, head, s).into_any()
+        check(ctx, head, s, form).into_any()
     } else {
         summary(ctx, head, s, form).into_any()
     };
@@ -44,11 +44,24 @@ pub fn submission(
     render(ctx, &title, page.into_any())
 }
 
-fn check(ctx: &PageCtx, head: &CandidacyHead, s: &SubmissionView) -> impl IntoView {
-    let deadline = ctx
-        .t("submit.deadline")
-        .replace("{when}", &format_datetime(ctx.lang, &s.deadline))
-        .replace("{left}", &days_left(ctx, s.days_left));
+fn check(
+    ctx: &PageCtx,
+    head: &CandidacyHead,
+    s: &SubmissionView,
+    form: &FormState,
+) -> impl IntoView {
+    let lang = ctx.lang;
+    // A reply to a request for integration has the request's own due date.
+    let deadline = match &head.reopened {
+        Some(r) => ctx
+            .t("submit.reply_by")
+            .replace("{when}", &super::format_date(lang, &r.due)),
+        None => ctx
+            .t("submit.deadline")
+            .replace("{when}", &format_datetime(lang, &s.deadline))
+            .replace("{left}", &days_left(ctx, s.days_left)),
+    };
+    let replying = head.reopened.is_some();
     if s.closed {
         return view! {
             <div class="alert alert-danger" role="alert" id="submit-closed"><p class="mb-0">{ctx.t("submit.closed")}</p></div>
@@ -73,10 +86,14 @@ fn check(ctx: &PageCtx, head: &CandidacyHead, s: &SubmissionView) -> impl IntoVi
         })}
         {ready.then(|| view! {
             <Notice text=ctx.t("submit.ready") kind="alert-success" />
-            <form method="post" action=action>
+            <form method="post" action=action novalidate=true>
                 <CsrfField token=ctx.csrf.clone() />
+                {replying.then(|| view! {
+                    <ErrorSummary lang form=form.clone() labels=vec![("reply", "submit.reply")] />
+                    <TextAreaField lang form=form.clone() name="reply" label="submit.reply" hint="submit.reply_hint" required=false />
+                })}
                 <p>{ctx.t("submit.declaration")}</p>
-                <button id="submit-candidacy" type="submit" class="btn btn-primary">{ctx.t("submit.submit")}</button>
+                <button id="submit-candidacy" type="submit" class="btn btn-primary">{ctx.t(if replying { "submit.submit_reply" } else { "submit.submit" })}</button>
             </form>
         })}
     }

@@ -6,6 +6,7 @@ use crate::db::entities::{candidacy, document};
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
 use forms::{Lang, Report, Severity};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
     EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -128,6 +129,7 @@ pub async fn latest(
     Ok(document::Entity::find()
         .filter(document::Column::CandidacyId.eq(candidacy_id))
         .filter(document::Column::Purpose.eq(purpose))
+        .filter(document::Column::RetiredAt.is_null())
         .order_by_desc(document::Column::Id)
         .one(db)
         .await?)
@@ -142,6 +144,7 @@ pub async fn all_for(
     Ok(document::Entity::find()
         .filter(document::Column::CandidacyId.eq(candidacy_id))
         .filter(document::Column::Purpose.eq(purpose))
+        .filter(document::Column::RetiredAt.is_null())
         .order_by_asc(document::Column::Id)
         .all(db)
         .await?)
@@ -169,9 +172,13 @@ pub async fn keep(
         .await
         .map_err(|e| AppError::Internal(format!("{e:?}")))?;
     let result = async {
-        let txn = candidacies::editing(db, candidacy_id, now).await?;
+        let part = match purpose {
+            TEMPLATE => candidacies::Part::Template,
+            other => candidacies::Part::Document(other),
+        };
+        let (txn, submitted) = candidacies::editing(db, candidacy_id, part, now).await?;
         let replaced = if replace {
-            clear(&txn, candidacy_id, purpose).await?
+            clear(&txn, candidacy_id, purpose, &submitted, now).await?
         } else {
             Vec::new()
         };
@@ -222,36 +229,63 @@ pub async fn remove_attachment(
 ) -> AppResult<()> {
     let removable: Vec<&str> = forms::attachments::ALL.iter().map(|p| p.code()).collect();
     let _blobs = uploads::BLOBS.lock().await;
-    let txn = candidacies::editing(db, candidacy_id, now).await?;
     let Some(doc) = document::Entity::find_by_id(document_id)
         .filter(document::Column::CandidacyId.eq(candidacy_id))
         .filter(document::Column::Purpose.is_in(removable))
-        .one(&txn)
+        .filter(document::Column::RetiredAt.is_null())
+        .one(db)
         .await?
     else {
-        txn.rollback().await?;
         return Err(AppError::NotFound);
     };
+    let part = candidacies::Part::Document(&doc.purpose);
+    let (txn, submitted) = candidacies::editing(db, candidacy_id, part, now).await?;
+    if submitted.contains(&doc.id) {
+        retire(&txn, &[doc.id], now).await?;
+        txn.commit().await?;
+        return Ok(());
+    }
     document::Entity::delete_by_id(doc.id).exec(&txn).await?;
     txn.commit().await?;
     forget(db, dir, &doc.sha256).await;
     Ok(())
 }
 
-/// Removes every document of `purpose` (a single-file slot gets a new file),
-/// returning the hashes of their files.
+/// Takes every document of `purpose` out of the candidacy (a single-file slot
+/// gets a new file), returning the hashes of the files no row keeps. While
+/// answering a request, a document among `submitted` is listed by a receipt:
+/// it is retired, not deleted.
 async fn clear(
     db: &impl ConnectionTrait,
     candidacy_id: i64,
     purpose: &str,
+    submitted: &[i64],
+    now: DateTime<Utc>,
 ) -> AppResult<Vec<String>> {
-    let old = all_for(db, candidacy_id, purpose).await?;
+    let (kept, since_request): (Vec<_>, Vec<_>) = all_for(db, candidacy_id, purpose)
+        .await?
+        .into_iter()
+        .partition(|d| submitted.contains(&d.id));
+    let ids: Vec<i64> = kept.iter().map(|d| d.id).collect();
+    retire(db, &ids, now).await?;
+    let gone: Vec<i64> = since_request.iter().map(|d| d.id).collect();
     document::Entity::delete_many()
-        .filter(document::Column::CandidacyId.eq(candidacy_id))
-        .filter(document::Column::Purpose.eq(purpose))
+        .filter(document::Column::Id.is_in(gone))
         .exec(db)
         .await?;
-    Ok(old.into_iter().map(|d| d.sha256).collect())
+    Ok(since_request.into_iter().map(|d| d.sha256).collect())
+}
+
+async fn retire(db: &impl ConnectionTrait, ids: &[i64], now: DateTime<Utc>) -> AppResult<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    document::Entity::update_many()
+        .col_expr(document::Column::RetiredAt, Expr::value(Some(now)))
+        .filter(document::Column::Id.is_in(ids.to_vec()))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// Whether any document row still points to the stored file `sha256`.

@@ -13,6 +13,7 @@ pub mod uploads;
 use crate::db::entities::{candidacy, profile};
 use crate::error::{AppError, AppResult};
 use crate::fields::Checked;
+pub use crate::review::integration::Part;
 use chrono::{DateTime, Utc};
 use forms::reference::{Municipalities, Placement, Provinces};
 use forms::template::Prefill;
@@ -25,17 +26,20 @@ use sea_orm::{
 use status::Status;
 use std::collections::BTreeMap;
 
-/// Opens a transaction in which the candidacy is still editable, or `Locked`.
-/// The check is a conditional update that also marks the candidacy changed:
-/// it takes the row's write lock, so a submission running at the same moment
+/// Opens a transaction in which the candidacy is still editable for `part`,
+/// or `Locked` (`NotReopened` when staff sent it back for other items). The
+/// check is a conditional update that also marks the candidacy changed: it
+/// takes the row's write lock, so a submission running at the same moment
 /// either finishes first (and this is `Locked`) or waits for this to commit
 /// (and then sees the change in its receipt). Every change a proponent makes
-/// to a candidacy goes through here.
+/// to a candidacy goes through here. Also returns, when the candidacy is
+/// answering a request for integration, the documents it was submitted with.
 pub async fn editing(
     db: &DatabaseConnection,
     candidacy_id: i64,
+    part: Part<'_>,
     now: DateTime<Utc>,
-) -> AppResult<DatabaseTransaction> {
+) -> AppResult<(DatabaseTransaction, Vec<i64>)> {
     let txn = db.begin().await?;
     let touched = candidacy::Entity::update_many()
         .col_expr(candidacy::Column::UpdatedAt, Expr::value(now))
@@ -43,11 +47,25 @@ pub async fn editing(
         .filter(candidacy::Column::Status.is_in(Status::EDITABLE))
         .exec(&txn)
         .await?;
-    if touched.rows_affected != 1 {
-        txn.rollback().await?;
-        return Err(AppError::Locked);
+    let c = match touched.rows_affected {
+        1 => {
+            candidacy::Entity::find_by_id(candidacy_id)
+                .one(&txn)
+                .await?
+        }
+        _ => None,
+    };
+    let reopened = match &c {
+        Some(c) => crate::review::integration::reopened_for(&txn, c, part).await,
+        None => Err(AppError::Locked),
+    };
+    match reopened {
+        Ok(submitted) => Ok((txn, submitted)),
+        Err(e) => {
+            txn.rollback().await?;
+            Err(e)
+        }
     }
-    Ok(txn)
 }
 
 pub async fn list(db: &DatabaseConnection, user_id: i64) -> AppResult<Vec<candidacy::Model>> {
@@ -210,7 +228,7 @@ pub async fn save_location(
     l: Location,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    let txn = editing(db, c.id, now).await?;
+    let (txn, _) = editing(db, c.id, Part::Location, now).await?;
     candidacy::Entity::update_many()
         .col_expr(
             candidacy::Column::MunicipalityCode,

@@ -87,7 +87,7 @@ pub async fn save(
     read_access: bool,
     now: DateTime<Utc>,
 ) -> AppResult<owner::Model> {
-    let txn = candidacies::editing(db, c.id, now).await?;
+    let (txn, _) = candidacies::editing(db, c.id, candidacies::Part::Owner, now).await?;
     // Read again under the lock: which owner the candidacy has now.
     let linked = candidacy::Entity::find_by_id(c.id)
         .one(&txn)
@@ -210,6 +210,12 @@ impl Parties {
         if crate::candidacies::submission::editable(c) {
             return Ok(None);
         }
+        Parties::submitted(c)
+    }
+
+    /// The details frozen by the last submission, whatever the state now
+    /// (a reply to a request for integration keeps them unless asked).
+    pub fn submitted(c: &candidacy::Model) -> AppResult<Option<Parties>> {
         let Some(json) = c.submitted_parties.as_deref() else {
             return Ok(None);
         };

@@ -72,15 +72,18 @@ pub enum Action {
     Withdraw,
     /// An officer takes a submitted candidacy in charge: it is theirs to review.
     TakeInCharge,
+    /// The officer in charge asks the proponent to fix some items.
+    RequestIntegration,
     Validate,
     Reject,
 }
 
 impl Action {
-    pub const ALL: [Action; 5] = [
+    pub const ALL: [Action; 6] = [
         Action::Submit,
         Action::Withdraw,
         Action::TakeInCharge,
+        Action::RequestIntegration,
         Action::Validate,
         Action::Reject,
     ];
@@ -157,14 +160,24 @@ pub struct Transition {
 const FILERS: &[Actor] = &[Actor::Proponent, Actor::Delegate];
 const OFFICERS: &[Actor] = &[Actor::Staff, Actor::Admin];
 
-/// Every move a candidacy can make. Asking for integration and publishing
-/// join this table with the rest of the back office.
+/// Every move a candidacy can make. Publishing joins this table with the
+/// rest of the back office.
 pub const TRANSITIONS: &[Transition] = &[
-    // A reply to a request for integration is submitted again.
     Transition {
         action: Action::Submit,
-        from: &[Status::Draft, Status::IntegrationRequested],
+        from: &[Status::Draft],
         to: Status::Submitted,
+        by: FILERS,
+        email: Some("submission_receipt"),
+        reason_required: false,
+        in_charge_only: false,
+    },
+    // The reply to a request for integration is submitted again, with a new
+    // receipt, and goes back to the officer who has it in charge.
+    Transition {
+        action: Action::Submit,
+        from: &[Status::IntegrationRequested],
+        to: Status::UnderReview,
         by: FILERS,
         email: Some("submission_receipt"),
         reason_required: false,
@@ -194,6 +207,16 @@ pub const TRANSITIONS: &[Transition] = &[
         email: None,
         reason_required: false,
         in_charge_only: false,
+    },
+    // The note lists the items; the request holds them with their notes.
+    Transition {
+        action: Action::RequestIntegration,
+        from: &[Status::UnderReview],
+        to: Status::IntegrationRequested,
+        by: OFFICERS,
+        email: Some("integration_requested"),
+        reason_required: true,
+        in_charge_only: true,
     },
     Transition {
         action: Action::Validate,

@@ -8,9 +8,11 @@ use crate::candidacies::owners::Parties;
 use crate::candidacies::signed_forms::{checked_for, forms_needed, handwritten, ID_DOCUMENT};
 use crate::candidacies::status::{self, Action, Actor};
 use crate::candidacies::uploads;
+use crate::candidacies::Part;
 use crate::db::entities::{candidacy, document, profile, user};
 use crate::email::outbox::{self, Attachment};
 use crate::error::{AppError, AppResult};
+use crate::review::integration;
 use crate::state::AppState;
 use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Europe::Rome;
@@ -165,7 +167,10 @@ pub fn document_label(lang: app::Lang, purpose: &str) -> String {
 
 /// Submits `c` for `filer`: refuses after the closing instant and when
 /// something is missing; otherwise records the change, stores the receipt and
-/// queues the email with it, all or nothing.
+/// queues the email with it, all or nothing. A candidacy sent back for
+/// integration is submitted with the proponent's `reply`, which closes the
+/// request and tells the officer; unless the request reopened the owner's
+/// details, the receipt names the parties as first submitted.
 ///
 /// The receipt is made from a first read of the documents; then, in the
 /// transaction, the status changes first (a conditional update that takes the
@@ -177,6 +182,7 @@ pub async fn submit(
     c: &candidacy::Model,
     filer: &user::Model,
     lang: app::Lang,
+    reply: &str,
 ) -> AppResult<Result<candidacy::Model, Refusal>> {
     let now = state.clock.now();
     // A first submission must arrive in time; one that staff sent back may be answered later.
@@ -186,9 +192,21 @@ pub async fn submit(
     if !editable(c) {
         return Err(AppError::Locked);
     }
+    let answering = match c.status {
+        status::Status::IntegrationRequested => Some(
+            integration::open(&state.db, c.id)
+                .await?
+                .ok_or(AppError::Locked)?,
+        ),
+        _ => None,
+    };
+    let keep_parties = answering.as_ref().is_some_and(|r| !r.opens(Part::Owner));
     for _ in 0..3 {
         let contents = Contents::load(&state.db, c).await?;
-        let parties = Parties::live(&state.db, c).await?;
+        let parties = match keep_parties {
+            true => Parties::submitted(c)?,
+            false => Parties::live(&state.db, c).await?,
+        };
         let missing = gaps(c, parties.as_ref(), &contents);
         let Some(parties) = parties.filter(|_| missing.is_empty()) else {
             return Ok(Err(Refusal::Incomplete(missing)));
@@ -222,7 +240,7 @@ pub async fn submit(
         // not have changed since (a shared owner edited from another draft, say).
         let site_unchanged = same.is_some()
             && same_site(&txn, c).await?
-            && Parties::live(&txn, c).await?.as_ref() == Some(&parties);
+            && (keep_parties || Parties::live(&txn, c).await?.as_ref() == Some(&parties));
         if same != Some(true) || !site_unchanged {
             txn.rollback().await?;
             documents::forget_unused(&state.db, &dir, &stored.sha256).await;
@@ -233,6 +251,9 @@ pub async fn submit(
         }
         // The Submit move's email, which carries the receipt.
         let email = moved.and_then(|t| t.email).ok_or_else(no_email)?;
+        if answering.is_some() {
+            integration::close_with_reply(state, &txn, c, filer.id, reply, now).await?;
+        }
         crate::candidacies::owners::freeze(&txn, c, &parties).await?;
         documents::record(&txn, c.id, RECEIPT, &stored, &[], None, now).await?;
         let link = state.link(&format!("/candidacies/{}/submit", c.id));

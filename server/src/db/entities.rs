@@ -4,6 +4,8 @@ pub mod auth_token;
 pub mod candidacy;
 pub mod candidacy_event;
 pub mod document;
+pub mod integration_item;
+pub mod integration_request;
 pub mod login_failure;
 pub mod outbox;
 pub mod owner;

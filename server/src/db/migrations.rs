@@ -21,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(FrozenReader),
             Box::new(LongerStatus),
             Box::new(Review),
+            Box::new(Integration),
         ]
     }
 }
@@ -988,5 +989,148 @@ impl MigrationTrait for Review {
             .await?;
         }
         Ok(())
+    }
+}
+
+#[derive(DeriveIden)]
+enum IntegrationRequests {
+    Table,
+    Id,
+    CandidacyId,
+    OfficerId,
+    RequestedAt,
+    DueAt,
+    Message,
+    Before,
+    RepliedAt,
+    RepliedBy,
+    Reply,
+    FirstReminderAt,
+    LastReminderAt,
+    ExpiredFlaggedAt,
+}
+
+#[derive(DeriveIden)]
+enum IntegrationItems {
+    Table,
+    Id,
+    RequestId,
+    Item,
+    Note,
+}
+
+#[derive(DeriveIden)]
+enum Retired {
+    RetiredAt,
+}
+
+/// Requests for integration (*soccorso istruttorio*): what the officer asked
+/// to fix, item by item, by when, and the proponent's reply; the documents
+/// the candidacy had when asked, so the officer can compare. A document that
+/// a receipt listed is retired, never deleted, when the reply replaces it.
+pub struct Integration;
+
+impl MigrationName for Integration {
+    fn name(&self) -> &str {
+        "m20261124_000014_integration"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Integration {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(IntegrationRequests::Table)
+                .col(big_pk_auto(IntegrationRequests::Id))
+                .col(big_integer(IntegrationRequests::CandidacyId))
+                .col(big_integer(IntegrationRequests::OfficerId))
+                .col(timestamp_with_time_zone(IntegrationRequests::RequestedAt))
+                .col(timestamp_with_time_zone(IntegrationRequests::DueAt))
+                .col(text(IntegrationRequests::Message).default(""))
+                .col(text(IntegrationRequests::Before).default("{}"))
+                .col(timestamp_with_time_zone_null(
+                    IntegrationRequests::RepliedAt,
+                ))
+                .col(big_integer_null(IntegrationRequests::RepliedBy))
+                .col(text(IntegrationRequests::Reply).default(""))
+                .col(timestamp_with_time_zone_null(
+                    IntegrationRequests::FirstReminderAt,
+                ))
+                .col(timestamp_with_time_zone_null(
+                    IntegrationRequests::LastReminderAt,
+                ))
+                .col(timestamp_with_time_zone_null(
+                    IntegrationRequests::ExpiredFlaggedAt,
+                ))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(IntegrationRequests::Table, IntegrationRequests::CandidacyId)
+                        .to(Candidacies::Table, Candidacies::Id)
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(IntegrationRequests::Table, IntegrationRequests::OfficerId)
+                        .to(Users::Table, Users::Id),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("idx_integration_requests_candidacy")
+                .table(IntegrationRequests::Table)
+                .col(IntegrationRequests::CandidacyId)
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(IntegrationItems::Table)
+                .col(big_pk_auto(IntegrationItems::Id))
+                .col(big_integer(IntegrationItems::RequestId))
+                .col(string_len(IntegrationItems::Item, 80))
+                .col(text(IntegrationItems::Note).default(""))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(IntegrationItems::Table, IntegrationItems::RequestId)
+                        .to(IntegrationRequests::Table, IntegrationRequests::Id)
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("integration_items_once")
+                .table(IntegrationItems::Table)
+                .col(IntegrationItems::RequestId)
+                .col(IntegrationItems::Item)
+                .unique()
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(Documents::Table)
+                .add_column(timestamp_with_time_zone_null(Retired::RetiredAt))
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table(Documents::Table)
+                .drop_column(Retired::RetiredAt)
+                .to_owned(),
+        )
+        .await?;
+        m.drop_table(Table::drop().table(IntegrationItems::Table).to_owned())
+            .await?;
+        m.drop_table(Table::drop().table(IntegrationRequests::Table).to_owned())
+            .await
     }
 }

@@ -148,6 +148,9 @@ pub fn backoff(base_ms: u64, attempts: i32) -> Duration {
 
 /// Periodic clean-up that any instance may do: expired sessions, old throttle records.
 async fn housekeeping(state: &AppState) {
+    if let Err(e) = crate::review::integration::send_reminders(state).await {
+        tracing::warn!(error = %e, "integration reminders failed");
+    }
     if let Err(e) = crate::candidacies::reminders::send_due(state).await {
         tracing::warn!(error = %e, "deadline reminders failed; will retry");
     }

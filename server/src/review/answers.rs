@@ -5,7 +5,7 @@
 use forms::template::reader;
 use forms::value::cell_text;
 use forms::{Call, Kind, Lang, Severity};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 pub struct Answer {
     pub label: String,
@@ -54,5 +54,53 @@ pub fn read(call: &Call, bytes: &[u8], kind: Kind, lang: Lang) -> Vec<(String, V
             (section.label(lang).to_string(), answers)
         })
         .filter(|(_, answers)| !answers.is_empty())
+        .collect()
+}
+
+/// Every field of `kind` as typed in the file, by id (empty when absent);
+/// `None` when the file does not read. Read under the reader's guard.
+pub fn typed(call: &Call, bytes: &[u8], kind: Kind) -> Option<BTreeMap<String, String>> {
+    let upload = reader::read(call, bytes).ok()?;
+    Some(
+        call.fields_for(kind)
+            .map(|f| {
+                let text = upload
+                    .cells
+                    .get(&f.id)
+                    .map(|c| cell_text(&c.cell))
+                    .unwrap_or_default();
+                (f.id.clone(), text)
+            })
+            .collect(),
+    )
+}
+
+/// One field whose typed value differs between two templates.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Change {
+    pub field: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// The fields of `kind` that differ from `before` to `after`, in the call's
+/// order. Values are compared as typed, with surrounding spaces ignored.
+pub fn changes(
+    call: &Call,
+    kind: Kind,
+    before: &BTreeMap<String, String>,
+    after: &BTreeMap<String, String>,
+) -> Vec<Change> {
+    let value =
+        |m: &BTreeMap<String, String>, id: &str| m.get(id).map_or("", |v| v.trim()).to_string();
+    call.fields_for(kind)
+        .filter_map(|f| {
+            let (b, a) = (value(before, &f.id), value(after, &f.id));
+            (b != a).then(|| Change {
+                field: f.id.clone(),
+                before: b,
+                after: a,
+            })
+        })
         .collect()
 }

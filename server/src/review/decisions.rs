@@ -110,7 +110,7 @@ pub fn clean_reasons(reasons: &str) -> String {
 
 /// The reasons as literal text inside a Markdown email: an officer's
 /// `[link](…)`, `_name_` or `# heading` shows as typed, and each line stays a line.
-fn as_markdown_text(reasons: &str) -> String {
+pub fn as_markdown_text(reasons: &str) -> String {
     reasons
         .lines()
         .map(forms::pdf::escape_markdown)

@@ -4,4 +4,5 @@
 
 pub mod answers;
 pub mod decisions;
+pub mod integration;
 pub mod queue;

@@ -136,6 +136,10 @@ pub fn router(state: AppState) -> Router {
             post(review::candidacy::decide),
         )
         .route(
+            "/staff/candidacies/{id}/integration",
+            get(review::integration::ask_form).post(review::integration::ask),
+        )
+        .route(
             "/staff/candidacies/{id}/documents/{document}",
             get(review::candidacy::download),
         )

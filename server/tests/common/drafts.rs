@@ -8,7 +8,12 @@ use axum::http::StatusCode;
 use forms::call::{Call, Kind, Lang};
 
 pub fn png() -> Vec<u8> {
-    let img = image::RgbImage::from_pixel(8, 6, image::Rgb([0, 102, 204]));
+    png_coloured([0, 102, 204])
+}
+
+/// A small picture of one colour: pictures of different colours are different files.
+pub fn png_coloured(rgb: [u8; 3]) -> Vec<u8> {
+    let img = image::RgbImage::from_pixel(8, 6, image::Rgb(rgb));
     let mut out = std::io::Cursor::new(Vec::new());
     img.write_to(&mut out, image::ImageFormat::Png).unwrap();
     out.into_inner()
@@ -93,4 +98,14 @@ pub async fn complete_draft(app: &TestApp, email: &str, ip: &str, skip: &[&str])
         d.upload(&step, &purpose, &name, cades(&form, who)).await;
     }
     d
+}
+
+/// The candidacy `id` as stored now.
+pub async fn reread(app: &TestApp, id: i64) -> server::db::entities::candidacy::Model {
+    use sea_orm::EntityTrait;
+    server::db::entities::candidacy::Entity::find_by_id(id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
 }

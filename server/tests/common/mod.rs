@@ -66,6 +66,7 @@ pub fn test_config(dir: &std::path::Path, database_url: String) -> Config {
         trust_anchors: None,
         production: false,
         limits: LimitsConfig::standard(),
+        review: server::config::ReviewConfig::standard(),
     }
 }
 

@@ -25,6 +25,9 @@ pub struct Model {
     /// For signed forms and the identity document: whose details they were
     /// checked against (`signed_forms::checked_for`); they count only while the owner is that person.
     pub signed_for: Option<String>,
+    /// When a reply to a request for integration replaced it. A retired
+    /// document no longer counts, but stays: a receipt listed it.
+    pub retired_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

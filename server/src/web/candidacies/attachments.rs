@@ -7,6 +7,7 @@ use crate::db::entities::{candidacy, document};
 use crate::error::{AppError, AppResult};
 use crate::web::context::Ctx;
 use crate::web::extract::{Editable, Own};
+use crate::web::review::integration::not_reopened;
 use crate::web::{page, see_other};
 use app::view_data::{AttachmentSlotView, AttachmentView, FormState};
 use axum::extract::{Multipart, Path, Query};
@@ -43,7 +44,8 @@ async fn render(
             files,
         });
     }
-    let html = app::pages::attachments::attachments(&ctx.page(), &head(c), &slots, form);
+    let html =
+        app::pages::attachments::attachments(&ctx.page(), &head(ctx, c).await?, &slots, form);
     Ok(page(status, html))
 }
 
@@ -61,6 +63,10 @@ pub async fn upload(
 ) -> AppResult<Response> {
     let id = c.id;
     let purpose = Purpose::from_code(&q.purpose).ok_or(AppError::NotFound)?;
+    let part = crate::candidacies::Part::Document(purpose.code());
+    if let Some(form) = not_reopened(&ctx, &c, part, purpose.code()).await? {
+        return render(&ctx, &c, &form, StatusCode::CONFLICT).await;
+    }
     let dir = ctx.state.config.uploads_dir();
     let refuse = |key: &'static str, status: StatusCode| {
         let mut form = FormState::default();

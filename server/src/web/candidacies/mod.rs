@@ -13,11 +13,13 @@ use crate::candidacies::owners;
 use crate::candidacies::profiles;
 use crate::candidacies::status::Status;
 use crate::candidacies::uploads;
-use crate::candidacies::{self, kind_of};
+use crate::candidacies::{self, kind_of, Part};
 use crate::clock::rome;
 use crate::db::entities::{candidacy, document, user};
 use crate::error::{AppError, AppResult};
+use crate::review::integration;
 use crate::web::context::Ctx;
+use crate::web::review::integration::not_reopened;
 use app::view_data::{
     CandidacyHead, CandidacyRow, FormState, PlacementView, Role, UploadResultView,
 };
@@ -55,12 +57,14 @@ pub(crate) fn status_name(s: Status) -> &'static str {
     }
 }
 
-pub(super) fn head(c: &candidacy::Model) -> CandidacyHead {
-    CandidacyHead {
+/// The heading of every step, with the request for integration being answered.
+pub(super) async fn head(ctx: &Ctx, c: &candidacy::Model) -> AppResult<CandidacyHead> {
+    Ok(CandidacyHead {
         id: c.id,
         kind: kind_key(c),
         status: status_key(c),
-    }
+        reopened: crate::web::review::integration::reopened_view(ctx, c).await?,
+    })
 }
 
 fn place(c: &candidacy::Model) -> String {
@@ -205,7 +209,7 @@ fn municipality_labels() -> Vec<String> {
 pub async fn location_form(ctx: Ctx, Own(c): Own) -> AppResult<Response> {
     let html = app::pages::candidacies::location(
         &ctx.page(),
-        &head(&c),
+        &head(&ctx, &c).await?,
         &candidacies::location_form(&c).into(),
         &municipality_labels(),
     );
@@ -218,6 +222,18 @@ pub async fn save_location(
     Form(values): Form<BTreeMap<String, String>>,
 ) -> AppResult<Response> {
     let id = c.id;
+    if let Some(form) = not_reopened(&ctx, &c, Part::Location, "municipality").await? {
+        // What was typed stays in the fields, with the reason beside them.
+        let mut form = form;
+        form.values = values;
+        let html = app::pages::candidacies::location(
+            &ctx.page(),
+            &head(&ctx, &c).await?,
+            &form,
+            &municipality_labels(),
+        );
+        return Ok(page(StatusCode::CONFLICT, html));
+    }
     let values = values
         .into_iter()
         .filter(|(k, _)| {
@@ -234,7 +250,7 @@ pub async fn save_location(
         (form, None) => {
             let html = app::pages::candidacies::location(
                 &ctx.page(),
-                &head(&c),
+                &head(&ctx, &c).await?,
                 &form.into(),
                 &municipality_labels(),
             );
@@ -260,7 +276,7 @@ async fn render_template_step(
         .map(|d| upload_result(ctx, d));
     let html = app::pages::candidacies::template_step(
         &ctx.page(),
-        &head(c),
+        &head(ctx, c).await?,
         placement.as_ref(),
         upload.as_ref(),
         form,
@@ -280,8 +296,29 @@ pub async fn upload_template(
     mut multipart: Multipart,
 ) -> AppResult<Response> {
     let id = c.id;
+    if let Some(form) = not_reopened(&ctx, &c, Part::Template, "file").await? {
+        return render_template_step(&ctx, &c, &form, StatusCode::CONFLICT).await;
+    }
     let dir = ctx.state.config.uploads_dir();
     let limit = forms::template::guard::MAX_FILE_BYTES as u64;
+    // Answering a request for integration: the template as submitted, to
+    // compare with, and the fields that may change.
+    let answering = match c.status {
+        Status::IntegrationRequested => integration::open(&ctx.state.db, c.id).await?,
+        _ => None,
+    };
+    let before = answering.as_ref().and_then(|r| {
+        let before = r.before();
+        let doc = before
+            .documents
+            .into_iter()
+            .find(|d| d.purpose == documents::TEMPLATE)?;
+        Some(dir.join(doc.sha256))
+    });
+    let open_fields: Vec<String> = answering
+        .as_ref()
+        .map(|r| r.fields().into_iter().map(str::to_string).collect())
+        .unwrap_or_default();
     let received = match uploads::receive(&mut multipart, "file", &dir, limit).await {
         Ok(received) => received,
         Err(e) => {
@@ -291,6 +328,7 @@ pub async fn upload_template(
     };
     let kind = kind_of(&c);
     let path = received.path().to_path_buf();
+    let new_path = path.clone();
     let report = ctx
         .state
         .heavy
@@ -300,7 +338,15 @@ pub async fn upload_template(
         })
         .await?
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    let findings = documents::findings(&report);
+    let mut findings = documents::findings(&report);
+    if let Some(old) = before {
+        let changes = ctx
+            .state
+            .heavy
+            .run(move || crate::web::review::integration::compare_files(&old, &new_path, kind))
+            .await?;
+        findings.extend(locked_changes(&c, &changes, &open_fields));
+    }
     // Kept even with errors: the step shows what the last upload said. Earlier
     // uploads are replaced: only the last one counts, and the others' bytes go.
     let kept = documents::keep(
@@ -323,6 +369,47 @@ pub async fn upload_template(
     Ok(see_other(&format!(
         "/candidacies/{id}/template#upload-result"
     )))
+}
+
+/// An error finding, in both languages, for each field the reply changed
+/// though the request did not ask for it: the file is kept, to show them, but
+/// cannot be submitted until those fields are as submitted.
+fn locked_changes(
+    c: &candidacy::Model,
+    changes: &[crate::review::answers::Change],
+    open_fields: &[String],
+) -> Vec<documents::Finding> {
+    changes
+        .iter()
+        .filter(|ch| !open_fields.contains(&ch.field))
+        .map(|ch| {
+            let line = |lang| {
+                let item = integration::Item::Field(ch.field.clone());
+                let label = crate::web::review::integration::item_label(lang, c, &item);
+                let shown = |v: &str| {
+                    if v.is_empty() {
+                        "–".to_string()
+                    } else {
+                        v.to_string()
+                    }
+                };
+                app::i18n::tf(
+                    lang,
+                    "error.field_not_reopened",
+                    &[
+                        ("field", &label),
+                        ("before", &shown(&ch.before)),
+                        ("after", &shown(&ch.after)),
+                    ],
+                )
+            };
+            documents::Finding {
+                severity: "error".into(),
+                it: line(app::Lang::It),
+                en: line(app::Lang::En),
+            }
+        })
+        .collect()
 }
 
 /// `?purpose=` of an upload: the slot it fills.

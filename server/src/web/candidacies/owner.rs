@@ -7,6 +7,7 @@ use crate::candidacies::profiles;
 use crate::error::AppResult;
 use crate::web::context::Ctx;
 use crate::web::extract::{Editable, Own};
+use crate::web::review::integration::not_reopened;
 use crate::web::{page, see_other};
 use app::view_data::FormState;
 use axum::http::StatusCode;
@@ -23,7 +24,7 @@ pub async fn show(ctx: Ctx, Own(c): Own) -> AppResult<Response> {
             None => FormState::with_values([("property_role", "owner")]),
         },
     };
-    let html = app::pages::profile::owner(&ctx.page(), &head(&c), &form);
+    let html = app::pages::profile::owner(&ctx.page(), &head(&ctx, &c).await?, &form);
     Ok(page(StatusCode::OK, html))
 }
 
@@ -44,9 +45,15 @@ pub async fn save(
                     .any(|(name, _)| name == k)
         })
         .collect();
+    let part = crate::candidacies::Part::Owner;
+    if let Some(mut form) = not_reopened(&ctx, &c, part, "name").await? {
+        form.values = values;
+        let html = app::pages::profile::owner(&ctx.page(), &head(&ctx, &c).await?, &form);
+        return Ok(page(StatusCode::CONFLICT, html));
+    }
     let (form, checked) = profiles::check(values);
     let Some(data) = checked else {
-        let html = app::pages::profile::owner(&ctx.page(), &head(&c), &form.into());
+        let html = app::pages::profile::owner(&ctx.page(), &head(&ctx, &c).await?, &form.into());
         return Ok(page(StatusCode::UNPROCESSABLE_ENTITY, html));
     };
     let now = ctx.state.clock.now();

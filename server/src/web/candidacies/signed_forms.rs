@@ -12,6 +12,7 @@ use crate::error::{AppError, AppResult};
 use crate::signatures;
 use crate::web::context::Ctx;
 use crate::web::extract::{Editable, Own};
+use crate::web::review::integration::not_reopened;
 use crate::web::{page, see_other};
 use app::view_data::{FormState, SignedSlotView};
 use axum::extract::{Multipart, Path, Query};
@@ -50,7 +51,8 @@ async fn render(
         .map(|(purpose, d)| slot(purpose, true, d))
         .collect();
     slots.push(slot(ID_DOCUMENT, id_needed, id_doc));
-    let html = app::pages::signed_forms::signed_forms(&ctx.page(), &head(c), &slots, form);
+    let html =
+        app::pages::signed_forms::signed_forms(&ctx.page(), &head(ctx, c).await?, &slots, form);
     Ok(page(status, html))
 }
 
@@ -110,6 +112,10 @@ pub async fn upload(
         None if q.purpose == ID_DOCUMENT => ID_DOCUMENT,
         None => return Err(AppError::NotFound),
     };
+    let part = crate::candidacies::Part::Document(purpose);
+    if let Some(form) = not_reopened(&ctx, &c, part, purpose).await? {
+        return render(&ctx, &c, &form, StatusCode::CONFLICT).await;
+    }
     let dir = ctx.state.config.uploads_dir();
     let refuse = |key: &'static str| {
         let mut form = FormState::default();

@@ -64,7 +64,7 @@ async fn render(
         read_only: !mine,
         withdrawn: c.status == Status::Withdrawn,
     };
-    let html = app::pages::submission::submission(&ctx.page(), &head(c), &view, form);
+    let html = app::pages::submission::submission(&ctx.page(), &head(ctx, c).await?, &view, form);
     Ok(page(status, html))
 }
 
@@ -139,26 +139,30 @@ pub async fn show(ctx: Ctx, r: Readable) -> AppResult<Response> {
     render(&ctx, &c, mine, None, &FormState::default(), StatusCode::OK).await
 }
 
-pub async fn submit(ctx: Ctx, Own(c): Own) -> AppResult<Response> {
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SubmitForm {
+    /// The proponent's message answering a request for integration.
+    reply: String,
+}
+
+pub async fn submit(ctx: Ctx, Own(c): Own, Form(f): Form<SubmitForm>) -> AppResult<Response> {
     let id = c.id;
     let account = ctx.user()?.clone();
-    match submission::submit(&ctx.state, &c, &account, ctx.lang).await? {
+    if f.reply.chars().count() > crate::review::integration::MAX_MESSAGE {
+        let mut form = FormState::with_values([("reply", f.reply.as_str())]);
+        form.add_error("reply", "review.reasons_too_long");
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return render(&ctx, &c, true, None, &form, status).await;
+    }
+    let kept = FormState::with_values([("reply", f.reply.as_str())]);
+    match submission::submit(&ctx.state, &c, &account, ctx.lang, &f.reply).await? {
         Ok(_) => Ok(see_other(&format!("/candidacies/{id}/submit#submitted"))),
         // After the closing instant: the page says so, and nothing changes.
-        Err(Refusal::Closed) => {
-            render(
-                &ctx,
-                &c,
-                true,
-                None,
-                &FormState::default(),
-                StatusCode::FORBIDDEN,
-            )
-            .await
-        }
+        Err(Refusal::Closed) => render(&ctx, &c, true, None, &kept, StatusCode::FORBIDDEN).await,
         Err(Refusal::Incomplete(gaps)) => {
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            render(&ctx, &c, true, Some(gaps), &FormState::default(), status).await
+            render(&ctx, &c, true, Some(gaps), &kept, status).await
         }
     }
 }

@@ -10,12 +10,12 @@ use crate::clock::rome;
 use crate::db::entities::{candidacy, candidacy_event, document, user};
 use crate::error::{AppError, AppResult};
 use crate::review::decisions::{self, Taken, MAX_REASONS};
-use crate::review::{answers, queue};
+use crate::review::{answers, integration, queue};
 use crate::web::candidacies::{kind_key, status_name};
 use crate::web::context::Ctx;
 use crate::web::extract::Reviewed;
 use crate::web::{page, see_other};
-use app::view_data::{FormState, HistoryLine, ReviewAnswer, ReviewDocument, ReviewView};
+use app::view_data::{ClockView, FormState, HistoryLine, ReviewAnswer, ReviewDocument, ReviewView};
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -32,17 +32,26 @@ pub struct From {
 }
 
 impl From {
-    fn query(&self) -> QueueQuery {
+    pub(crate) fn query(&self) -> QueueQuery {
         serde_urlencoded::from_str(&self.from).unwrap_or_default()
     }
 }
 
 /// The review page of candidacy `id`, remembering the queue's filters `q`.
 pub fn href(id: i64, q: &QueueQuery) -> String {
+    with_from(format!("/staff/candidacies/{id}"), q)
+}
+
+/// The checklist that asks for integration on candidacy `id`.
+fn ask_href(id: i64, q: &QueueQuery) -> String {
+    with_from(format!("/staff/candidacies/{id}/integration"), q)
+}
+
+fn with_from(path: String, q: &QueueQuery) -> String {
     match q.encoded() {
-        e if e.is_empty() => format!("/staff/candidacies/{id}"),
+        e if e.is_empty() => path,
         e => format!(
-            "/staff/candidacies/{id}?{}",
+            "{path}?{}",
             serde_urlencoded::to_string([("from", e)]).unwrap_or_default()
         ),
     }
@@ -97,6 +106,17 @@ async fn review_view(
         findings,
         documents: documents(ctx, c).await?,
         history: history(ctx, c).await?,
+        ask_href: status::allowed(c, Action::RequestIntegration, by)
+            .is_some()
+            .then(|| ask_href(c.id, q)),
+        clock: integration::clock_of(db, c, now, ctx.state.config.review.decision_days)
+            .await?
+            .map(|k| ClockView {
+                used: k.used,
+                left: k.left,
+                stopped: k.stopped,
+            }),
+        requests: super::integration::requests_view(ctx, c).await?,
     })
 }
 
@@ -205,7 +225,14 @@ async fn documents(ctx: &Ctx, c: &candidacy::Model) -> AppResult<Vec<ReviewDocum
     Ok(docs
         .into_iter()
         .map(|d| ReviewDocument {
-            label: submission::document_label(ctx.lang, &d.purpose),
+            label: match d.retired_at {
+                Some(_) => format!(
+                    "{} ({})",
+                    submission::document_label(ctx.lang, &d.purpose),
+                    app::i18n::t(ctx.lang, "review.replaced")
+                ),
+                None => submission::document_label(ctx.lang, &d.purpose),
+            },
             href: format!("/staff/candidacies/{}/documents/{}", c.id, d.id),
             signature: d.signature.as_ref().map(|s| format!("submit.sig_{s}")),
             uploaded: rome(d.created_at),

@@ -2,6 +2,7 @@
 //! shows one and takes the officer's moves.
 
 pub mod candidacy;
+pub mod integration;
 
 use crate::candidacies;
 use crate::clock::rome;
