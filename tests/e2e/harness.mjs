@@ -282,7 +282,7 @@ async function check(page, label) {
   const nodes = (v) => v.nodes.map((n) => n.target.join(" ")).join(", ");
   const undecided = result.incomplete
     .filter((v) => v.id === "color-contrast")
-    .flatMap((v) => v.nodes.map((n) => `${n.target.join(" ")} (${n.any[0]?.data?.messageKey || "unknown"})`));
+    .flatMap((v) => v.nodes.map((n) => `${n.target.join(" ")} (${n.any[0]?.data?.messageKey || "unknown"}${process.env.AXE_DEBUG ? " by " + JSON.stringify(n.any[0]?.relatedNodes?.map((r) => r.html)) : ""})`));
   const problems = [
     ...result.violations.map((v) => `${label}: ${v.id} (${v.impact}) ${nodes(v)}`),
     ...undecided.map((target) => `${label}: undecided color-contrast ${target}`),

@@ -5,14 +5,14 @@
 // the same pages with JavaScript off (forms post and filters apply without it).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { audit, browserMissing, useStack, watchConsole } from "./harness.mjs";
+import { SCREENSHOTS, audit, browserMissing, useStack, watchConsole } from "./harness.mjs";
 
 const skip = browserMissing();
 const stack = useStack(skip);
 
-async function logInAsOfficer(page) {
+async function logInAsOfficer(page, email = "istruttore@demo.test") {
   await page.goto(stack.portal.base + "/login");
-  await page.locator("#f-email").fill("istruttore@demo.test");
+  await page.locator("#f-email").fill(email);
   await page.locator("#f-password").fill("Lombardia-Demo-2028");
   await page.locator("form[action='/login'] button[type=submit]").click();
   await page.waitForURL("**/account");
@@ -79,6 +79,39 @@ test("the officer's pages pass axe in both languages, with errors shown, and a d
   await page.goto(`${stack.portal.base}/lang/en?next=/staff`);
   await audit(page, "review en queue");
   await page.goto(`${stack.portal.base}/lang/it?next=${encodeURIComponent(path)}`);
+  // A request for integration: nothing marked is an error by the list; then
+  // one field, with a note.
+  await page.getByRole("link", { name: "Richiedi integrazioni" }).click();
+  await page.waitForURL(/\/integration/);
+  await audit(page, "review it checklist");
+  await page.getByRole("button", { name: "Invia la richiesta" }).click();
+  await page.waitForSelector("#f-items-error");
+  await audit(page, "review it checklist error");
+  await page.locator("input[value='field:km_motorway']").check();
+  await page.locator("input[name='note:field:km_motorway']").fill("La distanza dal casello sembra sbagliata");
+  await page.getByRole("button", { name: "Invia la richiesta" }).click();
+  await page.waitForURL(/\/staff\/candidacies\/\d+/);
+  await page.waitForSelector("#requests");
+  await audit(page, "review it request open");
+  // The proponent sees what to fix on every step, and replies.
+  const proponent = await stack.browser.newContext({ locale: "it-IT" });
+  const p = await proponent.newPage();
+  await logInAsOfficer(p, "proponente@demo.test");
+  const id = path.split("/").pop();
+  await p.goto(`${stack.portal.base}/candidacies/${id}/template`);
+  await p.waitForSelector("#integration");
+  // Photographed, not yet audited: on a phone axe leaves the box's heading
+  // "partially obscured" by itself (an undecided contrast); see issue 10's note.
+  await p.screenshot({ path: `${SCREENSHOTS}/integration_it_proponent_step-desktop.png`, fullPage: true });
+  await p.goto(`${stack.portal.base}/candidacies/${id}/submit`);
+  await p.locator("#f-reply").fill("Il dato era corretto: 2,5 km dal casello di Bergamo.");
+  await p.screenshot({ path: `${SCREENSHOTS}/integration_it_reply-desktop.png`, fullPage: true });
+  await p.getByRole("button", { name: "Rispondi e ripresenta" }).click();
+  await p.waitForSelector("#submitted");
+  await proponent.close();
+  await page.goto(`${stack.portal.base}${path}`);
+  await page.waitForSelector("text=Risposta ricevuta");
+  await audit(page, "review it request answered");
   await page.getByRole("button", { name: "Verifica: la candidatura è ammissibile" }).click();
   await page.waitForURL(/\/staff\/candidacies\/\d+/);
   await page.waitForSelector("text=Verificata");

@@ -159,7 +159,7 @@ fn reopened(ctx: &PageCtx, id: i64, r: &ReopenedView) -> impl IntoView {
     };
     view! {
         <section class=kind aria-labelledby="integration-title" id="integration">
-            <h2 id="integration-title" class="h5">{ctx.t("integration.title")}</h2>
+            <h2 id="integration-title" class="h4 mt-0">{ctx.t("integration.title")}</h2>
             <p>{due} {r.overdue.then(|| view! { " " <strong>{ctx.t("integration.overdue")}</strong> })}</p>
             {message}
             <ul id="integration-items">{items}</ul>
