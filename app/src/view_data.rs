@@ -1,5 +1,6 @@
 //! Plain data the server hands to the pages. No behaviour beyond formatting helpers.
 
+use crate::i18n::Lang;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -106,6 +107,20 @@ impl FormState {
 
     pub fn is_valid(&self) -> bool {
         self.errors.is_empty()
+    }
+
+    /// The same values with only the errors of `fields`: for one of several
+    /// forms on a page, so its summary lists its own errors.
+    pub fn only(&self, fields: &[&str]) -> FormState {
+        FormState {
+            values: self.values.clone(),
+            errors: self
+                .errors
+                .iter()
+                .filter(|(field, _)| fields.contains(&field.as_str()))
+                .cloned()
+                .collect(),
+        }
     }
 }
 
@@ -267,6 +282,8 @@ pub struct QueueRow {
     /// The officer in charge, by email.
     pub officer: Option<String>,
     pub delegated: bool,
+    /// While staff must decide it.
+    pub clock: Option<ClockView>,
 }
 
 /// How many candidacies of the queue are in one status.
@@ -295,6 +312,8 @@ pub struct QueueView {
     pub pages: u64,
     pub previous: Option<String>,
     pub next: Option<String>,
+    /// The filters as a query string ("" for none), for the exports' links.
+    pub export_query: String,
 }
 
 /// One document of a candidacy, as an officer sees it.
@@ -361,6 +380,52 @@ pub struct ReviewView {
     pub clock: Option<ClockView>,
     /// Requests for integration, the latest first.
     pub requests: Vec<RequestView>,
+    /// (account id, email) of the officers an administrator may give the
+    /// candidacy to, the one in charge first; empty when not offered.
+    pub reassign: Vec<(String, String)>,
+    /// The preview from which it is published, when it may be.
+    pub publish_href: Option<String>,
+    pub can_unpublish: bool,
+    pub can_revise: bool,
+    /// The version online in the catalogue, and since when.
+    pub online: Option<(i32, RomeDateTime)>,
+    /// (title, link) of each reason template a rejection can start from.
+    pub reason_templates: Vec<(String, String)>,
+    /// Officers' internal notes, oldest first: (when, who, text).
+    pub notes: Vec<(RomeDateTime, String, String)>,
+}
+
+/// A site as the public catalogue shows it, in one language.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CardView {
+    /// The card's language (its `lang` attribute), whatever the page's.
+    pub lang: Lang,
+    pub title: String,
+    /// "Via Grumello 57, Bergamo (BG)".
+    pub place: String,
+    /// Translation key of the kind.
+    pub kind: &'static str,
+    pub description: String,
+    /// (label, value with its unit) of the key figures filled in.
+    pub figures: Vec<(String, String)>,
+}
+
+/// The preview of a candidacy's public card, before publishing it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PublishView {
+    pub id: i64,
+    pub reference: String,
+    pub back: String,
+    pub from: String,
+    /// Italian, then English.
+    pub cards: Vec<CardView>,
+    /// Translation keys of what stops publishing now.
+    pub obstacles: Vec<&'static str>,
+    /// The version online that publishing replaces.
+    pub replaces: Option<i32>,
+    /// When the candidacy last changed: sent back with the form, so what is
+    /// published is what was previewed.
+    pub seen: String,
 }
 
 /// The legal clock: days used and left to decide, stopped while a request is open.
@@ -369,6 +434,8 @@ pub struct ClockView {
     pub used: i64,
     pub left: i64,
     pub stopped: bool,
+    /// The open request's reply is past its due date.
+    pub reply_overdue: bool,
 }
 
 /// A request for integration as the officer follows it.
@@ -383,6 +450,8 @@ pub struct RequestView {
     pub items: Vec<RequestItemView>,
     pub replied: Option<RomeDateTime>,
     pub reply: String,
+    /// Closed without a reply: the candidacy was withdrawn (on `replied`).
+    pub withdrawn: bool,
     /// What changed since the request (the latest request only).
     pub changes: Vec<ChangeView>,
 }

@@ -149,6 +149,8 @@ struct RawField {
     not_above: Option<String>,
     #[serde(default)]
     renamed_from: Vec<String>,
+    #[serde(default)]
+    public: bool,
     label: Localized,
     help: Localized,
 }
@@ -173,6 +175,10 @@ pub struct Field {
     pub renamed_from: Vec<String>,
     /// For fields expanded from `per_option`: the group id they came from.
     pub group: Option<String>,
+    /// Shown in the public catalogue once published (`public = true`). Off
+    /// unless said, so a new field (or the owner's details) never goes
+    /// online by accident.
+    pub public: bool,
     pub label: Localized,
     pub help: Localized,
 }
@@ -312,6 +318,14 @@ impl Call {
             .unwrap_or(&[])
     }
 
+    /// The label in `lang` of option `id` of `field`, if it has one.
+    pub fn option_label(&self, field: &Field, id: &str, lang: Lang) -> Option<&str> {
+        self.options(field)
+            .iter()
+            .find(|o| o.id == id)
+            .map(|o| o.label(lang))
+    }
+
     pub fn unit(&self, field: &Field, lang: Lang) -> &str {
         field
             .unit
@@ -409,6 +423,7 @@ fn expand(
         not_above: raw.not_above,
         renamed_from: raw.renamed_from,
         group: None,
+        public: raw.public,
         label: raw.label,
         help: raw.help,
     };

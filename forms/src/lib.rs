@@ -20,6 +20,6 @@ pub mod value;
 
 pub use call::{Call, Kind, Lang, Localized};
 pub use report::{Problem, Severity};
-pub use texts::{email, page, EmailText, PageText, TextError};
+pub use texts::{email, page, reasons, EmailText, PageText, ReasonText, TextError};
 pub use validate::{check_file, Report};
 pub use value::{Cell, Value};

@@ -23,7 +23,36 @@ macro_rules! texts {
 const PAGES: &[(&str, &str, &str)] = texts!("pages": "privacy", "accessibility", "credits");
 const TEMPLATE: &[(&str, &str, &str)] = texts!("template": "instructions");
 const FORMS: &[(&str, &str, &str)] = texts!("forms": "form_a", "form_b", "form_c", "receipt");
-const EMAILS: &[(&str, &str, &str)] = texts!("emails": "verify_email", "already_registered", "password_reset", "password_changed", "submission_receipt", "withdrawal_confirmation", "deadline_reminder", "candidacy_validated", "candidacy_rejected", "integration_requested", "integration_replied", "integration_reminder", "integration_overdue");
+const EMAILS: &[(&str, &str, &str)] = texts!("emails": "verify_email", "already_registered", "password_reset", "password_changed", "submission_receipt", "withdrawal_confirmation", "deadline_reminder", "candidacy_validated", "candidacy_rejected", "integration_requested", "integration_replied", "integration_reminder", "integration_overdue", "candidacy_assigned", "candidacy_published", "candidacy_unpublished");
+
+/// Reasons officers start from when they reject a candidacy: a title (the
+/// first heading) and the text, with [brackets] to complete.
+const REASONS: &[(&str, &str, &str)] =
+    texts!("reasons": "documents_missing", "outside_scope", "data_inconsistent");
+
+/// A reason template: its id, its title and its text, in one language.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReasonText {
+    pub id: &'static str,
+    pub title: String,
+    pub text: String,
+}
+
+/// Every reason template in `lang` ("it" or "en"), in the order they are kept.
+pub fn reasons(lang: &str) -> Vec<ReasonText> {
+    REASONS
+        .iter()
+        .filter(|(_, l, _)| *l == lang)
+        .map(|(id, _, source)| {
+            let (title, text) = source.split_once('\n').unwrap_or((source, ""));
+            ReasonText {
+                id,
+                title: title.trim_start_matches('#').trim().to_string(),
+                text: text.trim().to_string(),
+            }
+        })
+        .collect()
+}
 
 fn lookup(
     table: &[(&str, &str, &'static str)],
@@ -118,6 +147,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_reason_has_a_title_and_a_text_in_both_languages() {
+        let (it, en) = (reasons("it"), reasons("en"));
+        assert_eq!(it.len(), 3);
+        assert_eq!(
+            it.iter().map(|r| r.id).collect::<Vec<_>>(),
+            en.iter().map(|r| r.id).collect::<Vec<_>>()
+        );
+        for r in it.iter().chain(&en) {
+            assert!(!r.title.is_empty() && !r.text.is_empty(), "{r:?}");
+            assert!(!r.text.starts_with('#'), "{r:?}");
+        }
+    }
+
+    #[test]
     fn every_text_exists_in_both_languages_and_renders() {
         for (name, _, _) in PAGES {
             for lang in ["it", "en"] {
@@ -141,7 +184,8 @@ mod tests {
                     ("count", "2"),
                     ("reasons", "Manca la planimetria."),
                     ("message", "Serve la planimetria aggiornata."),
-                    ("due", "30/11/2026"),
+                    ("due", "30 novembre 2026"),
+                    ("previous", "anna@regione.test"),
                 ];
                 let e = email(name, lang, &vars).unwrap();
                 assert!(!e.subject.is_empty(), "{name}.{lang}");

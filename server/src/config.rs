@@ -52,6 +52,9 @@ pub struct ReviewConfig {
     /// `PORTAL_DECISION_DAYS`: the days staff have to decide, counted from
     /// submission without the days a request was open. Default 30.
     pub decision_days: i64,
+    /// `PORTAL_FOUR_EYES`: the officer who validated a candidacy cannot
+    /// publish it. Default `true`; `false` turns it off.
+    pub four_eyes: bool,
 }
 
 impl ReviewConfig {
@@ -59,6 +62,7 @@ impl ReviewConfig {
         ReviewConfig {
             reply_days: 10,
             decision_days: 30,
+            four_eyes: true,
         }
     }
 }
@@ -279,6 +283,7 @@ impl Config {
             review: ReviewConfig {
                 reply_days: parsed("PORTAL_REPLY_DAYS", 10i64)?.clamp(1, 90),
                 decision_days: parsed("PORTAL_DECISION_DAYS", 30i64)?.clamp(1, 365),
+                four_eyes: parsed("PORTAL_FOUR_EYES", true)?,
             },
         };
         config.check_production()?;

@@ -13,6 +13,7 @@ pub mod error;
 pub mod fields;
 pub mod heavy;
 pub mod review;
+pub mod seed;
 pub mod signatures;
 pub mod state;
 pub mod web;
@@ -37,7 +38,17 @@ pub async fn build_state(config: Config) -> Result<AppState, String> {
         Some(at) => Clock::fixed(at),
         None => Clock::system(),
     };
-    Ok(AppState::new(db, config, clock))
+    let state = AppState::new(db, config, clock);
+    // Once per database: submissions older than the frozen values.
+    match candidacies::submission::freeze_missing_values(&state).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(
+            candidacies = n,
+            "template values frozen for earlier submissions"
+        ),
+        Err(e) => tracing::warn!(error = %e, "earlier submissions' values not frozen"),
+    }
+    Ok(state)
 }
 
 /// A database URL without its password, for messages.

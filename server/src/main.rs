@@ -37,6 +37,12 @@ enum Command {
         #[arg(long, default_value = "it")]
         lang: String,
     },
+    /// Add many candidacies in every status, spread over Lombardy, assigned
+    /// to the staff accounts there are: to try the back office's queue.
+    Seed {
+        #[arg(long, default_value_t = 10_000)]
+        candidacies: usize,
+    },
     /// The Excel template engine: write a template, check a filled file.
     Forms {
         #[command(subcommand)]
@@ -103,8 +109,37 @@ async fn run(command: Command) -> Result<(), String> {
             create_user(&state, &email, &role, &lang).await
         }
         Command::Serve { demo } => serve(state, demo).await,
+        Command::Seed { candidacies } => seed(&state, candidacies).await,
         Command::Forms { .. } => unreachable!("handled before the configuration is read"),
     }
+}
+
+async fn seed(state: &server::state::AppState, count: usize) -> Result<(), String> {
+    if state.config.production {
+        return Err("seed writes made-up candidacies: not with PORTAL_PRODUCTION=true".into());
+    }
+    let officers: Vec<i64> = server::review::decisions::officers(&state.db)
+        .await
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .map(|u| u.id)
+        .collect();
+    if officers.is_empty() {
+        return Err(
+            "no staff account to assign them to: create one with create-user, \
+                    or run serve --demo once"
+                .into(),
+        );
+    }
+    let now = state.clock.now();
+    let seeded = server::seed::candidacies(&state.db, count, &officers, now)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!(
+        "seeded {} candidacies for {} proponents ({} open requests for integration)",
+        seeded.candidacies, seeded.proponents, seeded.requests
+    );
+    Ok(())
 }
 
 async fn create_user(

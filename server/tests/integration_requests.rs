@@ -18,9 +18,8 @@ use server::candidacies::status::Status;
 use server::db::entities::document;
 use server::review::integration;
 
-/// Rossi's candidacy, submitted and taken in charge by Anna, who asks to
-/// fix the distance to the motorway and the photo.
-async fn asked(app: &TestApp, n: u8) -> (Client, Client, i64, String) {
+/// Rossi's candidacy, submitted and taken in charge by Anna.
+async fn taken(app: &TestApp, n: u8) -> (Client, Client, i64, String) {
     let mut d = complete_draft(app, "rossi@example.it", &format!("10.0.{n}.1"), &[]).await;
     let r = d.owner.post(&format!("{}/submit", d.base), &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -32,6 +31,13 @@ async fn asked(app: &TestApp, n: u8) -> (Client, Client, i64, String) {
         .post(&format!("/staff/candidacies/{id}/take"), &[])
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
+    (d.owner, anna, id, d.base)
+}
+
+/// Rossi's candidacy, taken by Anna, who asks to fix the distance to the
+/// motorway and the photo.
+async fn asked(app: &TestApp, n: u8) -> (Client, Client, i64, String) {
+    let (rossi, mut anna, id, base) = taken(app, n).await;
     let ask = format!("/staff/candidacies/{id}/integration");
     let form = anna.get(&ask).await;
     assert_eq!(form.status, StatusCode::OK);
@@ -67,7 +73,7 @@ async fn asked(app: &TestApp, n: u8) -> (Client, Client, i64, String) {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(reread(app, id).await.status, Status::IntegrationRequested);
-    (d.owner, anna, id, d.base)
+    (rossi, anna, id, base)
 }
 
 fn template_with(changes: &[(&str, Value)]) -> Vec<u8> {
@@ -188,7 +194,10 @@ async fn the_proponent_changes_only_what_was_asked_and_the_officer_sees_the_diff
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let c = reread(&app, id).await;
     assert_eq!(c.status, Status::UnderReview);
-    assert_eq!(c.assigned_to, Some(anna_id(&app).await));
+    assert_eq!(
+        c.assigned_to,
+        Some(app.account("anna@regione.test").await.id)
+    );
     assert!(app
         .outbox()
         .await
@@ -234,21 +243,10 @@ async fn the_proponent_changes_only_what_was_asked_and_the_officer_sees_the_diff
     assert_eq!(reread(&app, id).await.status, Status::Validated);
 }
 
-async fn anna_id(app: &TestApp) -> i64 {
-    use server::db::entities::user;
-    user::Entity::find()
-        .filter(user::Column::Email.eq("anna@regione.test"))
-        .one(&app.state.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-}
-
 #[tokio::test]
 async fn reminders_come_once_and_an_overdue_reply_is_flagged_to_the_officer() {
     let app = app().await;
-    let (_rossi, _anna, id, _) = asked(&app, 31).await;
+    let (_rossi, mut anna, id, _) = asked(&app, 31).await;
     let count = |subject: &'static str, to: &'static str| {
         let app = &app;
         async move {
@@ -260,6 +258,8 @@ async fn reminders_come_once_and_an_overdue_reply_is_flagged_to_the_officer() {
         }
     };
     assert_eq!(integration::send_reminders(&app.state).await.unwrap(), 0);
+    let late = anna.get("/staff?reply=overdue").await;
+    assert!(late.body.contains("id=\"queue-empty\""), "{}", late.body);
     // Eight days on: less than three days left, the first reminder, once.
     app.state.clock.advance(Duration::days(8));
     assert_eq!(integration::send_reminders(&app.state).await.unwrap(), 1);
@@ -284,6 +284,10 @@ async fn reminders_come_once_and_an_overdue_reply_is_flagged_to_the_officer() {
     let mut carla = app
         .privileged_user("carla@regione.test", Role::Staff, "10.0.31.3")
         .await;
+    let late = carla.get("/staff?reply=overdue").await;
+    let reference = reread(&app, id).await.reference.unwrap();
+    assert!(late.body.contains(&reference), "{}", late.body);
+    assert!(late.body.contains("risposta scaduta"), "{}", late.body);
     let page = carla.get(&format!("/staff/candidacies/{id}")).await;
     assert!(
         page.body.contains("Termine per la risposta scaduto"),
@@ -295,4 +299,123 @@ async fn reminders_come_once_and_an_overdue_reply_is_flagged_to_the_officer() {
         "the clock is stopped: {}",
         page.body
     );
+}
+
+/// Anna asks `items` (code, note) of candidacy `id`, ten days to reply.
+async fn ask(anna: &mut Client, id: i64, items: &[(&str, &str)]) {
+    let notes: Vec<(String, String)> = items
+        .iter()
+        .flat_map(|(code, note)| {
+            [
+                ("item".to_string(), code.to_string()),
+                (format!("note:{code}"), note.to_string()),
+            ]
+        })
+        .chain([("days".to_string(), "10".to_string())])
+        .collect();
+    let fields: Vec<(&str, &str)> = notes
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let r = anna
+        .post(&format!("/staff/candidacies/{id}/integration"), &fields)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+}
+
+#[tokio::test]
+async fn the_owner_reopened_reopens_the_signed_forms_and_withdrawing_closes_the_request() {
+    let app = app().await;
+    let (mut rossi, mut anna, id, base) = taken(&app, 32).await;
+    ask(&mut anna, id, &[("owner", "Manca la PEC")]).await;
+    // The forms name the owner: reopened with it, and the proponent is told.
+    let step = rossi.get(&format!("{base}/forms")).await;
+    assert!(
+        step.body
+            .contains("Moduli firmati e documento d&#39;identità")
+            || step.body.contains("Moduli firmati e documento d'identità"),
+        "{}",
+        step.body
+    );
+    let form = rossi.get(&format!("{base}/forms/A.pdf")).await.bytes;
+    let signed = common::signing::cades(&form, "owner");
+    let r = rossi
+        .upload_to(
+            &format!("{base}/forms?purpose=form_a"),
+            "form_a",
+            "modulo-A-nuovo.pdf.p7m",
+            &signed,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        app.latest_signature("form_a").await.as_deref(),
+        Some("valid")
+    );
+    // The attachments were not reopened.
+    let r = rossi
+        .upload_to(
+            &format!("{base}/attachments?purpose=photo"),
+            "photo",
+            "altra.png",
+            &common::drafts::png_coloured([200, 40, 40]),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+
+    // Withdrawn while the request is open: the request closes, nothing reminds.
+    let r = rossi
+        .post(&format!("{base}/withdraw"), &[("confirm", "yes")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(reread(&app, id).await.status, Status::Withdrawn);
+    let requests = integration::all(&app.state.db, id).await.unwrap();
+    assert!(requests.iter().all(|r| !r.is_open()));
+    app.state.clock.advance(Duration::days(12));
+    assert_eq!(integration::send_reminders(&app.state).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn the_database_keeps_one_open_request_and_an_unreadable_snapshot_retires_nothing() {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    use server::db::entities::integration_request;
+    let app = app().await;
+    let (mut rossi, _anna, id, base) = asked(&app, 33).await;
+    let open = integration::open(&app.state.db, id).await.unwrap().unwrap();
+    // A second open request for the same candidacy: refused by the database.
+    let mut second: integration_request::ActiveModel = open.row.clone().into();
+    second.id = sea_orm::ActiveValue::NotSet;
+    let refused = second.clone().insert(&app.state.db).await.unwrap_err();
+    assert!(
+        matches!(
+            refused.sql_err(),
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+        ),
+        "{refused}"
+    );
+    // A closed one beside it is fine: the index covers open requests only.
+    second.replied_at = Set(Some(open.row.requested_at));
+    second.insert(&app.state.db).await.unwrap();
+
+    // A snapshot that no longer reads: the submitted photo is not replaced.
+    let mut broken: integration_request::ActiveModel = open.row.clone().into();
+    broken.before = Set("{not json".into());
+    broken.update(&app.state.db).await.unwrap();
+    let photo = document::Entity::find()
+        .filter(document::Column::CandidacyId.eq(id))
+        .filter(document::Column::Purpose.eq("photo"))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let r = rossi
+        .post(&format!("{base}/attachments/{}/delete", photo.id), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
+    let still = document::Entity::find_by_id(photo.id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .expect("the submitted photo stays");
+    assert!(still.retired_at.is_none());
 }

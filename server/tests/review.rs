@@ -275,3 +275,205 @@ async fn a_validated_candidacy_tells_the_proponent() {
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn a_rejection_that_comes_too_late_keeps_the_reasons_typed() {
+    let app = app().await;
+    let (mut rossi, id, _) = submitted(&app, "rossi@example.it", "10.0.24.1").await;
+    let mut anna = app
+        .privileged_user("anna@regione.test", Role::Staff, "10.0.24.2")
+        .await;
+    let r = anna
+        .post(&format!("/staff/candidacies/{id}/take"), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    // While Anna writes, Rossi withdraws.
+    let base = format!("/candidacies/{id}");
+    let r = rossi
+        .post(&format!("{base}/withdraw"), &[("confirm", "yes")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let reasons = "La planimetria non corrisponde al perimetro";
+    let r = anna
+        .post(
+            &format!("/staff/candidacies/{id}/decide"),
+            &[("decision", "reject"), ("reasons", reasons)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.body.contains("id=\"decision-error\""), "{}", r.body);
+    assert!(r.body.contains("id=\"reasons-typed\""), "{}", r.body);
+    assert!(r.body.contains(reasons), "{}", r.body);
+    assert_eq!(reread(&app, id).await.status, Status::Withdrawn);
+}
+
+#[tokio::test]
+async fn an_administrator_reassigns_and_the_new_officer_is_told() {
+    let app = app().await;
+    let (_, id, reference) = submitted(&app, "rossi@example.it", "10.0.25.1").await;
+    let mut anna = app
+        .privileged_user("anna@regione.test", Role::Staff, "10.0.25.2")
+        .await;
+    let mut bruno = app
+        .privileged_user("bruno@regione.test", Role::Staff, "10.0.25.3")
+        .await;
+    let mut admin = app
+        .privileged_user("capo@regione.test", Role::Admin, "10.0.25.4")
+        .await;
+    let assign = format!("/staff/candidacies/{id}/assign");
+    let bruno_id = app.account("bruno@regione.test").await.id.to_string();
+    // Nobody has it yet: nothing to reassign.
+    let r = admin.post(&assign, &[("officer", &bruno_id)]).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    let r = anna
+        .post(&format!("/staff/candidacies/{id}/take"), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    // Staff do not reassign, not even to themselves.
+    let r = bruno.post(&assign, &[("officer", &bruno_id)]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let page = bruno.get(&format!("/staff/candidacies/{id}")).await;
+    assert!(!page.body.contains("id=\"reassign\""));
+    // An account that is not an officer cannot be given it.
+    let rossi_id = app.account("rossi@example.it").await.id.to_string();
+    let r = admin.post(&assign, &[("officer", &rossi_id)]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    // The administrator sees the choice, nobody chosen until they choose.
+    let page = admin.get(&format!("/staff/candidacies/{id}")).await;
+    assert!(page.body.contains("id=\"reassign\""), "{}", page.body);
+    let r = admin.post(&assign, &[("officer", "")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Scegli a chi assegnarla"), "{}", r.body);
+    let r = admin.post(&assign, &[("officer", &bruno_id)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let c = reread(&app, id).await;
+    assert_eq!(c.assigned_to.map(|i| i.to_string()), Some(bruno_id));
+    assert_eq!(c.status, Status::UnderReview);
+    let mail = app
+        .outbox()
+        .await
+        .into_iter()
+        .find(|m| m.to_addr == "bruno@regione.test" && m.subject.contains("assegnata"))
+        .expect("Bruno is told");
+    assert!(mail.subject.contains(&reference));
+    assert!(mail.body_text.contains("anna@regione.test"));
+    // Anna no longer decides it; Bruno does, and the history says who moved it.
+    let decide = format!("/staff/candidacies/{id}/decide");
+    let r = anna.post(&decide, &[("decision", "validate")]).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    let page = bruno.get(&format!("/staff/candidacies/{id}")).await;
+    assert!(
+        page.body.contains("anna@regione.test → bruno@regione.test"),
+        "{}",
+        page.body
+    );
+    let r = bruno.post(&decide, &[("decision", "validate")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn the_seeder_fills_every_status_and_the_queue_pages_through_them() {
+    use sea_orm::{Iterable, PaginatorTrait};
+    use server::db::entities::candidacy;
+    let app = app().await;
+    let mut anna = app
+        .privileged_user("anna@regione.test", Role::Staff, "10.0.26.1")
+        .await;
+    let officer = app.account("anna@regione.test").await.id;
+    let now = app.state.clock.now();
+    let seeded = server::seed::candidacies(&app.state.db, 400, &[officer], now)
+        .await
+        .unwrap();
+    assert_eq!((seeded.candidacies, seeded.proponents), (400, 20));
+    for status in Status::iter() {
+        let n = candidacy::Entity::find()
+            .filter(candidacy::Column::Status.eq(status))
+            .count(&app.state.db)
+            .await
+            .unwrap();
+        assert!(n > 0, "{status:?}");
+    }
+    assert!(seeded.requests > 0);
+    let late = anna.get("/staff?reply=overdue").await;
+    assert_eq!(late.status, StatusCode::OK);
+    assert!(late.body.contains("risposta scaduta"), "{}", late.body);
+    let page = anna.get("/staff?officer=me&page=3").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("OL-SEED-"), "{}", page.body);
+    // Seeding again adds to what is there.
+    server::seed::candidacies(&app.state.db, 20, &[officer], now)
+        .await
+        .unwrap();
+    let all = candidacy::Entity::find()
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(all, 420);
+}
+
+#[tokio::test]
+async fn internal_notes_stay_with_staff() {
+    let app = app().await;
+    let (mut rossi, id, _) = submitted(&app, "rossi@example.it", "10.0.27.1").await;
+    let mut anna = app
+        .privileged_user("anna@regione.test", Role::Staff, "10.0.27.2")
+        .await;
+    let notes = format!("/staff/candidacies/{id}/notes");
+    let r = anna.post(&notes, &[("note", "  ")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Scrivi la nota."), "{}", r.body);
+    let secret = "Il proprietario al telefono: perimetro da ricontrollare";
+    let r = anna.post(&notes, &[("note", secret)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // A colleague reads it; the proponent never does, nor any email.
+    let mut bruno = app
+        .privileged_user("bruno@regione.test", Role::Staff, "10.0.27.3")
+        .await;
+    let page = bruno.get(&format!("/staff/candidacies/{id}")).await;
+    assert!(page.body.contains(secret), "{}", page.body);
+    assert!(page.body.contains("anna@regione.test"));
+    let summary = rossi.get(&format!("/candidacies/{id}/submit")).await;
+    assert_eq!(summary.status, StatusCode::OK);
+    assert!(!summary.body.contains(secret));
+    assert!(app
+        .outbox()
+        .await
+        .iter()
+        .all(|m| !m.body_text.contains(secret)));
+}
+
+#[tokio::test]
+async fn a_rejection_can_start_from_a_model_of_reasons() {
+    let app = app().await;
+    let (_, id, _) = submitted(&app, "rossi@example.it", "10.0.28.1").await;
+    let mut anna = app
+        .privileged_user("anna@regione.test", Role::Staff, "10.0.28.2")
+        .await;
+    let page = format!("/staff/candidacies/{id}");
+    // Not offered before it is Anna's to decide.
+    assert!(!anna.get(&page).await.body.contains("reason=outside_scope"));
+    anna.post(&format!("{page}/take"), &[]).await;
+    let shown = anna.get(&page).await;
+    assert!(
+        shown.body.contains("Fuori dall&#39;ambito dell&#39;avviso")
+            || shown.body.contains("Fuori dall'ambito dell'avviso"),
+        "{}",
+        shown.body
+    );
+    assert!(
+        shown.body.contains("reason=outside_scope"),
+        "{}",
+        shown.body
+    );
+    // Following the link fills the field, ready to complete.
+    let filled = anna.get(&format!("{page}?reason=outside_scope")).await;
+    assert!(
+        filled.body.contains("DGR XII/4959, §4.2"),
+        "{}",
+        filled.body
+    );
+    // An unknown model fills nothing.
+    let plain = anna.get(&format!("{page}?reason=nonsense")).await;
+    assert_eq!(plain.status, StatusCode::OK);
+    assert!(!plain.body.contains("DGR XII/4959, §4.2"));
+}

@@ -44,16 +44,7 @@ async fn assigned_in(
 /// A proponent's account, as the database holds it.
 async fn proponent(app: &TestApp, email: &str, ip: &str) -> user::Model {
     app.user(email, "proponent", ip).await;
-    account(app, email).await
-}
-
-async fn account(app: &TestApp, email: &str) -> user::Model {
-    user::Entity::find()
-        .filter(user::Column::Email.eq(email))
-        .one(&app.state.db)
-        .await
-        .unwrap()
-        .unwrap()
+    app.account(email).await
 }
 
 /// The moves of the call, as this test knows them.
@@ -73,6 +64,9 @@ fn expected(from: Status, action: Action, actor: Actor) -> Option<Status> {
         (Action::RequestIntegration, UnderReview) if officer => Some(IntegrationRequested),
         (Action::Validate, UnderReview) if officer => Some(Validated),
         (Action::Reject, UnderReview) if officer => Some(Rejected),
+        (Action::Publish, Validated) if officer => Some(Published),
+        (Action::Unpublish, Published) if officer => Some(Validated),
+        (Action::Revise, Published | Validated) if officer => Some(UnderReview),
         _ => None,
     }
 }
@@ -182,9 +176,10 @@ async fn only_the_tables_moves_happen_and_each_writes_one_history_row() {
     }
     // The table is not empty by accident: submitting and withdrawing, by
     // the proponent and by a delegate, from every status they start from;
-    // taking in charge, asking for integration, validating and rejecting,
-    // by staff and by an admin.
-    assert_eq!(moves, 2 * 2 + 5 * 2 + 4 * 2);
+    // taking in charge, asking for integration, validating, rejecting,
+    // publishing, unpublishing and revising (from two statuses), by staff
+    // and by an admin.
+    assert_eq!(moves, 2 * 2 + 5 * 2 + 8 * 2);
     assert_eq!(
         candidacy_event::Entity::find()
             .count(&app.state.db)
@@ -213,7 +208,7 @@ async fn a_move_from_an_outdated_read_is_refused() {
 
 async fn officer(app: &TestApp, email: &str, role: app::view_data::Role, ip: &str) -> user::Model {
     app.privileged_user(email, role, ip).await;
-    account(app, email).await
+    app.account(email).await
 }
 
 #[tokio::test]

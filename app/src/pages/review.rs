@@ -4,9 +4,13 @@
 
 use super::format_datetime;
 use crate::components::{CsrfField, ErrorSummary, Field, FilterField, Notice, TextAreaField};
+use crate::i18n::t;
 use crate::islands::file_chooser::describe;
 use crate::page::{render, PageCtx};
-use crate::view_data::{AskView, FormState, QueueRow, QueueView, RequestView, ReviewView};
+use crate::view_data::{
+    AskView, CardView, ClockView, FormState, PublishView, QueueRow, QueueView, RequestView,
+    ReviewView,
+};
 use leptos::prelude::*;
 
 pub fn queue(ctx: &PageCtx, q: &QueueView) -> String {
@@ -41,6 +45,8 @@ pub fn queue(ctx: &PageCtx, q: &QueueView) -> String {
         ("me".to_string(), ctx.t("review.in_charge_me")),
         ("nobody".to_string(), ctx.t("review.in_charge_nobody")),
     ]);
+    let mut reply = any("review.reply_any");
+    reply.push(("overdue".to_string(), ctx.t("review.reply_filter_overdue")));
     let mut filed = any("review.filed_anyone");
     filed.push(("delegate".to_string(), ctx.t("review.filed_delegate")));
     let sorts = vec![
@@ -84,6 +90,7 @@ pub fn queue(ctx: &PageCtx, q: &QueueView) -> String {
             <div class="col-md-4"><FilterField lang form=f.clone() name="officer" label="review.in_charge" options=in_charge /></div>
             <div class="col-md-4"><FilterField lang form=f.clone() name="filed" label="review.filed_by" options=filed /></div>
             <div class="col-md-4"><FilterField lang form=f.clone() name="sort" label="review.sort" options=sorts /></div>
+            <div class="col-md-4"><FilterField lang form=f.clone() name="reply" label="review.reply_filter" options=reply /></div>
             <div class="col-md-4"><Field lang form=f.clone() name="waiting" label="review.waiting" kind="number" hint="review.waiting_hint" required=false /></div>
             <div class="col-md-8"><Field lang form=f.clone() name="q" label="review.search" hint="review.search_hint" required=false /></div>
             <div class="col-12">
@@ -94,8 +101,51 @@ pub fn queue(ctx: &PageCtx, q: &QueueView) -> String {
         <p id="queue-total" role="status">{found}</p>
         {results}
         {pages}
+        {exports(ctx, &q.export_query)}
     };
     render(ctx, &title, body.into_any())
+}
+
+/// Links to the whole filtered list as files (every page, every field).
+fn exports(ctx: &PageCtx, query: &str) -> impl IntoView {
+    let href = |ext: &str| match query {
+        "" => format!("/staff/export.{ext}"),
+        q => format!("/staff/export.{ext}?{q}"),
+    };
+    view! {
+        <section aria-labelledby="exports-title" class="mt-4" id="exports">
+            <h2 id="exports-title" class="h4">{ctx.t("review.exports")}</h2>
+            <p class="mb-1">{ctx.t("review.exports_hint")}</p>
+            <ul class="list-inline">
+                <li class="list-inline-item"><a href=href("xlsx") download="">{ctx.t("review.export_xlsx")}</a></li>
+                <li class="list-inline-item"><a href=href("csv") download="">{ctx.t("review.export_csv")}</a></li>
+                <li class="list-inline-item"><a href=href("geojson") download="">{ctx.t("review.export_geojson")}</a></li>
+            </ul>
+        </section>
+    }
+}
+
+/// The days left to decide, in a cell: "12 giorni rimasti", "sospeso",
+/// "oltre di 3 giorni", and the reply overdue in words, not colour alone.
+fn clock_cell(ctx: &PageCtx, clock: Option<ClockView>) -> impl IntoView {
+    let k = clock?;
+    let left = if k.left >= 0 {
+        ctx.t("review.clock_left")
+            .replace("{left}", &k.left.to_string())
+    } else {
+        ctx.t("review.clock_past")
+            .replace("{days}", &(-k.left).to_string())
+    };
+    let text = if k.stopped {
+        format!("{left} ({})", ctx.t("review.clock_paused"))
+    } else {
+        left
+    };
+    let late = k
+        .reply_overdue
+        .then(|| view! { <br /><strong class="text-danger">{ctx.t("review.reply_late")}</strong> });
+    let class = (k.left < 0).then_some("text-danger fw-semibold");
+    Some(view! { <span class=class>{text}</span>{late} })
 }
 
 fn queue_table(ctx: &PageCtx, rows: &[QueueRow], caption: &str) -> impl IntoView {
@@ -119,6 +169,7 @@ fn queue_table(ctx: &PageCtx, rows: &[QueueRow], caption: &str) -> impl IntoView
                     <td role="cell" data-label=ctx.t("candidacy.status")>{ctx.t(r.status)}</td>
                     <td role="cell" data-label=ctx.t("review.submitted")>{submitted}</td>
                     <td role="cell" data-label=ctx.t("review.days_waiting")>{r.days_waiting}</td>
+                    <td role="cell" data-label=ctx.t("review.clock")>{clock_cell(ctx, r.clock)}</td>
                     <td role="cell" data-label=ctx.t("review.in_charge")>{officer}</td>
                 </tr>
             }
@@ -135,6 +186,7 @@ fn queue_table(ctx: &PageCtx, rows: &[QueueRow], caption: &str) -> impl IntoView
                     <th scope="col" role="columnheader">{ctx.t("candidacy.status")}</th>
                     <th scope="col" role="columnheader">{ctx.t("review.submitted")}</th>
                     <th scope="col" role="columnheader">{ctx.t("review.days_waiting")}</th>
+                    <th scope="col" role="columnheader">{ctx.t("review.clock")}</th>
                     <th scope="col" role="columnheader">{ctx.t("review.in_charge")}</th>
                 </tr></thead>
                 <tbody role="rowgroup">{lines}</tbody>
@@ -179,6 +231,16 @@ pub fn candidacy(ctx: &PageCtx, r: &ReviewView, form: &FormState) -> String {
                 })
                 .unwrap_or_default(),
         ),
+        (
+            "review.online",
+            r.online
+                .map(|(version, since)| {
+                    ctx.t("review.online_since")
+                        .replace("{version}", &version.to_string())
+                        .replace("{since}", &format_datetime(lang, &since))
+                })
+                .unwrap_or_else(|| ctx.t("review.offline")),
+        ),
     ];
     let body = view! {
         <p class="text-muted mb-1"><a href=r.back.clone()>{ctx.t("review.queue_title")}</a> " › " {r.reference.clone()}</p>
@@ -187,6 +249,7 @@ pub fn candidacy(ctx: &PageCtx, r: &ReviewView, form: &FormState) -> String {
         {r.taken_by.clone().map(|who| view! {
             <Notice text=ctx.t("review.taken_by").replace("{officer}", &who) kind="alert-warning" />
         })}
+        {too_late(ctx, r, form).into_any()}
         {actions(ctx, r, form).into_any()}
         <section aria-labelledby="parties-title" class="mt-5">
             <h2 id="parties-title" class="h3">{ctx.t("review.parties")}</h2>
@@ -199,9 +262,38 @@ pub fn candidacy(ctx: &PageCtx, r: &ReviewView, form: &FormState) -> String {
         {requests(ctx, r).into_any()}
         {template(ctx, r).into_any()}
         {documents(ctx, r).into_any()}
+        {notes(ctx, r, form).into_any()}
         {history(ctx, r).into_any()}
     };
     render(ctx, &title, body.into_any())
+}
+
+/// A move that came too late (a colleague decided, the proponent withdrew,
+/// another administrator reassigned): say so, and when the page no longer
+/// offers to decide, show the reasons as typed so they are not lost.
+fn too_late(ctx: &PageCtx, r: &ReviewView, form: &FormState) -> impl IntoView {
+    let key = form.error("decision")?;
+    // The field the reasons were typed in, and whether its form is still here.
+    let field = form.value("typed_in");
+    let offered = match field.as_str() {
+        "reasons" => r.can_decide,
+        "unpublish_reasons" => r.can_unpublish,
+        "revise_reasons" => r.can_revise,
+        _ => true,
+    };
+    let reasons = form.value(&field);
+    let kept = (!offered && !reasons.is_empty()).then(|| {
+        view! {
+            <p class="mb-1 mt-2">{ctx.t("review.reasons_typed")}</p>
+            <pre class="mb-0 text-wrap" id="reasons-typed">{reasons}</pre>
+        }
+    });
+    Some(view! {
+        <div class="alert alert-warning" role="alert" id="decision-error">
+            <p class="mb-0">{ctx.t(key)}</p>
+            {kept}
+        </div>
+    })
 }
 
 /// A definition list of (label, value).
@@ -240,8 +332,9 @@ fn actions(ctx: &PageCtx, r: &ReviewView, form: &FormState) -> impl IntoView {
                     <CsrfField token=ctx.csrf.clone() />
                     <input type="hidden" name="decision" value="reject" />
                     <input type="hidden" name="from" value=r.from.clone() />
-                    <ErrorSummary lang form=form.clone() labels=vec![("reasons", "review.reasons")] />
-                    <TextAreaField lang form=form.clone() name="reasons" label="review.reasons" hint="review.reasons_hint" />
+                    <ErrorSummary lang form=form.only(&["reasons"]) labels=vec![("reasons", "review.reasons")] />
+                    {reason_templates(ctx, r).into_any()}
+                    <TextAreaField lang form=form.only(&["reasons"]) name="reasons" label="review.reasons" hint="review.reasons_hint" />
                     <button type="submit" class="btn btn-danger" id="reject">{ctx.t("review.reject")}</button>
                 </form>
             </div>
@@ -253,16 +346,97 @@ fn actions(ctx: &PageCtx, r: &ReviewView, form: &FormState) -> impl IntoView {
             " " <span class="text-muted">{ctx.t("review.ask_hint")}</span></p>
         }
     });
-    (r.can_take || r.can_decide || r.ask_href.is_some()).then(|| {
+    let reassign = (!r.reassign.is_empty()).then(|| {
+        // Nothing chosen until the administrator chooses: one click must not
+        // give the candidacy to whoever comes first in the list.
+        let mut choices = vec![(String::new(), ctx.t("review.reassign_choose"))];
+        choices.extend(r.reassign.iter().cloned());
+        view! {
+            <form method="post" action=format!("/staff/candidacies/{}/assign", r.id) class="row g-2 align-items-end mt-3" id="reassign">
+                <CsrfField token=ctx.csrf.clone() />
+                <input type="hidden" name="from" value=r.from.clone() />
+                <div class="col-md-6"><FilterField lang form=form.only(&["officer"]) name="officer" label="review.reassign_to" options=choices /></div>
+                <div class="col-md-6 mb-3"><button type="submit" class="btn btn-outline-primary">{ctx.t("review.reassign")}</button></div>
+            </form>
+        }
+    });
+    let publish = r.publish_href.clone().map(|href| {
+        view! {
+            <p class="mt-2"><a class="btn btn-primary" id="publish" href=href>{ctx.t("review.publish")}</a>
+            " " <span class="text-muted">{ctx.t("review.publish_hint")}</span></p>
+        }
+    });
+    let offline = (r.can_unpublish || r.can_revise).then(|| published_actions(ctx, r, form));
+    let any = r.can_take
+        || r.can_decide
+        || r.ask_href.is_some()
+        || !r.reassign.is_empty()
+        || r.publish_href.is_some()
+        || r.can_unpublish
+        || r.can_revise;
+    any.then(|| {
         view! {
             <section aria-labelledby="actions-title" class="mt-4 p-3 border rounded">
                 <h2 id="actions-title" class="h3">{ctx.t("review.actions")}</h2>
                 {take}
                 {decide}
                 {ask}
+                {publish}
+                {offline}
+                {reassign}
             </section>
         }
     })
+}
+
+/// Links that fill the rejection's text from a template (without JavaScript:
+/// the page comes back with the text in the field, to complete).
+fn reason_templates(ctx: &PageCtx, r: &ReviewView) -> impl IntoView {
+    (!r.reason_templates.is_empty()).then(|| {
+        let links = r
+            .reason_templates
+            .iter()
+            .map(|(title, href)| view! { <li class="list-inline-item"><a href=href.clone()>{title.clone()}</a></li> })
+            .collect::<Vec<_>>();
+        view! {
+            <p class="mb-1" id="reason-templates-title">{ctx.t("review.reason_templates")}</p>
+            <ul class="list-inline mb-2" aria-labelledby="reason-templates-title">{links}</ul>
+        }
+    })
+}
+
+/// On a published candidacy: take it offline, or review it again while the
+/// version online stays; each with its reasons, kept when they come back.
+fn published_actions(ctx: &PageCtx, r: &ReviewView, form: &FormState) -> impl IntoView {
+    let lang = ctx.lang;
+    let labels = vec![
+        ("unpublish_reasons", "review.unpublish_reasons"),
+        ("revise_reasons", "review.revise_reasons"),
+    ];
+    let unpublish = r.can_unpublish.then(|| {
+        view! {
+            <form method="post" action=format!("/staff/candidacies/{}/unpublish", r.id) class="col-lg-6 mb-3" novalidate=true>
+                <CsrfField token=ctx.csrf.clone() />
+                <input type="hidden" name="from" value=r.from.clone() />
+                <TextAreaField lang form=form.only(&["unpublish_reasons"]) name="unpublish_reasons" label="review.unpublish_reasons" hint="review.unpublish_hint" />
+                <button type="submit" class="btn btn-danger" id="unpublish">{ctx.t("review.unpublish")}</button>
+            </form>
+        }
+    });
+    let revise = r.can_revise.then(|| {
+        view! {
+            <form method="post" action=format!("/staff/candidacies/{}/revise", r.id) class="col-lg-6 mb-3" novalidate=true>
+                <CsrfField token=ctx.csrf.clone() />
+                <input type="hidden" name="from" value=r.from.clone() />
+                <TextAreaField lang form=form.only(&["revise_reasons"]) name="revise_reasons" label="review.revise_reasons" hint="review.revise_hint" />
+                <button type="submit" class="btn btn-outline-primary" id="revise">{ctx.t("review.revise")}</button>
+            </form>
+        }
+    });
+    view! {
+        <ErrorSummary lang form=form.only(&["unpublish_reasons", "revise_reasons"]) labels=labels />
+        <div class="row mt-2">{unpublish}{revise}</div>
+    }
 }
 
 fn template(ctx: &PageCtx, r: &ReviewView) -> impl IntoView {
@@ -351,6 +525,43 @@ fn documents(ctx: &PageCtx, r: &ReviewView) -> impl IntoView {
     }
 }
 
+/// Officers' notes, for staff only, and the form to add one (kept when it
+/// comes back with an error).
+fn notes(ctx: &PageCtx, r: &ReviewView, form: &FormState) -> impl IntoView {
+    let lang = ctx.lang;
+    let items = r
+        .notes
+        .iter()
+        .map(|(at, who, text)| {
+            view! {
+                <li class="mb-2">
+                    <strong>{format_datetime(lang, at)}</strong> " – " {who.clone()}
+                    <p class="mb-0 history-note">{text.clone()}</p>
+                </li>
+            }
+        })
+        .collect::<Vec<_>>();
+    let none = r
+        .notes
+        .is_empty()
+        .then(|| view! { <p>{ctx.t("review.notes_none")}</p> });
+    let form = form.only(&["note"]);
+    view! {
+        <section aria-labelledby="notes-title" class="mt-4" id="notes">
+            <h2 id="notes-title" class="h3">{ctx.t("review.notes")}</h2>
+            <p class="text-muted">{ctx.t("review.notes_hint")}</p>
+            {none}
+            <ol id="notes-list">{items}</ol>
+            <form method="post" action=format!("/staff/candidacies/{}/notes", r.id) novalidate=true>
+                <CsrfField token=ctx.csrf.clone() />
+                <input type="hidden" name="from" value=r.from.clone() />
+                <TextAreaField lang form=form name="note" label="review.note_new" hint="review.note_new_hint" />
+                <button type="submit" class="btn btn-outline-primary" id="add-note">{ctx.t("review.note_add")}</button>
+            </form>
+        </section>
+    }
+}
+
 fn history(ctx: &PageCtx, r: &ReviewView) -> impl IntoView {
     let lang = ctx.lang;
     let items = r
@@ -417,6 +628,10 @@ fn request(ctx: &PageCtx, q: &RequestView, i: usize) -> impl IntoView {
         })
         .collect::<Vec<_>>();
     let reply = match &q.replied {
+        Some(at) if q.withdrawn => view! {
+            <p><strong>{ctx.t("review.closed_withdrawn").replace("{when}", &format_datetime(lang, at))}</strong></p>
+        }
+        .into_any(),
         Some(at) => view! {
             <p><strong>{ctx.t("review.replied_on").replace("{when}", &format_datetime(lang, at))}</strong></p>
             {(!q.reply.is_empty()).then(|| view! { <p class="history-note">{q.reply.clone()}</p> })}
@@ -542,4 +757,75 @@ pub fn ask(ctx: &PageCtx, a: &AskView, form: &FormState) -> String {
         </form>
     };
     render(ctx, &title, body.into_any())
+}
+
+/// The public card of a candidacy in Italian and in English, as the
+/// catalogue will show it, with what stops publishing and the button.
+pub fn publish(ctx: &PageCtx, v: &PublishView) -> String {
+    let title = ctx.t("publish.title").replace("{reference}", &v.reference);
+    let cards = v
+        .cards
+        .iter()
+        .map(|card| view! { <div class="col-lg-6 mb-4">{site_card(card).into_any()}</div> })
+        .collect::<Vec<_>>();
+    let obstacles = (!v.obstacles.is_empty()).then(|| {
+        let items = v
+            .obstacles
+            .iter()
+            .map(|key| view! { <li>{ctx.t(key)}</li> })
+            .collect::<Vec<_>>();
+        view! {
+            <div class="alert alert-warning" role="alert" id="obstacles">
+                <p class="mb-1">{ctx.t("publish.obstacles")}</p>
+                <ul class="mb-0">{items}</ul>
+            </div>
+        }
+    });
+    let replaces = v.replaces.map(|version| {
+        view! { <p id="replaces">{ctx.t("publish.replaces").replace("{version}", &version.to_string())}</p> }
+    });
+    let button = v.obstacles.is_empty().then(|| {
+        view! {
+            <form method="post" action=format!("/staff/candidacies/{}/publish", v.id)>
+                <CsrfField token=ctx.csrf.clone() />
+                <input type="hidden" name="from" value=v.from.clone() />
+                <input type="hidden" name="seen" value=v.seen.clone() />
+                <button type="submit" class="btn btn-primary" id="confirm-publish">{ctx.t("publish.confirm")}</button>
+            </form>
+        }
+    });
+    let body = view! {
+        <p class="text-muted mb-1"><a href=v.back.clone()>{v.reference.clone()}</a> " › " {ctx.t("review.publish")}</p>
+        <h1>{title.clone()}</h1>
+        <p>{ctx.t("publish.intro")}</p>
+        {obstacles}
+        <div class="row">{cards}</div>
+        {replaces}
+        {button}
+    };
+    render(ctx, &title, body.into_any())
+}
+
+/// A site's card, in its own language (marked on the element, for screen
+/// readers): shared with the public catalogue.
+pub fn site_card(card: &CardView) -> impl IntoView {
+    let lang = card.lang;
+    let figures = card
+        .figures
+        .iter()
+        .map(|(label, value)| view! { <dt class="col-6">{label.clone()}</dt><dd class="col-6">{value.clone()}</dd> })
+        .collect::<Vec<_>>();
+    let description = (!card.description.is_empty())
+        .then(|| view! { <p class="card-text">{card.description.clone()}</p> });
+    view! {
+        <article class="card h-100 border" lang=lang.code() aria-label=card.title.clone()>
+            <div class="card-body">
+                <p class="text-muted small mb-1">{t(lang, card.kind)}</p>
+                <h2 class="h4 card-title">{card.title.clone()}</h2>
+                <p class="mb-2">{card.place.clone()}</p>
+                {description}
+                <dl class="row mb-0 small">{figures}</dl>
+            </div>
+        </article>
+    }
 }

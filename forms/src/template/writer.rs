@@ -460,12 +460,7 @@ fn row_height(lines: usize) -> f64 {
 
 /// A non-numeric value as it is written into a cell.
 pub fn display(call: &Call, field: &Field, value: &Value, lang: Lang) -> Option<String> {
-    let label = |id: &str| {
-        call.options(field)
-            .iter()
-            .find(|o| o.id == id)
-            .map(|o| o.label(lang).to_string())
-    };
+    let label = |id: &str| call.option_label(field, id, lang).map(str::to_string);
     Some(match value {
         Value::Text(t) => t.clone(),
         Value::Choice(id) => label(id)?,

@@ -154,12 +154,14 @@ pub async fn all_for(
 /// file moves from `tmp` into the store under `dir`, and in one transaction a
 /// single-file slot (`replace`) loses its previous file and the row is written.
 /// Files no row points to any more are deleted; so is this one if it is refused.
+/// `part` is the slot: the template (with the request it was compared with) or
+/// a document's purpose.
 #[allow(clippy::too_many_arguments)]
 pub async fn keep(
     db: &DatabaseConnection,
     dir: &Path,
     candidacy_id: i64,
-    purpose: &str,
+    part: candidacies::Part<'_>,
     replace: bool,
     incoming: Incoming,
     findings: &[Finding],
@@ -167,15 +169,14 @@ pub async fn keep(
     quota: u64,
     now: DateTime<Utc>,
 ) -> AppResult<document::Model> {
+    let purpose = part
+        .purpose()
+        .ok_or_else(|| AppError::Internal(format!("{part:?} is not a document")))?;
     let _blobs = uploads::BLOBS.lock().await;
     let file = uploads::store(incoming, dir)
         .await
         .map_err(|e| AppError::Internal(format!("{e:?}")))?;
     let result = async {
-        let part = match purpose {
-            TEMPLATE => candidacies::Part::Template,
-            other => candidacies::Part::Document(other),
-        };
         let (txn, submitted) = candidacies::editing(db, candidacy_id, part, now).await?;
         let replaced = if replace {
             clear(&txn, candidacy_id, purpose, &submitted, now).await?

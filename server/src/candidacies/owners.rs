@@ -171,14 +171,19 @@ pub struct Parties {
 }
 
 impl Parties {
-    /// What the candidacy names now: frozen if it has been submitted and is not
-    /// open to changes again, otherwise the live details; `None` until the
-    /// filer's profile (and a delegate's owner) are filled.
+    /// What the candidacy names now: frozen if it has been submitted and is
+    /// not open to changes again, or reopened for a request that leaves the
+    /// owner as submitted; otherwise the live details. `None` until the
+    /// filer's profile (and a delegate's owner) are filled. The forms step,
+    /// the submission and the officer's comparison all read this one.
     pub async fn of(db: &impl ConnectionTrait, c: &candidacy::Model) -> AppResult<Option<Parties>> {
-        match Parties::frozen(c)? {
-            Some(p) => Ok(Some(p)),
-            None => Parties::live(db, c).await,
+        if let Some(p) = Parties::frozen(c)? {
+            return Ok(Some(p));
         }
+        if crate::review::integration::keeps_owner(db, c).await? {
+            return Parties::submitted(c);
+        }
+        Parties::live(db, c).await
     }
 
     /// The details as saved now, whatever the candidacy's state.
@@ -364,7 +369,10 @@ pub async fn freeze_missing(db: &DatabaseConnection) -> AppResult<usize> {
             )
             .filter(document::Column::CandidacyId.eq(c.id))
             .filter(document::Column::SignedFor.is_null())
-            .filter(document::Column::Purpose.is_in(["form_a", "form_b", "form_c", "id_document"]))
+            .filter(
+                document::Column::Purpose
+                    .is_in(crate::candidacies::signed_forms::signed_purposes()),
+            )
             .exec(db)
             .await?;
     }

@@ -13,6 +13,14 @@ use forms::{Kind, Lang};
 /// The purpose of the signer's identity document, needed with a handwritten signature.
 pub const ID_DOCUMENT: &str = "id_document";
 
+/// The purposes of the documents checked for an owner: the signed forms and
+/// the identity document.
+pub fn signed_purposes() -> Vec<&'static str> {
+    let mut purposes: Vec<&str> = forms::signed_forms::ALL.iter().map(|f| f.code()).collect();
+    purposes.push(ID_DOCUMENT);
+    purposes
+}
+
 /// The forms this candidacy needs signed: A and B, and C when a delegate files it.
 pub fn forms_needed(c: &candidacy::Model) -> Vec<Form> {
     if c.owner_id.is_some() {

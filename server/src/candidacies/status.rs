@@ -76,16 +76,26 @@ pub enum Action {
     RequestIntegration,
     Validate,
     Reject,
+    /// A validated candidacy goes online in the catalogue.
+    Publish,
+    /// A published candidacy goes offline, with the reasons.
+    Unpublish,
+    /// A published candidacy goes through review again; the version online
+    /// stays until a new one is published.
+    Revise,
 }
 
 impl Action {
-    pub const ALL: [Action; 6] = [
+    pub const ALL: [Action; 9] = [
         Action::Submit,
         Action::Withdraw,
         Action::TakeInCharge,
         Action::RequestIntegration,
         Action::Validate,
         Action::Reject,
+        Action::Publish,
+        Action::Unpublish,
+        Action::Revise,
     ];
 }
 
@@ -160,8 +170,7 @@ pub struct Transition {
 const FILERS: &[Actor] = &[Actor::Proponent, Actor::Delegate];
 const OFFICERS: &[Actor] = &[Actor::Staff, Actor::Admin];
 
-/// Every move a candidacy can make. Publishing joins this table with the
-/// rest of the back office.
+/// Every move a candidacy can make.
 pub const TRANSITIONS: &[Transition] = &[
     Transition {
         action: Action::Submit,
@@ -236,6 +245,49 @@ pub const TRANSITIONS: &[Transition] = &[
         reason_required: true,
         in_charge_only: true,
     },
+    // Any officer: with the four-eyes rule (`PORTAL_FOUR_EYES`), one other
+    // than who validated; and only with a valid form B, the owner's consent
+    // to publication (both checked by `review::publication`).
+    Transition {
+        action: Action::Publish,
+        from: &[Status::Validated],
+        to: Status::Published,
+        by: OFFICERS,
+        email: Some("candidacy_published"),
+        reason_required: false,
+        in_charge_only: false,
+    },
+    Transition {
+        action: Action::Unpublish,
+        from: &[Status::Published],
+        to: Status::Validated,
+        by: OFFICERS,
+        email: Some("candidacy_unpublished"),
+        reason_required: true,
+        in_charge_only: false,
+    },
+    // Internal: the officer who revises takes it in charge; the proponent
+    // hears from them when something is asked.
+    Transition {
+        action: Action::Revise,
+        from: &[Status::Published],
+        to: Status::UnderReview,
+        by: OFFICERS,
+        email: None,
+        reason_required: true,
+        in_charge_only: false,
+    },
+    // One validated (or taken offline) can be fixed without going online
+    // first: by the officer in charge, as taking it over is reassignment.
+    Transition {
+        action: Action::Revise,
+        from: &[Status::Validated],
+        to: Status::UnderReview,
+        by: OFFICERS,
+        email: None,
+        reason_required: true,
+        in_charge_only: true,
+    },
 ];
 
 /// The move `actor` may make by `action` from `from`, if the table has one.
@@ -307,6 +359,11 @@ pub async fn apply(
             update = update.col_expr(candidacy::Column::SubmittedAt, Expr::value(Some(now)));
         }
     }
+    if action == Action::Revise {
+        update = update
+            .col_expr(candidacy::Column::AssignedTo, Expr::value(Some(actor_id)))
+            .col_expr(candidacy::Column::AssignedAt, Expr::value(Some(now)));
+    }
     if action == Action::TakeInCharge {
         update = update
             .col_expr(candidacy::Column::AssignedTo, Expr::value(Some(actor_id)))
@@ -324,19 +381,34 @@ pub async fn apply(
     if changed.rows_affected != 1 {
         return Err(AppError::Locked);
     }
+    record(txn, c.id, (actor, actor_id), (from, t.to), note, now).await?;
+    Ok(t)
+}
+
+/// One line of a candidacy's history: who (`by`), when, from which status
+/// to which, and why. Written by [`apply`] for every move, and by the few
+/// changes that keep the status (an administrator's reassignment).
+pub async fn record(
+    txn: &impl ConnectionTrait,
+    candidacy_id: i64,
+    (actor, actor_id): (Actor, i64),
+    (from, to): (Status, Status),
+    note: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
     candidacy_event::ActiveModel {
-        candidacy_id: Set(c.id),
+        candidacy_id: Set(candidacy_id),
         at: Set(now),
         actor_id: Set(actor_id),
         actor_kind: Set(actor.as_str().to_string()),
         from_status: Set(from.as_str().to_string()),
-        to_status: Set(t.to.as_str().to_string()),
+        to_status: Set(to.as_str().to_string()),
         note: Set(note.trim().to_string()),
         ..Default::default()
     }
     .insert(txn)
     .await?;
-    Ok(t)
+    Ok(())
 }
 
 #[cfg(test)]

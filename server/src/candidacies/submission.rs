@@ -143,6 +143,74 @@ pub fn gaps(c: &candidacy::Model, parties: Option<&Parties>, contents: &Contents
     gaps
 }
 
+/// The values of `template` (the file the receipt lists) as validated, as JSON.
+async fn template_values(
+    state: &AppState,
+    c: &candidacy::Model,
+    template: Option<&document::Model>,
+) -> AppResult<Option<String>> {
+    use crate::review::answers::{all_values, read_document};
+    let Some(doc) = template else {
+        return Ok(None);
+    };
+    read_document(state, c, doc, all_values)
+        .await?
+        .map(|v| serde_json::to_string(&v))
+        .transpose()
+        .map_err(|e| AppError::Internal(format!("candidacy {}: values: {e}", c.id)))
+}
+
+/// Submitted candidacies with no frozen values (submitted before values
+/// were frozen): their template's values, once, at start-up. One whose
+/// template is missing or no longer reads gets none (`{}`), so it is not
+/// read again. Returns how many were filled.
+pub async fn freeze_missing_values(state: &AppState) -> AppResult<usize> {
+    use crate::db::entities::candidacy_value;
+    use sea_orm::sea_query::Query;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let frozen = Query::select()
+        .column(candidacy_value::Column::CandidacyId)
+        .from(candidacy_value::Entity)
+        .to_owned();
+    let missing = candidacy::Entity::find()
+        .filter(candidacy::Column::SubmittedAt.is_not_null())
+        .filter(candidacy::Column::Id.not_in_subquery(frozen))
+        .all(&state.db)
+        .await?;
+    for c in &missing {
+        let template = documents::latest(&state.db, c.id, documents::TEMPLATE).await?;
+        // Not readable (or none): kept as no values, so it is not read again.
+        let values = template_values(state, c, template.as_ref()).await?;
+        let txn = state.db.begin().await?;
+        freeze_values(&txn, c.id, Some(values.unwrap_or_else(|| "{}".into()))).await?;
+        txn.commit().await?;
+    }
+    Ok(missing.len())
+}
+
+/// Keeps the template's values as submitted (replacing an earlier
+/// submission's), or none when the template no longer reads.
+async fn freeze_values(
+    txn: &impl ConnectionTrait,
+    candidacy_id: i64,
+    values: Option<String>,
+) -> AppResult<()> {
+    use crate::db::entities::candidacy_value;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    candidacy_value::Entity::delete_by_id(candidacy_id)
+        .exec(txn)
+        .await?;
+    if let Some(values) = values {
+        candidacy_value::ActiveModel {
+            candidacy_id: Set(candidacy_id),
+            values: Set(values),
+        }
+        .insert(txn)
+        .await?;
+    }
+    Ok(())
+}
+
 /// `OL-2028-000123`: the year of submission (Rome) and the candidacy's number,
 /// unique without a counter to share between server instances.
 pub fn reference(candidacy_id: i64, at: DateTime<Utc>) -> String {
@@ -192,6 +260,8 @@ pub async fn submit(
     if !editable(c) {
         return Err(AppError::Locked);
     }
+    // Checked again where the request is closed; here before a receipt is made.
+    integration::checked_reply(reply)?;
     let answering = match c.status {
         status::Status::IntegrationRequested => Some(
             integration::open(&state.db, c.id)
@@ -203,10 +273,11 @@ pub async fn submit(
     let keep_parties = answering.as_ref().is_some_and(|r| !r.opens(Part::Owner));
     for _ in 0..3 {
         let contents = Contents::load(&state.db, c).await?;
-        let parties = match keep_parties {
-            true => Parties::submitted(c)?,
-            false => Parties::live(&state.db, c).await?,
-        };
+        // The template's values, frozen with the submission (exports read
+        // them): from the very file this receipt lists.
+        let values = template_values(state, c, contents.template.as_ref()).await?;
+        // The submitted parties, when the request leaves the owner as it was.
+        let parties = Parties::of(&state.db, c).await?;
         let missing = gaps(c, parties.as_ref(), &contents);
         let Some(parties) = parties.filter(|_| missing.is_empty()) else {
             return Ok(Err(Refusal::Incomplete(missing)));
@@ -255,6 +326,7 @@ pub async fn submit(
             integration::close_with_reply(state, &txn, c, filer.id, reply, now).await?;
         }
         crate::candidacies::owners::freeze(&txn, c, &parties).await?;
+        freeze_values(&txn, c.id, values.clone()).await?;
         documents::record(&txn, c.id, RECEIPT, &stored, &[], None, now).await?;
         let link = state.link(&format!("/candidacies/{}/submit", c.id));
         let path = stored.path.display().to_string();
@@ -367,6 +439,8 @@ pub async fn withdraw(
     let txn = state.db.begin().await?;
     let who = (Actor::filer_of(c), actor.id);
     let moved = status::apply(&txn, c, Action::Withdraw, who, now, None, "").await?;
+    integration::close_on_withdrawal(&txn, c, now).await?;
+    crate::review::publication::end(&txn, c.id, actor.id, "withdrawn", now).await?;
     let reference = c.reference.clone().unwrap_or_default();
     let link = state.link(&format!("/candidacies/{}/submit", c.id));
     outbox::enqueue(

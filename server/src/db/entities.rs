@@ -3,13 +3,16 @@
 pub mod auth_token;
 pub mod candidacy;
 pub mod candidacy_event;
+pub mod candidacy_value;
 pub mod document;
 pub mod integration_item;
 pub mod integration_request;
+pub mod internal_note;
 pub mod login_failure;
 pub mod outbox;
 pub mod owner;
 pub mod profile;
+pub mod publication;
 pub mod reminder;
 pub mod session;
 pub mod user;

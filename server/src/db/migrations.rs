@@ -22,6 +22,10 @@ impl MigratorTrait for Migrator {
             Box::new(LongerStatus),
             Box::new(Review),
             Box::new(Integration),
+            Box::new(OneOpenRequest),
+            Box::new(PublishedVersions),
+            Box::new(SubmittedValues),
+            Box::new(AddInternalNotes),
         ]
     }
 }
@@ -1131,6 +1135,231 @@ impl MigrationTrait for Integration {
         m.drop_table(Table::drop().table(IntegrationItems::Table).to_owned())
             .await?;
         m.drop_table(Table::drop().table(IntegrationRequests::Table).to_owned())
+            .await
+    }
+}
+
+/// One open request for integration per candidacy, kept by the database
+/// too: the status move already makes a second impossible, this makes it
+/// impossible whatever the code does. A partial index, in the same SQL for
+/// SQLite and PostgreSQL.
+pub struct OneOpenRequest;
+
+impl MigrationName for OneOpenRequest {
+    fn name(&self) -> &str {
+        "m20261125_000015_one_open_request"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for OneOpenRequest {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        let db = m.get_connection();
+        // Requests left open by a withdrawal before withdrawals closed them:
+        // closed without a reply (no `replied_by`), as a withdrawal now does.
+        db.execute_unprepared(
+            "UPDATE integration_requests SET replied_at = requested_at \
+             WHERE replied_at IS NULL AND candidacy_id IN \
+             (SELECT id FROM candidacies WHERE status <> 'integration_requested')",
+        )
+        .await?;
+        db.execute_unprepared(
+            "CREATE UNIQUE INDEX integration_requests_one_open \
+             ON integration_requests (candidacy_id) WHERE replied_at IS NULL",
+        )
+        .await
+        .map(|_| ())
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_index(
+            Index::drop()
+                .name("integration_requests_one_open")
+                .table(IntegrationRequests::Table)
+                .to_owned(),
+        )
+        .await
+    }
+}
+
+#[derive(DeriveIden)]
+enum Publications {
+    Table,
+    Id,
+    CandidacyId,
+    Version,
+    PublishedAt,
+    PublishedBy,
+    Snapshot,
+    EndedAt,
+    EndedBy,
+    EndReason,
+}
+
+/// Publications: each version of a candidacy the catalogue shows, frozen
+/// when published, online until ended. At most one online per candidacy
+/// (a partial index), and one row per version.
+pub struct PublishedVersions;
+
+impl MigrationName for PublishedVersions {
+    fn name(&self) -> &str {
+        "m20261125_000016_publications"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for PublishedVersions {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(Publications::Table)
+                .col(big_pk_auto(Publications::Id))
+                .col(big_integer(Publications::CandidacyId))
+                .col(integer(Publications::Version))
+                .col(timestamp_with_time_zone(Publications::PublishedAt))
+                .col(big_integer(Publications::PublishedBy))
+                .col(text(Publications::Snapshot))
+                .col(timestamp_with_time_zone_null(Publications::EndedAt))
+                .col(big_integer_null(Publications::EndedBy))
+                .col(text(Publications::EndReason).default(""))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(Publications::Table, Publications::CandidacyId)
+                        .to(Candidacies::Table, Candidacies::Id)
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(Publications::Table, Publications::PublishedBy)
+                        .to(Users::Table, Users::Id),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("publications_version_once")
+                .table(Publications::Table)
+                .col(Publications::CandidacyId)
+                .col(Publications::Version)
+                .unique()
+                .to_owned(),
+        )
+        .await?;
+        m.get_connection()
+            .execute_unprepared(
+                "CREATE UNIQUE INDEX publications_one_online \
+                 ON publications (candidacy_id) WHERE ended_at IS NULL",
+            )
+            .await
+            .map(|_| ())
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(Publications::Table).to_owned())
+            .await
+    }
+}
+
+#[derive(DeriveIden)]
+enum CandidacyValues {
+    Table,
+    CandidacyId,
+    Values,
+}
+
+/// The template's values as validated, frozen with each submission, so
+/// exports of thousands of candidacies read a table, not thousands of
+/// files; apart from `candidacies`, whose rows the queue scans.
+pub struct SubmittedValues;
+
+impl MigrationName for SubmittedValues {
+    fn name(&self) -> &str {
+        "m20261125_000017_submitted_values"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for SubmittedValues {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(CandidacyValues::Table)
+                .col(big_integer(CandidacyValues::CandidacyId).primary_key())
+                .col(text(CandidacyValues::Values))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(CandidacyValues::Table, CandidacyValues::CandidacyId)
+                        .to(Candidacies::Table, Candidacies::Id)
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(CandidacyValues::Table).to_owned())
+            .await
+    }
+}
+
+#[derive(DeriveIden)]
+enum InternalNotes {
+    Table,
+    Id,
+    CandidacyId,
+    AuthorId,
+    At,
+    Text,
+}
+
+/// Officers' notes on a candidacy, for staff only.
+pub struct AddInternalNotes;
+
+impl MigrationName for AddInternalNotes {
+    fn name(&self) -> &str {
+        "m20261125_000018_internal_notes"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for AddInternalNotes {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(InternalNotes::Table)
+                .col(big_pk_auto(InternalNotes::Id))
+                .col(big_integer(InternalNotes::CandidacyId))
+                .col(big_integer(InternalNotes::AuthorId))
+                .col(timestamp_with_time_zone(InternalNotes::At))
+                .col(text(InternalNotes::Text))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(InternalNotes::Table, InternalNotes::CandidacyId)
+                        .to(Candidacies::Table, Candidacies::Id)
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(InternalNotes::Table, InternalNotes::AuthorId)
+                        .to(Users::Table, Users::Id),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("idx_internal_notes_candidacy")
+                .table(InternalNotes::Table)
+                .col(InternalNotes::CandidacyId)
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(InternalNotes::Table).to_owned())
             .await
     }
 }

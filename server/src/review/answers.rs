@@ -4,8 +4,14 @@
 
 use forms::template::reader;
 use forms::value::cell_text;
-use forms::{Call, Kind, Lang, Severity};
+use forms::{Call, Kind, Lang, Severity, Value};
 use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use crate::candidacies::{documents, kind_of};
+use crate::db::entities::{candidacy, document};
+use crate::error::AppResult;
+use crate::state::AppState;
 
 pub struct Answer {
     pub label: String,
@@ -103,4 +109,139 @@ pub fn changes(
             })
         })
         .collect()
+}
+
+/// The fields that differ between two stored templates; `None` when either
+/// cannot be read (each read is bounded by the reader's guard).
+pub fn compare_files(old: &Path, new: &Path, kind: Kind) -> Option<Vec<Change>> {
+    let call = Call::embedded();
+    let read = |p: &Path| {
+        std::fs::read(p)
+            .ok()
+            .and_then(|bytes| typed(call, &bytes, kind))
+    };
+    Some(changes(call, kind, &read(old)?, &read(new)?))
+}
+
+/// Each field of `c`'s template as typed: see [`stored`].
+pub async fn stored_values(
+    state: &AppState,
+    c: &candidacy::Model,
+) -> AppResult<Option<BTreeMap<String, String>>> {
+    stored(state, c, typed).await
+}
+
+/// What `read` makes of `c`'s stored template, read under the reader's
+/// guard on the heavy-work pool; `None` without a template or when it no
+/// longer reads.
+pub async fn stored<T: Send + 'static>(
+    state: &AppState,
+    c: &candidacy::Model,
+    read: fn(&Call, &[u8], Kind) -> Option<T>,
+) -> AppResult<Option<T>> {
+    match documents::latest(&state.db, c.id, documents::TEMPLATE).await? {
+        Some(doc) => read_document(state, c, &doc, read).await,
+        None => Ok(None),
+    }
+}
+
+/// What `read` makes of the stored template `doc` of `c`: see [`stored`].
+pub async fn read_document<T: Send + 'static>(
+    state: &AppState,
+    c: &candidacy::Model,
+    doc: &document::Model,
+    read: fn(&Call, &[u8], Kind) -> Option<T>,
+) -> AppResult<Option<T>> {
+    let path = state.config.uploads_dir().join(&doc.sha256);
+    let kind = kind_of(c);
+    let run = move || {
+        std::fs::read(&path)
+            .ok()
+            .and_then(|b| read(Call::embedded(), &b, kind))
+    };
+    state.heavy.run(run).await
+}
+
+/// Each public field of `kind` (`public = true` in the call) as validated:
+/// see [`validated`].
+pub fn public_values(call: &Call, bytes: &[u8], kind: Kind) -> Option<BTreeMap<String, String>> {
+    validated(call, bytes, kind, true)
+}
+
+/// Each field of `kind` as validated: see [`validated`].
+pub fn all_values(call: &Call, bytes: &[u8], kind: Kind) -> Option<BTreeMap<String, String>> {
+    validated(call, bytes, kind, false)
+}
+
+/// Each field of `kind` (only the public ones if `public_only`) as
+/// validated: option ids, plain numbers, ISO dates, by field id. Empty
+/// fields and values that do not pass are left out; `None` when the file
+/// does not read.
+fn validated(
+    call: &Call,
+    bytes: &[u8],
+    kind: Kind,
+    public_only: bool,
+) -> Option<BTreeMap<String, String>> {
+    let upload = reader::read(call, bytes).ok()?;
+    Some(
+        call.fields_for(kind)
+            .filter(|f| f.public || !public_only)
+            .filter_map(|f| {
+                let cell = &upload.cells.get(&f.id)?.cell;
+                if cell_text(cell).trim().is_empty() {
+                    return None;
+                }
+                let value = forms::value::parse(call, f, cell).ok()?;
+                Some((f.id.clone(), canonical(&value)))
+            })
+            .collect(),
+    )
+}
+
+/// A value kept by [`canonical`], read back in one language.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Kept {
+    Number(f64),
+    Text(String),
+    /// The labels of a multiple choice, for the caller to join.
+    Labels(Vec<String>),
+}
+
+/// What `kept` (a [`canonical`] value of `field`) says in `lang`: options
+/// by their label, municipalities by name, numbers as numbers.
+pub fn read_kept(field: &forms::call::Field, kept: &str, lang: Lang) -> Kept {
+    use forms::call::FieldType;
+    let call = Call::embedded();
+    let label = |id: &str| call.option_label(field, id, lang).unwrap_or(id).to_string();
+    match field.kind {
+        FieldType::Integer | FieldType::Decimal | FieldType::Coordinate => kept
+            .parse()
+            .map_or_else(|_| Kept::Text(kept.to_string()), Kept::Number),
+        FieldType::Enum => Kept::Text(label(kept)),
+        FieldType::MultiEnum => Kept::Labels(kept.split(';').map(label).collect()),
+        FieldType::Municipality => Kept::Text(
+            forms::reference::Municipalities::get()
+                .by_istat_code(kept)
+                .map_or(kept.to_string(), |m| m.list_label()),
+        ),
+        _ => Kept::Text(kept.to_string()),
+    }
+}
+
+/// A value as the portal keeps it (the published version, the values
+/// frozen at submission), whatever language it was typed in.
+pub fn canonical(v: &Value) -> String {
+    match v {
+        Value::Text(t) | Value::Choice(t) | Value::Municipality(t) => t.clone(),
+        Value::Integer(i) => i.to_string(),
+        Value::Decimal(d) | Value::Coordinate(d) => d.to_string(),
+        Value::Date(d) => d.format("%Y-%m-%d").to_string(),
+        Value::Choices(ids) | Value::Ateco(ids) => ids.join(";"),
+        Value::Cadastral(sheets) => sheets
+            .iter()
+            .map(|s| format!("{}:{}", s.sheet, s.parcels.join(",")))
+            .collect::<Vec<_>>()
+            .join(";"),
+    }
 }

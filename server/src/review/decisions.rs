@@ -3,13 +3,16 @@
 //! history row and its emails, so none is recorded without the others.
 
 use crate::accounts::operations::lang_of;
-use crate::candidacies::status::{self, Action, Actor};
+use crate::candidacies::status::{self, Action, Actor, Status};
 use crate::db::entities::{candidacy, user};
 use crate::email::outbox;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use app::Lang;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+};
 
 /// Longest reasons accepted (they go into an email and the history).
 pub const MAX_REASONS: usize = 8_000;
@@ -66,6 +69,82 @@ pub async fn take(
     }
 }
 
+/// The statuses in which a candidacy has an officer in charge.
+pub const IN_CHARGE: [Status; 2] = [Status::UnderReview, Status::IntegrationRequested];
+
+/// The accounts a candidacy may be given to: staff and administrators, by email.
+pub async fn officers(db: &impl ConnectionTrait) -> AppResult<Vec<user::Model>> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Role.is_in(["staff", "admin"]))
+        .order_by_asc(user::Column::Email)
+        .all(db)
+        .await?)
+}
+
+/// An administrator gives `c` to officer `to`: one conditional update on
+/// the status and the officer in charge as read (`Locked` if either changed
+/// since), a line in the history and an email to the new officer, in one
+/// transaction. `Forbidden` for anyone but an administrator, `BadRequest`
+/// when `to` is not an officer.
+pub async fn reassign(
+    state: &AppState,
+    c: &candidacy::Model,
+    admin: &user::Model,
+    to: i64,
+) -> AppResult<()> {
+    let (actor, admin_id) = officer(admin)?;
+    if actor != Actor::Admin {
+        return Err(AppError::Forbidden);
+    }
+    let target = user::Entity::find_by_id(to)
+        .one(&state.db)
+        .await?
+        .filter(|u| Actor::officer(&u.role).is_some())
+        .ok_or(AppError::BadRequest)?;
+    if !IN_CHARGE.contains(&c.status) {
+        return Err(AppError::Locked);
+    }
+    if c.assigned_to == Some(to) {
+        return Ok(());
+    }
+    let previous = match c.assigned_to {
+        Some(id) => user::Entity::find_by_id(id).one(&state.db).await?,
+        None => None,
+    };
+    let previous = previous.map_or_else(|| "–".to_string(), |u| u.email);
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let update = candidacy::Entity::update_many()
+        .col_expr(candidacy::Column::AssignedTo, Expr::value(Some(to)))
+        .col_expr(candidacy::Column::AssignedAt, Expr::value(Some(now)))
+        .col_expr(candidacy::Column::UpdatedAt, Expr::value(now))
+        .filter(candidacy::Column::Id.eq(c.id))
+        .filter(candidacy::Column::Status.eq(c.status));
+    let update = match c.assigned_to {
+        Some(id) => update.filter(candidacy::Column::AssignedTo.eq(id)),
+        None => update.filter(candidacy::Column::AssignedTo.is_null()),
+    };
+    if update.exec(&txn).await?.rows_affected != 1 {
+        txn.rollback().await?;
+        return Err(AppError::Locked);
+    }
+    // Not a move of the status table: the status stays, the history says who.
+    let note = format!("{previous} → {}", target.email);
+    let by = (actor, admin_id);
+    status::record(&txn, c.id, by, (c.status, c.status), &note, now).await?;
+    let link = state.link(&format!("/staff/candidacies/{}", c.id));
+    let reference = c.reference.clone().unwrap_or_default();
+    let vars = [
+        ("reference", reference.as_str()),
+        ("link", link.as_str()),
+        ("previous", previous.as_str()),
+    ];
+    let lang = lang_of(&target);
+    outbox::enqueue(&txn, &target.email, "candidacy_assigned", lang, &vars, now).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
 /// Validates or rejects `c` (`action`), with `reasons` (needed to reject),
 /// and tells the filer, and the owner given read access, by email.
 pub async fn decide(
@@ -88,12 +167,31 @@ pub async fn decide(
     let now = state.clock.now();
     let txn = state.db.begin().await?;
     let moved = status::apply(&txn, c, action, by, now, None, &reasons).await?;
+    // A revision rejected: the version online is no longer vouched for.
+    if action == Action::Reject {
+        super::publication::end(&txn, c.id, account.id, &reasons, now).await?;
+    }
     if let Some(template) = moved.email {
         let shown = as_markdown_text(&reasons);
-        tell_filer_and_reader(state, &txn, c, template, &[("reasons", &shown)]).await?;
+        let reasons = |_: Lang| vec![("reasons", shown.clone())];
+        tell_filer_and_reader(state, &txn, c, template, reasons).await?;
     }
     txn.commit().await?;
     Ok(())
+}
+
+/// Reasons an officer wrote, cleaned, or the translation key of what is
+/// wrong with them: `missing` when there are none, or too long (more than
+/// [`MAX_REASONS`]).
+pub fn check_reasons(typed: &str, missing: &'static str) -> Result<String, &'static str> {
+    let reasons = clean_reasons(typed);
+    if reasons.is_empty() {
+        Err(missing)
+    } else if reasons.chars().count() > MAX_REASONS {
+        Err("review.reasons_too_long")
+    } else {
+        Ok(reasons)
+    }
 }
 
 /// The reasons as typed, with Windows line ends made plain and control
@@ -120,13 +218,13 @@ pub fn as_markdown_text(reasons: &str) -> String {
 
 /// Queues `template` for whoever filed `c` and for the owner it gave read
 /// access to, each in their account's language, with a link to the
-/// candidacy's summary.
+/// candidacy's summary and the `extra` values in that language.
 pub async fn tell_filer_and_reader(
     state: &AppState,
     txn: &impl ConnectionTrait,
     c: &candidacy::Model,
     template: &str,
-    extra: &[(&str, &str)],
+    extra: impl Fn(Lang) -> Vec<(&'static str, String)>,
 ) -> AppResult<()> {
     let filer = user::Entity::find_by_id(c.user_id)
         .one(txn)
@@ -144,9 +242,10 @@ pub async fn tell_filer_and_reader(
     }
     let reference = c.reference.clone().unwrap_or_default();
     let link = state.link(&format!("/candidacies/{}/submit", c.id));
-    let mut vars = vec![("reference", reference.as_str()), ("link", link.as_str())];
-    vars.extend_from_slice(extra);
     for (email, lang) in to {
+        let extra = extra(lang);
+        let mut vars = vec![("reference", reference.as_str()), ("link", link.as_str())];
+        vars.extend(extra.iter().map(|(k, v)| (*k, v.as_str())));
         outbox::enqueue(txn, &email, template, lang, &vars, state.clock.now()).await?;
     }
     Ok(())

@@ -9,7 +9,9 @@ use crate::accounts::operations::lang_of;
 use crate::candidacies::owners::Parties;
 use crate::candidacies::status::{self, Action, Status};
 use crate::candidacies::{kind_of, signed_forms};
-use crate::db::entities::{candidacy, document, integration_item, integration_request, user};
+use crate::db::entities::{
+    candidacy, candidacy_event, document, integration_item, integration_request, user,
+};
 use crate::email::outbox;
 use crate::error::{AppError, AppResult};
 use crate::review::decisions::{self, clean_reasons};
@@ -23,7 +25,7 @@ use sea_orm::{
     QueryOrder, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Longest note on one item, and longest message or reply.
 pub const MAX_NOTE: usize = 2_000;
@@ -71,19 +73,38 @@ impl Item {
 pub enum Part<'a> {
     Location,
     Owner,
-    /// A new template: allowed when some field is to fix (the fields that
-    /// changed are compared with those when the file is checked).
-    Template,
+    /// A new template: allowed when some field is to fix. The fields that
+    /// changed were compared, before the transaction, with those of the
+    /// request named here (`None` for a draft's template, or to ask).
+    Template(Option<i64>),
     Document(&'a str),
 }
 
-impl Part<'_> {
+/// Whether `purpose` is a signed form or the identity document: they count
+/// only for the owner they were checked for, so reopening the owner reopens
+/// them too (else a changed owner would leave forms signed for the old one,
+/// and no way to sign them again).
+pub fn signed_for_owner(purpose: &str) -> bool {
+    signed_forms::signed_purposes().contains(&purpose)
+}
+
+impl<'a> Part<'a> {
     pub fn opened_by(self, item: &Item) -> bool {
         match (self, item) {
             (Part::Location, Item::Location) | (Part::Owner, Item::Owner) => true,
-            (Part::Template, Item::Field(_)) => true,
+            (Part::Template(_), Item::Field(_)) => true,
             (Part::Document(p), Item::Document(q)) => p == q,
+            (Part::Document(p), Item::Owner) => signed_for_owner(p),
             _ => false,
+        }
+    }
+
+    /// The documents' purpose this part stores, if it is a document.
+    pub fn purpose(self) -> Option<&'a str> {
+        match self {
+            Part::Template(_) => Some(crate::candidacies::documents::TEMPLATE),
+            Part::Document(p) => Some(p),
+            Part::Location | Part::Owner => None,
         }
     }
 }
@@ -122,6 +143,11 @@ impl Request {
         self.row.replied_at.is_none()
     }
 
+    /// Closed without a reply: the candidacy was withdrawn while it was open.
+    pub fn withdrawn(&self) -> bool {
+        self.row.replied_at.is_some() && self.row.replied_by.is_none()
+    }
+
     pub fn opens(&self, part: Part) -> bool {
         self.is_open() && self.items.iter().any(|(item, _)| part.opened_by(item))
     }
@@ -137,9 +163,12 @@ impl Request {
             .collect()
     }
 
-    /// What the candidacy held when asked.
-    pub fn before(&self) -> Before {
-        serde_json::from_str(&self.row.before).unwrap_or_default()
+    /// What the candidacy held when asked. Unreadable is an error: without
+    /// it, documents a receipt lists would look replaceable.
+    pub fn before(&self) -> AppResult<Before> {
+        serde_json::from_str(&self.row.before).map_err(|e| {
+            AppError::Internal(format!("integration request {}: before: {e}", self.row.id))
+        })
     }
 }
 
@@ -152,6 +181,14 @@ pub struct Before {
     /// The owner as `owner_line` wrote it (empty before the profiles were filled).
     #[serde(default)]
     pub owner: String,
+}
+
+impl Before {
+    /// The template as submitted when asked (its file is stored by hash).
+    pub fn template(&self) -> Option<&DocumentRef> {
+        let template = crate::candidacies::documents::TEMPLATE;
+        self.documents.iter().find(|d| d.purpose == template)
+    }
 }
 
 /// The owner a candidacy names, in one line, to tell whether a reply changed them.
@@ -221,18 +258,39 @@ pub async fn open(db: &impl ConnectionTrait, candidacy_id: i64) -> AppResult<Opt
 /// to be editable: whether `part` may change, and which documents were
 /// submitted when the candidacy is answering a request (replacing those
 /// retires them; the receipt lists them). A draft may change anything.
+/// A template checked against one request's locked fields before the
+/// transaction is `Locked` if another request is open now.
 pub async fn reopened_for(
     txn: &impl ConnectionTrait,
     c: &candidacy::Model,
     part: Part<'_>,
 ) -> AppResult<Vec<i64>> {
+    let checked_against = match part {
+        Part::Template(against) => against,
+        _ => None,
+    };
     if c.status != Status::IntegrationRequested {
-        return Ok(Vec::new());
+        return match checked_against {
+            Some(_) => Err(AppError::Locked),
+            None => Ok(Vec::new()),
+        };
     }
+    // A template kept while answering must have been compared with this request.
+    let compared = |r: &Request| checked_against == Some(r.row.id);
     match open(txn, c.id).await? {
-        Some(r) if r.opens(part) => Ok(r.before().documents.iter().map(|d| d.id).collect()),
+        Some(r) if matches!(part, Part::Template(_)) && !compared(&r) => Err(AppError::Locked),
+        Some(r) if r.opens(part) => Ok(r.before()?.documents.iter().map(|d| d.id).collect()),
         _ => Err(AppError::NotReopened),
     }
+}
+
+/// Whether `c` answers a request that leaves its owner as submitted: then
+/// the owner the candidacy names is the one frozen at submission.
+pub async fn keeps_owner(db: &impl ConnectionTrait, c: &candidacy::Model) -> AppResult<bool> {
+    if c.status != Status::IntegrationRequested {
+        return Ok(false);
+    }
+    Ok(open(db, c.id).await?.is_some_and(|r| !r.opens(Part::Owner)))
 }
 
 /// What an officer asks: items with notes, days to reply, a message.
@@ -367,7 +425,7 @@ pub async fn ask(
                 .map(|p| owner_line(&p))
                 .unwrap_or_default(),
         })
-        .unwrap_or_default()),
+        .map_err(|e| AppError::Internal(format!("candidacy {}: before: {e}", c.id)))?),
         reply: Set(String::new()),
         ..Default::default()
     }
@@ -385,27 +443,74 @@ pub async fn ask(
     }
     if let Some(template) = moved.email {
         let count = items.len().to_string();
-        let due_date = rome_date(due);
         let shown = decisions::as_markdown_text(&message);
-        let vars = [
-            ("count", count.as_str()),
-            ("due", due_date.as_str()),
-            ("message", shown.as_str()),
-        ];
-        decisions::tell_filer_and_reader(state, &txn, c, template, &vars).await?;
+        let vars = |lang: app::Lang| {
+            vec![
+                ("count", count.clone()),
+                ("due", day_text(lang, due)),
+                ("message", shown.clone()),
+            ]
+        };
+        decisions::tell_filer_and_reader(state, &txn, c, template, vars).await?;
     }
     txn.commit().await?;
     Ok(Request { row, items })
 }
 
-/// "30/11/2026": a date as the emails and pages show it, in Rome.
-pub fn rome_date(at: DateTime<Utc>) -> String {
-    at.with_timezone(&Rome).format("%d/%m/%Y").to_string()
+/// "30 novembre 2026": the day of `at` in Rome, as the emails write it.
+fn day_text(lang: app::Lang, at: DateTime<Utc>) -> String {
+    app::pages::format_date(lang, &crate::clock::rome(at))
+}
+
+/// The proponent's reply as it is kept (see `decisions::clean_reasons`), or
+/// `BadRequest` when longer than [`MAX_MESSAGE`].
+pub fn checked_reply(reply: &str) -> AppResult<String> {
+    let reply = clean_reasons(reply);
+    match reply.chars().count() > MAX_MESSAGE {
+        true => Err(AppError::BadRequest),
+        false => Ok(reply),
+    }
+}
+
+/// Closes the open request of candidacy `id`, if any, with `reply` by `by`
+/// (nobody: closed without a reply, by a withdrawal); how many were closed
+/// (0 or 1: the database allows one open at a time).
+async fn close(
+    txn: &impl ConnectionTrait,
+    candidacy_id: i64,
+    by: Option<i64>,
+    reply: String,
+    now: DateTime<Utc>,
+) -> AppResult<u64> {
+    let closed = integration_request::Entity::update_many()
+        .col_expr(
+            integration_request::Column::RepliedAt,
+            Expr::value(Some(now)),
+        )
+        .col_expr(integration_request::Column::RepliedBy, Expr::value(by))
+        .col_expr(integration_request::Column::Reply, Expr::value(reply))
+        .filter(integration_request::Column::CandidacyId.eq(candidacy_id))
+        .filter(integration_request::Column::RepliedAt.is_null())
+        .exec(txn)
+        .await?;
+    Ok(closed.rows_affected)
+}
+
+/// Inside the transaction that withdraws `c`: a request still open is
+/// closed without a reply (`replied_by` empty, see [`Request::withdrawn`]),
+/// so it stops reminding and counting as overdue.
+pub async fn close_on_withdrawal(
+    txn: &impl ConnectionTrait,
+    c: &candidacy::Model,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    close(txn, c.id, None, String::new(), now).await.map(|_| ())
 }
 
 /// Inside the transaction that submits the reply: closes the open request
 /// with the proponent's message and tells the officer in charge. `Locked`
-/// when no request is open (someone answered it meanwhile).
+/// when no request is open (someone answered it meanwhile); `BadRequest`
+/// when the message is longer than [`MAX_MESSAGE`].
 pub async fn close_with_reply(
     state: &AppState,
     txn: &impl ConnectionTrait,
@@ -414,22 +519,8 @@ pub async fn close_with_reply(
     reply: &str,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    let reply = clean_reasons(reply);
-    let closed = integration_request::Entity::update_many()
-        .col_expr(
-            integration_request::Column::RepliedAt,
-            Expr::value(Some(now)),
-        )
-        .col_expr(
-            integration_request::Column::RepliedBy,
-            Expr::value(Some(by)),
-        )
-        .col_expr(integration_request::Column::Reply, Expr::value(reply))
-        .filter(integration_request::Column::CandidacyId.eq(c.id))
-        .filter(integration_request::Column::RepliedAt.is_null())
-        .exec(txn)
-        .await?;
-    if closed.rows_affected != 1 {
+    let reply = checked_reply(reply)?;
+    if close(txn, c.id, Some(by), reply, now).await? != 1 {
         return Err(AppError::Locked);
     }
     let Some(officer_id) = c.assigned_to else {
@@ -460,6 +551,26 @@ pub struct LegalClock {
     pub left: i64,
     /// A request is open: the clock is stopped.
     pub stopped: bool,
+    /// The open request's reply is past its due date.
+    pub reply_overdue: bool,
+}
+
+/// A request's time: when asked, when answered (if it was), when due.
+#[derive(Clone, Copy, Debug)]
+pub struct Span {
+    pub asked: DateTime<Utc>,
+    pub answered: Option<DateTime<Utc>>,
+    pub due: DateTime<Utc>,
+}
+
+impl From<&integration_request::Model> for Span {
+    fn from(r: &integration_request::Model) -> Span {
+        Span {
+            asked: r.requested_at,
+            answered: r.replied_at,
+            due: r.due_at,
+        }
+    }
 }
 
 /// Counted in Rome's calendar days, so a day of 23 or 25 hours (summer time)
@@ -468,7 +579,7 @@ pub struct LegalClock {
 /// the day answered.
 pub fn legal_clock(
     submitted: DateTime<Utc>,
-    requests: &[(DateTime<Utc>, Option<DateTime<Utc>>)],
+    requests: &[Span],
     now: DateTime<Utc>,
     target: i64,
 ) -> LegalClock {
@@ -476,13 +587,15 @@ pub fn legal_clock(
     let span = |from: DateTime<Utc>, to: DateTime<Utc>| (day(to) - day(from)).num_days().max(0);
     let stopped_days: i64 = requests
         .iter()
-        .map(|(asked, answered)| span(*asked, answered.unwrap_or(now)))
+        .map(|r| span(r.asked, r.answered.unwrap_or(now)))
         .sum();
     let used = (span(submitted, now) - stopped_days).max(0);
+    let open = || requests.iter().filter(|r| r.answered.is_none());
     LegalClock {
         used,
         left: target - used,
-        stopped: requests.iter().any(|(_, answered)| answered.is_none()),
+        stopped: open().next().is_some(),
+        reply_overdue: open().any(|r| now > r.due),
     }
 }
 
@@ -493,20 +606,75 @@ pub async fn clock_of(
     now: DateTime<Utc>,
     target: i64,
 ) -> AppResult<Option<LegalClock>> {
+    Ok(clocks_of(db, std::slice::from_ref(c), now, target)
+        .await?
+        .remove(&c.id))
+}
+
+/// The legal clock of each of `cs` that staff must decide, by id, from one
+/// read of their requests (a page of the queue costs one query).
+pub async fn clocks_of(
+    db: &impl ConnectionTrait,
+    cs: &[candidacy::Model],
+    now: DateTime<Utc>,
+    target: i64,
+) -> AppResult<HashMap<i64, LegalClock>> {
     let deciding = [
         Status::Submitted,
         Status::UnderReview,
         Status::IntegrationRequested,
     ];
-    let Some(submitted) = c.submitted_at.filter(|_| deciding.contains(&c.status)) else {
-        return Ok(None);
-    };
-    let spans: Vec<_> = all(db, c.id)
-        .await?
+    let deciding: Vec<(i64, DateTime<Utc>)> = cs
         .iter()
-        .map(|r| (r.row.requested_at, r.row.replied_at))
+        .filter(|c| deciding.contains(&c.status))
+        .filter_map(|c| Some((c.id, c.submitted_at?)))
         .collect();
-    Ok(Some(legal_clock(submitted, &spans, now, target)))
+    if deciding.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let ids = || deciding.iter().map(|(id, _)| *id);
+    // A revision (a validated or published candidacy reviewed again) starts
+    // the clock again: the days before it were the first review's.
+    let mut revised: HashMap<i64, DateTime<Utc>> = HashMap::new();
+    for e in candidacy_event::Entity::find()
+        .filter(candidacy_event::Column::CandidacyId.is_in(ids()))
+        .filter(candidacy_event::Column::ToStatus.eq(Status::UnderReview.as_str()))
+        .filter(
+            candidacy_event::Column::FromStatus
+                .is_in([Status::Validated.as_str(), Status::Published.as_str()]),
+        )
+        .all(db)
+        .await?
+    {
+        let at = revised.entry(e.candidacy_id).or_insert(e.at);
+        *at = (*at).max(e.at);
+    }
+    let mut spans: HashMap<i64, Vec<Span>> = HashMap::new();
+    for r in integration_request::Entity::find()
+        .filter(integration_request::Column::CandidacyId.is_in(ids()))
+        .all(db)
+        .await?
+    {
+        spans
+            .entry(r.candidacy_id)
+            .or_default()
+            .push(Span::from(&r));
+    }
+    Ok(deciding
+        .into_iter()
+        .map(|(id, submitted)| {
+            let start = revised
+                .get(&id)
+                .copied()
+                .unwrap_or(submitted)
+                .max(submitted);
+            let spans: Vec<Span> = spans
+                .get(&id)
+                .map(|all| all.iter().filter(|s| s.asked >= start).copied().collect())
+                .unwrap_or_default();
+            (id, legal_clock(start, &spans, now, target))
+        })
+        .collect())
 }
 
 /// Which reminder an open request is due now: the officer's overdue flag
@@ -539,7 +707,8 @@ pub fn reminder_due(r: &integration_request::Model, now: DateTime<Utc>) -> Optio
 /// access) three days and one day before the reply is due, and to the
 /// officer once the reply is overdue. Each is marked sent by a conditional
 /// update in the transaction that queues its email, so two instances send
-/// it once. Returns how many were queued.
+/// it once. A request that fails is logged and left for the next round; the
+/// others go on. Returns how many were queued.
 pub async fn send_reminders(state: &AppState) -> AppResult<usize> {
     let now = state.clock.now();
     let waiting = integration_request::Entity::find()
@@ -553,64 +722,80 @@ pub async fn send_reminders(state: &AppState) -> AppResult<usize> {
         let Some(which) = reminder_due(&r, now) else {
             continue;
         };
-        let Some(c) = candidacy::Entity::find_by_id(r.candidacy_id)
-            .one(&state.db)
-            .await?
-        else {
-            continue;
-        };
-        let column = match which {
-            Reminder::First => integration_request::Column::FirstReminderAt,
-            // The last reminder stands for the first too, if that was missed.
-            Reminder::Last => integration_request::Column::LastReminderAt,
-            Reminder::Overdue => integration_request::Column::ExpiredFlaggedAt,
-        };
-        let txn = state.db.begin().await?;
-        let mut mark = integration_request::Entity::update_many()
-            .col_expr(column, Expr::value(Some(now)))
-            .filter(integration_request::Column::Id.eq(r.id))
-            .filter(integration_request::Column::RepliedAt.is_null())
-            .filter(column.is_null());
-        if which == Reminder::Last {
-            mark = mark.col_expr(
-                integration_request::Column::FirstReminderAt,
-                Expr::value(Some(now)),
-            );
+        match remind(state, &r, which, now).await {
+            Ok(true) => queued += 1,
+            Ok(false) => {}
+            Err(e) => tracing::warn!(request = r.id, error = %e, "integration reminder not sent"),
         }
-        if mark.exec(&txn).await?.rows_affected != 1 {
-            txn.rollback().await?;
-            continue;
-        }
-        let due = rome_date(r.due_at);
-        if which == Reminder::Overdue {
-            let officer_id = c.assigned_to.unwrap_or(r.officer_id);
-            if let Some(officer) = user::Entity::find_by_id(officer_id).one(&txn).await? {
-                let link = state.link(&format!("/staff/candidacies/{}", c.id));
-                let reference = c.reference.clone().unwrap_or_default();
-                let vars = [
-                    ("reference", reference.as_str()),
-                    ("link", &link),
-                    ("due", &due),
-                ];
-                outbox::enqueue(
-                    &txn,
-                    &officer.email,
-                    "integration_overdue",
-                    lang_of(&officer),
-                    &vars,
-                    now,
-                )
-                .await?;
-            }
-        } else {
-            let vars = [("due", due.as_str())];
-            decisions::tell_filer_and_reader(state, &txn, &c, "integration_reminder", &vars)
-                .await?;
-        }
-        txn.commit().await?;
-        queued += 1;
     }
     Ok(queued)
+}
+
+/// Queues `which` reminder of request `r`; false when it is no longer due
+/// (sent by another instance, answered, or the candidacy moved on).
+async fn remind(
+    state: &AppState,
+    r: &integration_request::Model,
+    which: Reminder,
+    now: DateTime<Utc>,
+) -> AppResult<bool> {
+    let Some(c) = candidacy::Entity::find_by_id(r.candidacy_id)
+        .one(&state.db)
+        .await?
+        .filter(|c| c.status == Status::IntegrationRequested)
+    else {
+        return Ok(false);
+    };
+    let column = match which {
+        Reminder::First => integration_request::Column::FirstReminderAt,
+        // The last reminder stands for the first too, if that was missed.
+        Reminder::Last => integration_request::Column::LastReminderAt,
+        Reminder::Overdue => integration_request::Column::ExpiredFlaggedAt,
+    };
+    let txn = state.db.begin().await?;
+    let mut mark = integration_request::Entity::update_many()
+        .col_expr(column, Expr::value(Some(now)))
+        .filter(integration_request::Column::Id.eq(r.id))
+        .filter(integration_request::Column::RepliedAt.is_null())
+        .filter(column.is_null());
+    if which == Reminder::Last {
+        mark = mark.col_expr(
+            integration_request::Column::FirstReminderAt,
+            Expr::value(Some(now)),
+        );
+    }
+    if mark.exec(&txn).await?.rows_affected != 1 {
+        txn.rollback().await?;
+        return Ok(false);
+    }
+    if which == Reminder::Overdue {
+        let officer_id = c.assigned_to.unwrap_or(r.officer_id);
+        if let Some(officer) = user::Entity::find_by_id(officer_id).one(&txn).await? {
+            let link = state.link(&format!("/staff/candidacies/{}", c.id));
+            let reference = c.reference.clone().unwrap_or_default();
+            let lang = lang_of(&officer);
+            let due = day_text(lang, r.due_at);
+            let vars = [
+                ("reference", reference.as_str()),
+                ("link", &link),
+                ("due", &due),
+            ];
+            outbox::enqueue(
+                &txn,
+                &officer.email,
+                "integration_overdue",
+                lang,
+                &vars,
+                now,
+            )
+            .await?;
+        }
+    } else {
+        let vars = |lang: app::Lang| vec![("due", day_text(lang, r.due_at))];
+        decisions::tell_filer_and_reader(state, &txn, &c, "integration_reminder", vars).await?;
+    }
+    txn.commit().await?;
+    Ok(true)
 }
 
 #[cfg(test)]
@@ -699,12 +884,27 @@ mod tests {
         assert_eq!((plain.used, plain.left, plain.stopped), (10, 20, false));
         // Asked on the 29th, answered on 2 April: four days do not count.
         let asked = at("2027-03-29T07:00:00Z");
-        let answered = at("2027-04-02T15:00:00Z");
-        let paused = legal_clock(submitted, &[(asked, Some(answered))], now, 30);
+        let due = at("2027-04-08T21:59:59Z");
+        let answered = Some(at("2027-04-02T15:00:00Z"));
+        let replied = Span {
+            asked,
+            answered,
+            due,
+        };
+        let paused = legal_clock(submitted, &[replied], now, 30);
         assert_eq!((paused.used, paused.left, paused.stopped), (6, 24, false));
-        // Still open: stopped since the 29th.
-        let open = legal_clock(submitted, &[(asked, None)], now, 30);
-        assert_eq!((open.used, open.stopped), (3, true));
+        // Still open: stopped since the 29th; the reply is not late yet.
+        let waiting = Span {
+            answered: None,
+            ..replied
+        };
+        let open = legal_clock(submitted, &[waiting], now, 30);
+        assert_eq!(
+            (open.used, open.stopped, open.reply_overdue),
+            (3, true, false)
+        );
+        let overdue = legal_clock(submitted, &[waiting], at("2027-04-09T08:00:00Z"), 30);
+        assert!(overdue.reply_overdue);
         // Just before midnight in Rome is still the same day, whatever UTC says.
         let late = legal_clock(submitted, &[], at("2027-03-26T22:59:00Z"), 30);
         assert_eq!(late.used, 0);

@@ -2,12 +2,13 @@
 //! paged in the database, with the count per status under the same filters.
 
 use crate::candidacies::status::Status;
-use crate::db::entities::{candidacy, user};
+use crate::db::entities::{candidacy, integration_request, user};
 use crate::error::AppResult;
+use crate::review::integration::{self, LegalClock};
 use chrono::{DateTime, Duration, Utc};
 use forms::reference::Municipalities;
 use forms::Kind;
-use sea_orm::sea_query::{Condition, Expr, Func};
+use sea_orm::sea_query::{Condition, Expr, Func, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
     QuerySelect, Select,
@@ -50,6 +51,8 @@ pub struct Filter {
     pub delegated: bool,
     /// Submitted at least this many days ago.
     pub waiting_days: Option<u32>,
+    /// Waiting for a reply to a request for integration past its due date.
+    pub reply_overdue: bool,
     /// Part of the reference ("000123") or of the address.
     pub text: String,
     pub sort: Sort,
@@ -60,6 +63,8 @@ pub struct Filter {
 pub struct Row {
     pub candidacy: candidacy::Model,
     pub officer: Option<String>,
+    /// While staff must decide it.
+    pub clock: Option<LegalClock>,
 }
 
 pub struct Queue {
@@ -102,6 +107,17 @@ fn matching(f: &Filter, me: i64, now: DateTime<Utc>) -> Select<candidacy::Entity
     if f.delegated {
         q = q.filter(candidacy::Column::OwnerId.is_not_null());
     }
+    if f.reply_overdue {
+        let late = Query::select()
+            .column(integration_request::Column::CandidacyId)
+            .from(integration_request::Entity)
+            .and_where(integration_request::Column::RepliedAt.is_null())
+            .and_where(integration_request::Column::DueAt.lt(now))
+            .to_owned();
+        q = q
+            .filter(candidacy::Column::Status.eq(Status::IntegrationRequested))
+            .filter(candidacy::Column::Id.in_subquery(late));
+    }
     if let Some(days) = f.waiting_days {
         let since = now - Duration::days(i64::from(days));
         q = q.filter(candidacy::Column::SubmittedAt.lte(since));
@@ -121,6 +137,16 @@ fn matching(f: &Filter, me: i64, now: DateTime<Utc>) -> Select<candidacy::Entity
     q
 }
 
+/// The candidacies matching all of `f` (its status too), unsorted and
+/// unpaged: the page's rows, and the exports', come from here.
+pub fn selected(f: &Filter, me: i64, now: DateTime<Utc>) -> Select<candidacy::Entity> {
+    let q = matching(f, me, now);
+    match f.status {
+        Some(s) => q.filter(candidacy::Column::Status.eq(s)),
+        None => q,
+    }
+}
+
 /// The search text without LIKE's wildcards, at most 64 characters.
 pub fn searchable(text: &str) -> String {
     let kept: String = text
@@ -138,11 +164,14 @@ struct StatusCount {
     n: i64,
 }
 
+/// The page of the queue `f` asks for; `target` is the days staff have to
+/// decide (each row's legal clock counts against it).
 pub async fn load(
     db: &impl ConnectionTrait,
     f: &Filter,
     me: i64,
     now: DateTime<Utc>,
+    target: i64,
 ) -> AppResult<Queue> {
     let counted: Vec<StatusCount> = matching(f, me, now)
         .select_only()
@@ -165,10 +194,7 @@ pub async fn load(
     };
     let pages = total.div_ceil(PAGE_SIZE).max(1);
     let page = f.page.clamp(1, pages);
-    let mut q = matching(f, me, now);
-    if let Some(s) = f.status {
-        q = q.filter(candidacy::Column::Status.eq(s));
-    }
+    let mut q = selected(f, me, now);
     q = match f.sort {
         Sort::Oldest => q.order_by_asc(candidacy::Column::SubmittedAt),
         Sort::Newest => q.order_by_desc(candidacy::Column::SubmittedAt),
@@ -180,10 +206,12 @@ pub async fn load(
         .all(db)
         .await?;
     let officers = emails_of(db, found.iter().filter_map(|c| c.assigned_to)).await?;
+    let mut clocks = integration::clocks_of(db, &found, now, target).await?;
     let rows = found
         .into_iter()
         .map(|c| Row {
             officer: c.assigned_to.and_then(|id| officers.get(&id).cloned()),
+            clock: clocks.remove(&c.id),
             candidacy: c,
         })
         .collect();

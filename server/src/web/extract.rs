@@ -106,6 +106,23 @@ pub struct Reviewed {
     pub candidacy: candidacy::Model,
 }
 
+/// A candidacy past its draft, for an administrator: reassigning it.
+pub struct AdminReviewed(pub Reviewed);
+
+impl<S: Send + Sync> FromRequestParts<S> for AdminReviewed {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        // The role first: staff learn nothing about which numbers exist.
+        Ctx::from_request_parts(parts, state)
+            .await?
+            .user_with_role(&[Role::Admin])?;
+        Ok(AdminReviewed(
+            Reviewed::from_request_parts(parts, state).await?,
+        ))
+    }
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for Officer {
     type Rejection = AppError;
 

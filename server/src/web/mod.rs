@@ -126,6 +126,9 @@ pub fn router(state: AppState) -> Router {
             get(attachments::download),
         )
         .route("/staff", get(review::queue))
+        .route("/staff/export.xlsx", get(review::exports::xlsx))
+        .route("/staff/export.csv", get(review::exports::csv))
+        .route("/staff/export.geojson", get(review::exports::geojson))
         .route("/staff/candidacies/{id}", get(review::candidacy::show))
         .route(
             "/staff/candidacies/{id}/take",
@@ -134,6 +137,26 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/staff/candidacies/{id}/decide",
             post(review::candidacy::decide),
+        )
+        .route(
+            "/staff/candidacies/{id}/notes",
+            post(review::candidacy::add_note),
+        )
+        .route(
+            "/staff/candidacies/{id}/assign",
+            post(review::candidacy::assign),
+        )
+        .route(
+            "/staff/candidacies/{id}/publish",
+            get(review::publication::preview_page).post(review::publication::publish),
+        )
+        .route(
+            "/staff/candidacies/{id}/unpublish",
+            post(review::publication::unpublish),
+        )
+        .route(
+            "/staff/candidacies/{id}/revise",
+            post(review::publication::revise),
         )
         .route(
             "/staff/candidacies/{id}/integration",
@@ -169,6 +192,11 @@ pub fn page(status: StatusCode, html: String) -> Response {
 /// `attachment`, a sandboxing CSP, not cached. Only letters, digits and `._- `
 /// of `filename` reach the header; anything else becomes `_`.
 pub fn download(content_type: &str, filename: &str, bytes: Vec<u8>) -> Response {
+    download_body(content_type, filename, axum::body::Body::from(bytes))
+}
+
+/// [`download`] of a body made as it is sent (a streamed export).
+pub fn download_body(content_type: &str, filename: &str, body: axum::body::Body) -> Response {
     let safe: String = filename
         .chars()
         .map(|ch| {
@@ -191,7 +219,7 @@ pub fn download(content_type: &str, filename: &str, bytes: Vec<u8>) -> Response 
         ),
         (header::CACHE_CONTROL, "private, no-store".to_string()),
     ];
-    (headers, bytes).into_response()
+    (headers, body).into_response()
 }
 
 /// A failed upload as its page tells it: the error next to `field` (`too_large`

@@ -176,6 +176,18 @@ impl TestApp {
         link.trim_start_matches("http://portal.test").to_string()
     }
 
+    /// The account registered with `email`, as the database holds it.
+    pub async fn account(&self, email: &str) -> server::db::entities::user::Model {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        use server::db::entities::user;
+        user::Entity::find()
+            .filter(user::Column::Email.eq(email))
+            .one(&self.state.db)
+            .await
+            .unwrap()
+            .expect("an account with that email")
+    }
+
     /// The signature verdict of the last document kept for `purpose`.
     pub async fn latest_signature(&self, purpose: &str) -> Option<String> {
         use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};

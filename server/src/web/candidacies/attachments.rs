@@ -100,7 +100,7 @@ pub async fn upload(
         &ctx.state.db,
         &dir,
         c.id,
-        purpose.code(),
+        crate::candidacies::Part::Document(purpose.code()),
         !purpose.many(),
         received,
         &[finding],

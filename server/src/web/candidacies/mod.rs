@@ -296,7 +296,7 @@ pub async fn upload_template(
     mut multipart: Multipart,
 ) -> AppResult<Response> {
     let id = c.id;
-    if let Some(form) = not_reopened(&ctx, &c, Part::Template, "file").await? {
+    if let Some(form) = not_reopened(&ctx, &c, Part::Template(None), "file").await? {
         return render_template_step(&ctx, &c, &form, StatusCode::CONFLICT).await;
     }
     let dir = ctx.state.config.uploads_dir();
@@ -307,14 +307,10 @@ pub async fn upload_template(
         Status::IntegrationRequested => integration::open(&ctx.state.db, c.id).await?,
         _ => None,
     };
-    let before = answering.as_ref().and_then(|r| {
-        let before = r.before();
-        let doc = before
-            .documents
-            .into_iter()
-            .find(|d| d.purpose == documents::TEMPLATE)?;
-        Some(dir.join(doc.sha256))
-    });
+    let before = match &answering {
+        Some(r) => r.before()?.template().map(|doc| dir.join(&doc.sha256)),
+        None => None,
+    };
     let open_fields: Vec<String> = answering
         .as_ref()
         .map(|r| r.fields().into_iter().map(str::to_string).collect())
@@ -339,13 +335,19 @@ pub async fn upload_template(
         .await?
         .map_err(|e| AppError::Internal(e.to_string()))?;
     let mut findings = documents::findings(&report);
-    if let Some(old) = before {
-        let changes = ctx
-            .state
-            .heavy
-            .run(move || crate::web::review::integration::compare_files(&old, &new_path, kind))
-            .await?;
-        findings.extend(locked_changes(&c, &changes, &open_fields));
+    if answering.is_some() {
+        // Not compared is not "nothing changed": the file cannot be submitted.
+        let changes = match before {
+            Some(old) => {
+                let compare = move || crate::review::answers::compare_files(&old, &new_path, kind);
+                ctx.state.heavy.run(compare).await?
+            }
+            None => None,
+        };
+        match changes {
+            Some(changes) => findings.extend(locked_changes(&c, &changes, &open_fields)),
+            None => findings.push(both_languages("error", "error.template_not_compared", &[])),
+        }
     }
     // Kept even with errors: the step shows what the last upload said. Earlier
     // uploads are replaced: only the last one counts, and the others' bytes go.
@@ -353,7 +355,7 @@ pub async fn upload_template(
         &ctx.state.db,
         &dir,
         c.id,
-        documents::TEMPLATE,
+        Part::Template(answering.as_ref().map(|r| r.row.id)),
         true,
         received,
         &findings,
@@ -410,6 +412,15 @@ fn locked_changes(
             }
         })
         .collect()
+}
+
+/// A finding of the portal's own, with `key`'s text in both languages.
+fn both_languages(severity: &str, key: &str, vars: &[(&str, &str)]) -> documents::Finding {
+    documents::Finding {
+        severity: severity.into(),
+        it: app::i18n::tf(app::Lang::It, key, vars),
+        en: app::i18n::tf(app::Lang::En, key, vars),
+    }
 }
 
 /// `?purpose=` of an upload: the slot it fills.

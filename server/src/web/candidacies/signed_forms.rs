@@ -74,14 +74,16 @@ pub async fn download(
         .filter(|f| forms_needed(&c).contains(f))
         .ok_or(AppError::NotFound)?;
     let lang = q.or_page(ctx.lang);
-    // The forms speak of the owner and, for form C, of the delegate: without
-    // the filer's profile there is nothing to fill them with.
-    let Some(filer) = profiles::load(&ctx.state.db, c.user_id).await? else {
-        return Ok(see_other("/profile"));
+    // The forms speak of the owner and, for form C, of the delegate, as the
+    // candidacy names them; a delegate who has not saved the owner yet gets
+    // them filled with their own details. Without a profile, nothing to fill.
+    let (owner, filer) = match owners::Parties::of(&ctx.state.db, &c).await? {
+        Some(p) => (p.owner, p.filer),
+        None => match profiles::load(&ctx.state.db, c.user_id).await? {
+            Some(filer) => (filer.clone(), filer),
+            None => return Ok(see_other("/profile")),
+        },
     };
-    let owner = owners::owner_of(&ctx.state.db, &c)
-        .await?
-        .unwrap_or_else(|| filer.clone());
     let delegate = c.owner_id.is_some().then_some(filer);
     let bytes = ctx
         .state
@@ -183,7 +185,7 @@ pub async fn upload(
         &ctx.state.db,
         &dir,
         c.id,
-        purpose,
+        part,
         true,
         received,
         &findings,

@@ -9,13 +9,13 @@ use crate::candidacies::{self, kind_of, submission};
 use crate::clock::rome;
 use crate::db::entities::{candidacy, candidacy_event, document, user};
 use crate::error::{AppError, AppResult};
-use crate::review::decisions::{self, Taken, MAX_REASONS};
-use crate::review::{answers, integration, queue};
+use crate::review::decisions::{self, Taken};
+use crate::review::{answers, integration, notes, publication, queue};
 use crate::web::candidacies::{kind_key, status_name};
 use crate::web::context::Ctx;
-use crate::web::extract::Reviewed;
+use crate::web::extract::{AdminReviewed, Reviewed};
 use crate::web::{page, see_other};
-use app::view_data::{ClockView, FormState, HistoryLine, ReviewAnswer, ReviewDocument, ReviewView};
+use app::view_data::{FormState, HistoryLine, ReviewAnswer, ReviewDocument, ReviewView};
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -24,11 +24,13 @@ use forms::Call;
 use sea_orm::{ActiveEnum, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Deserialize;
 
-/// The queue's filters, carried from the queue to the page and its forms.
+/// The queue's filters, carried from the queue to the page and its forms;
+/// on the review page, the reason template to start the rejection from.
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct From {
     from: String,
+    reason: String,
 }
 
 impl From {
@@ -47,6 +49,11 @@ fn ask_href(id: i64, q: &QueueQuery) -> String {
     with_from(format!("/staff/candidacies/{id}/integration"), q)
 }
 
+/// The public card's preview, from which candidacy `id` is published.
+fn publish_href(id: i64, q: &QueueQuery) -> String {
+    with_from(format!("/staff/candidacies/{id}/publish"), q)
+}
+
 fn with_from(path: String, q: &QueueQuery) -> String {
     match q.encoded() {
         e if e.is_empty() => path,
@@ -59,7 +66,35 @@ fn with_from(path: String, q: &QueueQuery) -> String {
 
 pub async fn show(ctx: Ctx, r: Reviewed, Query(from): Query<From>) -> AppResult<Response> {
     let view = review_view(&ctx, &r, &from.query(), None).await?;
-    render(&ctx, &view, &FormState::default(), StatusCode::OK)
+    // A reason template chosen: the rejection's text starts from it.
+    let lang = crate::candidacies::signed_forms::document_lang(ctx.lang);
+    let form = match forms::reasons(lang.code())
+        .into_iter()
+        .find(|t| t.id == from.reason)
+    {
+        Some(t) => FormState::with_values([("reasons", t.text.as_str())]),
+        None => FormState::default(),
+    };
+    render(&ctx, &view, &form, StatusCode::OK)
+}
+
+/// Links that open the page with a reason template in the rejection's text.
+fn reason_links(id: i64, q: &QueueQuery, lang: app::Lang) -> Vec<(String, String)> {
+    let lang = crate::candidacies::signed_forms::document_lang(lang);
+    forms::reasons(lang.code())
+        .into_iter()
+        .map(|t| {
+            let mut pairs = vec![("reason", t.id.to_string())];
+            if !q.encoded().is_empty() {
+                pairs.insert(0, ("from", q.encoded()));
+            }
+            let query = serde_urlencoded::to_string(pairs).unwrap_or_default();
+            (
+                t.title,
+                format!("/staff/candidacies/{id}?{query}#f-reasons"),
+            )
+        })
+        .collect()
 }
 
 fn render(
@@ -111,13 +146,50 @@ async fn review_view(
             .then(|| ask_href(c.id, q)),
         clock: integration::clock_of(db, c, now, ctx.state.config.review.decision_days)
             .await?
-            .map(|k| ClockView {
-                used: k.used,
-                left: k.left,
-                stopped: k.stopped,
-            }),
+            .map(super::clock_view),
         requests: super::integration::requests_view(ctx, c).await?,
+        reassign: reassign_choices(ctx, r).await?,
+        publish_href: status::allowed(c, Action::Publish, by)
+            .is_some()
+            .then(|| publish_href(c.id, q)),
+        can_unpublish: publication::may_unpublish(db, c, me).await?,
+        can_revise: status::allowed(c, Action::Revise, by).is_some(),
+        online: publication::online(db, c.id)
+            .await?
+            .map(|p| (p.version, rome(p.published_at))),
+        reason_templates: match status::allowed(c, Action::Reject, by) {
+            Some(_) => reason_links(c.id, q, ctx.lang),
+            None => Vec::new(),
+        },
+        notes: notes::all(db, c.id)
+            .await?
+            .into_iter()
+            .map(|n| (rome(n.at), n.author, n.text))
+            .collect(),
     })
+}
+
+/// For an administrator, while someone must be in charge: every officer,
+/// the one in charge first.
+async fn reassign_choices(ctx: &Ctx, r: &Reviewed) -> AppResult<Vec<(String, String)>> {
+    let admin = status::Actor::officer(&r.officer.role) == Some(status::Actor::Admin);
+    if !admin || !decisions::IN_CHARGE.contains(&r.candidacy.status) {
+        return Ok(Vec::new());
+    }
+    let mut officers: Vec<(String, String)> = decisions::officers(&ctx.state.db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id.to_string(), u.email))
+        .collect();
+    if let Some(at) = r
+        .candidacy
+        .assigned_to
+        .and_then(|id| officers.iter().position(|(k, _)| *k == id.to_string()))
+    {
+        let current = officers.remove(at);
+        officers.insert(0, current);
+    }
+    Ok(officers)
 }
 
 /// Who the submission named, as frozen with it.
@@ -290,6 +362,39 @@ pub async fn take(ctx: Ctx, r: Reviewed, Form(f): Form<TakeForm>) -> AppResult<R
     }
 }
 
+/// The review page again, with what was typed in `field` and its error.
+pub(super) async fn rerender(
+    ctx: &Ctx,
+    r: &Reviewed,
+    q: &QueueQuery,
+    field: &str,
+    typed: &str,
+    key: &'static str,
+) -> AppResult<Response> {
+    let mut form = FormState::with_values([(field, typed)]);
+    form.add_error(field, key);
+    let view = review_view(ctx, r, q, None).await?;
+    render(ctx, &view, &form, StatusCode::UNPROCESSABLE_ENTITY)
+}
+
+/// A move someone else made first (a colleague decided, the proponent
+/// withdrew): the page as it is now (409), saying so, with what was typed
+/// in `field` kept (shown apart when that form is no longer offered).
+pub(super) async fn too_late(
+    ctx: &Ctx,
+    r: &Reviewed,
+    q: &QueueQuery,
+    field: &str,
+    typed: &str,
+    key: &'static str,
+) -> AppResult<Response> {
+    let fresh = reload(ctx, r).await?;
+    let mut form = FormState::with_values([(field, typed), ("typed_in", field)]);
+    form.add_error("decision", key);
+    let view = review_view(ctx, &fresh, q, None).await?;
+    render(ctx, &view, &form, StatusCode::CONFLICT)
+}
+
 async fn reload(ctx: &Ctx, r: &Reviewed) -> AppResult<Reviewed> {
     let candidacy = candidacy::Entity::find_by_id(r.candidacy.id)
         .one(&ctx.state.db)
@@ -317,23 +422,79 @@ pub async fn decide(ctx: Ctx, r: Reviewed, Form(f): Form<DecideForm>) -> AppResu
         _ => return Err(AppError::BadRequest),
     };
     if action == Action::Reject {
-        let reasons = decisions::clean_reasons(&f.reasons);
-        let error = if reasons.is_empty() {
-            Some("review.reasons_required")
-        } else if reasons.chars().count() > MAX_REASONS {
-            Some("review.reasons_too_long")
-        } else {
-            None
-        };
-        if let Some(key) = error {
-            let mut form = FormState::with_values([("reasons", f.reasons.as_str())]);
-            form.add_error("reasons", key);
-            let view = review_view(&ctx, &r, &q, None).await?;
-            return render(&ctx, &view, &form, StatusCode::UNPROCESSABLE_ENTITY);
+        if let Err(key) = decisions::check_reasons(&f.reasons, "review.reasons_required") {
+            return rerender(&ctx, &r, &q, "reasons", &f.reasons, key).await;
         }
     }
-    decisions::decide(&ctx.state, &r.candidacy, &r.officer, action, &f.reasons).await?;
-    Ok(see_other(&href(r.candidacy.id, &q)))
+    match decisions::decide(&ctx.state, &r.candidacy, &r.officer, action, &f.reasons).await {
+        Ok(()) => Ok(see_other(&href(r.candidacy.id, &q))),
+        // Someone moved it first (a colleague decided, the proponent
+        // withdrew): the page as it is now, with the reasons as typed.
+        Err(AppError::Locked) => {
+            too_late(
+                &ctx,
+                &r,
+                &q,
+                "reasons",
+                &f.reasons,
+                "review.decision_conflict",
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AssignForm {
+    officer: String,
+    from: String,
+}
+
+/// An administrator gives the candidacy to another officer.
+pub async fn assign(
+    ctx: Ctx,
+    AdminReviewed(r): AdminReviewed,
+    Form(f): Form<AssignForm>,
+) -> AppResult<Response> {
+    let q: QueueQuery = serde_urlencoded::from_str(&f.from).unwrap_or_default();
+    let Ok(to) = f.officer.trim().parse::<i64>() else {
+        return rerender(
+            &ctx,
+            &r,
+            &q,
+            "officer",
+            &f.officer,
+            "review.reassign_required",
+        )
+        .await;
+    };
+    match decisions::reassign(&ctx.state, &r.candidacy, &r.officer, to).await {
+        Ok(()) => Ok(see_other(&href(r.candidacy.id, &q))),
+        Err(AppError::Locked) => {
+            too_late(&ctx, &r, &q, "officer", "", "review.reassign_conflict").await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NoteForm {
+    note: String,
+    from: String,
+}
+
+/// An officer's internal note: back to the page, or the page with the note
+/// as typed and its error.
+pub async fn add_note(ctx: Ctx, r: Reviewed, Form(f): Form<NoteForm>) -> AppResult<Response> {
+    let q: QueueQuery = serde_urlencoded::from_str(&f.from).unwrap_or_default();
+    if let Err(key) = decisions::check_reasons(&f.note, "review.note_required") {
+        return rerender(&ctx, &r, &q, "note", &f.note, key).await;
+    }
+    notes::add(&ctx.state, &r.candidacy, &r.officer, &f.note).await?;
+    Ok(see_other(&format!("{}#notes", href(r.candidacy.id, &q))))
 }
 
 /// A document of the candidacy, to the officer, as a download.

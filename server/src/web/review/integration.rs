@@ -7,6 +7,7 @@ use super::candidacy::{href, From};
 use super::QueueQuery;
 use crate::candidacies::documents::{self, TEMPLATE};
 use crate::candidacies::owners::Parties;
+use crate::candidacies::signed_forms::document_lang;
 use crate::candidacies::status::{self, Action, Status};
 use crate::candidacies::{kind_of, submission};
 use crate::clock::rome;
@@ -27,11 +28,10 @@ use axum::response::Response;
 use axum::Form;
 use forms::Call;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
-fn forms_lang(lang: app::Lang) -> forms::Lang {
-    crate::candidacies::signed_forms::document_lang(lang)
-}
+/// More marked items than any candidacy offers are not read.
+const MAX_ITEMS: usize = 500;
 
 /// What an item is called, in `lang`.
 pub(crate) fn item_label(lang: app::Lang, c: &candidacy::Model, item: &Item) -> String {
@@ -41,7 +41,7 @@ pub(crate) fn item_label(lang: app::Lang, c: &candidacy::Model, item: &Item) -> 
         Item::Field(id) => Call::embedded()
             .fields_for(kind_of(c))
             .find(|f| &f.id == id)
-            .map(|f| f.label.get(forms_lang(lang)).to_string())
+            .map(|f| f.label.get(document_lang(lang)).to_string())
             .unwrap_or_else(|| id.clone()),
         Item::Document(purpose) => submission::document_label(lang, purpose),
     }
@@ -71,19 +71,31 @@ pub(crate) async fn reopened_view(
     let Some(r) = integration::open(&ctx.state.db, c.id).await? else {
         return Ok(None);
     };
+    let mut items: Vec<ReopenedItem> = r
+        .items
+        .iter()
+        .map(|(item, note)| ReopenedItem {
+            label: item_label(ctx.lang, c, item),
+            note: note.clone(),
+            href: item_step(c, item),
+        })
+        .collect();
+    // The owner reopens the forms checked for them: say so, unless the
+    // request lists a form itself.
+    let has = |wanted: &dyn Fn(&Item) -> bool| r.items.iter().any(|(item, _)| wanted(item));
+    let signed = |i: &Item| matches!(i, Item::Document(p) if integration::signed_for_owner(p));
+    if has(&|i| *i == Item::Owner) && !has(&signed) {
+        items.push(ReopenedItem {
+            label: app::i18n::t(ctx.lang, "review.item_forms_follow"),
+            note: app::i18n::t(ctx.lang, "review.item_forms_follow_note"),
+            href: item_step(c, &Item::Document("form_a".into())),
+        });
+    }
     Ok(Some(ReopenedView {
         due: rome(r.row.due_at),
         overdue: ctx.state.clock.now() > r.row.due_at,
         message: r.row.message.clone(),
-        items: r
-            .items
-            .iter()
-            .map(|(item, note)| ReopenedItem {
-                label: item_label(ctx.lang, c, item),
-                note: note.clone(),
-                href: item_step(c, item),
-            })
-            .collect(),
+        items,
     }))
 }
 
@@ -141,6 +153,7 @@ pub(crate) async fn requests_view(ctx: &Ctx, c: &candidacy::Model) -> AppResult<
                 .collect(),
             replied: r.row.replied_at.map(rome),
             reply: r.row.reply.clone(),
+            withdrawn: r.withdrawn(),
             changes: changes.into_iter().map(|(_, change)| change).collect(),
         });
     }
@@ -155,7 +168,15 @@ async fn changes(
     c: &candidacy::Model,
     r: &Request,
 ) -> AppResult<Vec<(String, ChangeView)>> {
-    let before = r.before();
+    // The page must open whatever one request holds: without its snapshot,
+    // nothing is compared (the proponent's writes refuse to go on).
+    let before = match r.before() {
+        Ok(before) => before,
+        Err(e) => {
+            tracing::warn!(error = %e, "request shown without its changes");
+            return Ok(Vec::new());
+        }
+    };
     let lang = ctx.lang;
     let mut out = Vec::new();
     let location = integration::location_label(c);
@@ -234,7 +255,7 @@ async fn template_changes(
     c: &candidacy::Model,
     before: &integration::Before,
 ) -> AppResult<Vec<(String, ChangeView)>> {
-    let Some(was) = before.documents.iter().find(|d| d.purpose == TEMPLATE) else {
+    let Some(was) = before.template() else {
         return Ok(Vec::new());
     };
     let Some(is) = documents::latest(&ctx.state.db, c.id, TEMPLATE).await? else {
@@ -249,8 +270,9 @@ async fn template_changes(
     let found = ctx
         .state
         .heavy
-        .run(move || compare_files(&old, &new, kind))
-        .await?;
+        .run(move || answers::compare_files(&old, &new, kind))
+        .await?
+        .unwrap_or_default();
     Ok(found
         .into_iter()
         .map(|ch| {
@@ -266,46 +288,14 @@ async fn template_changes(
         .collect())
 }
 
-/// The fields that differ between two stored templates; none when either
-/// cannot be read (each read is bounded by the reader's guard).
-pub(crate) fn compare_files(
-    old: &std::path::Path,
-    new: &std::path::Path,
-    kind: forms::Kind,
-) -> Vec<answers::Change> {
-    let call = Call::embedded();
-    let read = |p: &std::path::Path| {
-        std::fs::read(p)
-            .ok()
-            .and_then(|bytes| answers::typed(call, &bytes, kind))
-    };
-    match (read(old), read(new)) {
-        (Some(b), Some(a)) => answers::changes(call, kind, &b, &a),
-        _ => Vec::new(),
-    }
-}
-
 /// The checklist: every item the officer may mark, grouped as the steps are,
 /// with its value now.
 async fn ask_view(ctx: &Ctx, r: &Reviewed, q: &QueueQuery) -> AppResult<AskView> {
     let c = &r.candidacy;
     let lang = ctx.lang;
-    let values = match documents::latest(&ctx.state.db, c.id, TEMPLATE).await? {
-        Some(doc) => {
-            let path = ctx.state.config.uploads_dir().join(&doc.sha256);
-            let kind = kind_of(c);
-            ctx.state
-                .heavy
-                .run(move || {
-                    std::fs::read(&path)
-                        .ok()
-                        .and_then(|b| answers::typed(Call::embedded(), &b, kind))
-                })
-                .await?
-                .unwrap_or_default()
-        }
-        None => BTreeMap::new(),
-    };
+    let values = answers::stored_values(&ctx.state, c)
+        .await?
+        .unwrap_or_default();
     let mut docs: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for d in document::Entity::find()
         .filter(document::Column::CandidacyId.eq(c.id))
@@ -342,7 +332,7 @@ async fn ask_view(ctx: &Ctx, r: &Reviewed, q: &QueueQuery) -> AppResult<AskView>
                     .fields_for(kind_of(c))
                     .find(|f| &f.id == id)
                     .and_then(|f| Call::embedded().sections.iter().find(|s| s.id == f.section))
-                    .map(|s| s.label(forms_lang(lang)).to_string())
+                    .map(|s| s.label(document_lang(lang)).to_string())
                     .unwrap_or_default();
                 if !section_order.contains(&section) {
                     section_order.push(section.clone());
@@ -392,20 +382,20 @@ pub async fn ask(
     r: Reviewed,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    may_ask(&r)?;
-    let value = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    // The first value of each name, read once: a form of many pairs costs
+    // one pass, not one per marked item.
+    let mut first: HashMap<&str, &str> = HashMap::new();
+    for (k, v) in &pairs {
+        first.entry(k.as_str()).or_insert(v.as_str());
+    }
+    let value = |name: &str| first.get(name).map(|v| v.to_string()).unwrap_or_default();
     let q: QueueQuery = serde_urlencoded::from_str(&value("from")).unwrap_or_default();
+    // No candidacy offers more items than this (`integration::choices`).
     let marked: Vec<String> = pairs
         .iter()
         .filter(|(k, _)| k == "item")
         .map(|(_, v)| v.clone())
-        .take(500)
+        .take(MAX_ITEMS)
         .collect();
     let request = Ask {
         items: marked
@@ -415,21 +405,33 @@ pub async fn ask(
         days: value("days"),
         message: value("message"),
     };
-    if let Err(problems) = integration::check(&r.candidacy, &request) {
-        let mut form = FormState::default();
-        for (k, v) in pairs.iter().filter(|(k, _)| k != "item" && k != "from") {
-            form.values.insert(k.clone(), v.clone());
-        }
-        for code in &marked {
-            form.values.insert(format!("item:{code}"), "on".into());
-        }
-        for (field, key) in problems {
-            form.add_error(field, key);
-        }
-        let view = ask_view(&ctx, &r, &q).await?;
-        let html = app::pages::review::ask(&ctx.page(), &view, &form);
-        return Ok(page(StatusCode::UNPROCESSABLE_ENTITY, html));
+    // Moved meanwhile (taken by another, decided, withdrawn): the checklist
+    // comes back as typed, with why.
+    let conflict = vec![("items", "review.ask_conflict")];
+    let problems = match integration::check(&r.candidacy, &request) {
+        _ if may_ask(&r).is_err() => conflict,
+        Err(problems) => problems,
+        Ok(_) => match integration::ask(&ctx.state, &r.candidacy, &r.officer, &request).await {
+            Ok(_) => return Ok(see_other(&href(r.candidacy.id, &q))),
+            Err(AppError::Locked) => conflict,
+            Err(e) => return Err(e),
+        },
+    };
+    let mut form = FormState::default();
+    for (k, v) in first.iter().filter(|(k, _)| **k != "item" && **k != "from") {
+        form.values.insert(k.to_string(), v.to_string());
     }
-    integration::ask(&ctx.state, &r.candidacy, &r.officer, &request).await?;
-    Ok(see_other(&href(r.candidacy.id, &q)))
+    for code in &marked {
+        form.values.insert(format!("item:{code}"), "on".into());
+    }
+    for (field, key) in problems {
+        form.add_error(field, key);
+    }
+    let view = ask_view(&ctx, &r, &q).await?;
+    let html = app::pages::review::ask(&ctx.page(), &view, &form);
+    let status = match form.error("items") {
+        Some("review.ask_conflict") => StatusCode::CONFLICT,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    Ok(page(status, html))
 }

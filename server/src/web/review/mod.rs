@@ -2,17 +2,20 @@
 //! shows one and takes the officer's moves.
 
 pub mod candidacy;
+pub mod exports;
 pub mod integration;
+pub mod publication;
 
 use crate::candidacies;
 use crate::clock::rome;
 use crate::error::AppResult;
+use crate::review::integration::LegalClock;
 use crate::review::queue::{self, Filter, InCharge, Sort};
 use crate::web::candidacies::{kind_key, status_name};
 use crate::web::context::Ctx;
 use crate::web::extract::Officer;
 use crate::web::{page, see_other};
-use app::view_data::{FormState, QueueRow, QueueView, StatusCount};
+use app::view_data::{ClockView, FormState, QueueRow, QueueView, StatusCount};
 use axum::extract::{Query, RawQuery};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -37,6 +40,9 @@ pub struct QueueQuery {
     filed: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     waiting: String,
+    /// `overdue`: a request for integration waits past its due date.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    reply: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     q: String,
     #[serde(skip_serializing_if = "String::is_empty")]
@@ -57,6 +63,7 @@ impl QueueQuery {
             officer: keep(f.in_charge != InCharge::Anyone, &self.officer),
             filed: keep(f.delegated, "delegate"),
             waiting: f.waiting_days.map(|d| d.to_string()).unwrap_or_default(),
+            reply: keep(f.reply_overdue, "overdue"),
             q: queue::searchable(&self.q),
             sort: keep(f.sort == Sort::Newest, "newest"),
             page: keep(f.page > 1, &f.page.to_string()),
@@ -79,6 +86,7 @@ impl QueueQuery {
             },
             delegated: self.filed == "delegate",
             waiting_days: self.waiting.trim().parse().ok().filter(|d| *d <= 3650),
+            reply_overdue: self.reply == "overdue",
             text: queue::searchable(&self.q),
             sort: if self.sort == "newest" {
                 Sort::Newest
@@ -118,6 +126,7 @@ impl QueueQuery {
             ("officer", c.officer.as_str()),
             ("filed", c.filed.as_str()),
             ("waiting", c.waiting.as_str()),
+            ("reply", c.reply.as_str()),
             ("q", c.q.as_str()),
             ("sort", c.sort.as_str()),
         ])
@@ -137,7 +146,8 @@ pub async fn queue(
     }
     let now = ctx.state.clock.now();
     let filter = q.filter();
-    let found = queue::load(&ctx.state.db, &filter, me.id, now).await?;
+    let target = ctx.state.config.review.decision_days;
+    let found = queue::load(&ctx.state.db, &filter, me.id, now, target).await?;
     let rows = found
         .rows
         .iter()
@@ -153,6 +163,7 @@ pub async fn queue(
                 days_waiting: c.submitted_at.map_or(0, |s| (now - s).num_days().max(0)),
                 officer: row.officer.clone(),
                 delegated: c.owner_id.is_some(),
+                clock: row.clock.map(clock_view),
             }
         })
         .collect();
@@ -182,9 +193,24 @@ pub async fn queue(
         pages: found.pages,
         previous: (found.page > 1).then(|| q.with_page(found.page - 1).href()),
         next: (found.page < found.pages).then(|| q.with_page(found.page + 1).href()),
+        export_query: QueueQuery {
+            page: String::new(),
+            ..q.clone()
+        }
+        .encoded(),
     };
     let html = app::pages::review::queue(&ctx.page(), &view);
     Ok(page(StatusCode::OK, html))
+}
+
+/// A legal clock as the pages show it.
+pub(crate) fn clock_view(k: LegalClock) -> ClockView {
+    ClockView {
+        used: k.used,
+        left: k.left,
+        stopped: k.stopped,
+        reply_overdue: k.reply_overdue,
+    }
 }
 
 /// (code, "Bergamo (BG)") for each province of Lombardy, by name.

@@ -1,0 +1,212 @@
+//! /staff/candidacies/{id}/publish, /unpublish, /revise: the public card
+//! previewed in Italian and English, then published; taken offline with
+//! reasons; or opened to review again while the version online stays.
+
+use super::candidacy::{href, rerender, too_late, From};
+use super::QueueQuery;
+use crate::candidacies::signed_forms::document_lang;
+use crate::candidacies::status::{self, Action};
+use crate::error::{AppError, AppResult};
+use crate::review::answers::{self, Kept};
+use crate::review::decisions;
+use crate::review::publication::{self, Obstacle, Snapshot};
+use crate::web::context::Ctx;
+use crate::web::extract::Reviewed;
+use crate::web::{page, see_other};
+use app::view_data::{CardView, PublishView};
+use axum::extract::Query;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Form;
+use forms::call::Field;
+use forms::Call;
+use serde::Deserialize;
+
+/// The key figures a card shows, when the template has them.
+const FIGURES: [&str; 9] = [
+    "asset_type",
+    "asset_state",
+    "land_area",
+    "covered_area",
+    "availability",
+    "price_eur",
+    "km_motorway",
+    "power_kw",
+    "energy_class",
+];
+
+/// The public card of `s` in `lang`: the title and description in that
+/// language (the other one when left empty), the place, the key figures.
+pub(crate) fn card(lang: app::Lang, s: &Snapshot) -> CardView {
+    let value = |id: &str| s.fields.get(id).map(|v| v.trim()).filter(|v| !v.is_empty());
+    let pick = |it: &str, en: &str| {
+        let (first, second) = match lang {
+            app::Lang::En => (en, it),
+            app::Lang::It => (it, en),
+        };
+        value(first)
+            .or_else(|| value(second))
+            .unwrap_or_default()
+            .to_string()
+    };
+    let call = Call::embedded();
+    let figures = FIGURES
+        .iter()
+        .filter_map(|id| {
+            let field = call.field(id)?;
+            let shown = shown(call, field, value(id)?, document_lang(lang));
+            Some((field.label.get(document_lang(lang)).to_string(), shown))
+        })
+        .collect();
+    let place = match s.address.trim() {
+        "" => s.municipality.clone(),
+        address => format!("{address}, {}", s.municipality),
+    };
+    let title = match pick("title_it", "title_en") {
+        t if t.is_empty() => s.reference.clone(),
+        t => t,
+    };
+    CardView {
+        lang,
+        title,
+        place,
+        kind: if s.kind == "b" {
+            "candidacy.kind_b"
+        } else {
+            "candidacy.kind_a"
+        },
+        description: pick("description_it", "description_en"),
+        figures,
+    }
+}
+
+/// A field's kept value as `lang` reads it: options by their label, numbers
+/// grouped the language's way with their unit.
+fn shown(call: &Call, field: &Field, kept: &str, lang: forms::Lang) -> String {
+    let text = match answers::read_kept(field, kept, lang) {
+        Kept::Number(n) => forms::report::format_number(n, lang),
+        Kept::Text(t) => t,
+        Kept::Labels(labels) => labels.join(", "),
+    };
+    match call.unit(field, lang) {
+        "" => text,
+        unit => format!("{text} {unit}"),
+    }
+}
+
+async fn preview(
+    ctx: &Ctx,
+    r: &Reviewed,
+    q: &QueueQuery,
+    obstacles: &[Obstacle],
+) -> AppResult<PublishView> {
+    let c = &r.candidacy;
+    let snapshot = publication::snapshot(&ctx.state, c).await?;
+    let online = publication::online(&ctx.state.db, c.id).await?;
+    Ok(PublishView {
+        id: c.id,
+        reference: c.reference.clone().unwrap_or_else(|| format!("#{}", c.id)),
+        back: href(c.id, q),
+        from: q.encoded(),
+        cards: vec![
+            card(app::Lang::It, &snapshot),
+            card(app::Lang::En, &snapshot),
+        ],
+        obstacles: obstacles.iter().map(|o| o.key()).collect(),
+        replaces: online.map(|p| p.version),
+        seen: publication::seen(c).to_string(),
+    })
+}
+
+/// Publishing is open to this officer on this candidacy (the obstacles aside).
+fn may_publish(r: &Reviewed) -> AppResult<()> {
+    let by = decisions::officer(&r.officer)?;
+    status::allowed(&r.candidacy, Action::Publish, by)
+        .map(|_| ())
+        .ok_or(AppError::Locked)
+}
+
+pub async fn preview_page(ctx: Ctx, r: Reviewed, Query(from): Query<From>) -> AppResult<Response> {
+    may_publish(&r)?;
+    let four_eyes = ctx.state.config.review.four_eyes;
+    let obstacles =
+        publication::obstacles(&ctx.state.db, four_eyes, &r.candidacy, &r.officer).await?;
+    let view = preview(&ctx, &r, &from.query(), &obstacles).await?;
+    Ok(page(
+        StatusCode::OK,
+        app::pages::review::publish(&ctx.page(), &view),
+    ))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PublishForm {
+    from: String,
+    /// When the candidacy last changed, as the preview showed it.
+    seen: String,
+}
+
+pub async fn publish(ctx: Ctx, r: Reviewed, Form(f): Form<PublishForm>) -> AppResult<Response> {
+    let q: QueueQuery = serde_urlencoded::from_str(&f.from).unwrap_or_default();
+    may_publish(&r)?;
+    let previewed = f.seen.trim().parse().ok();
+    match publication::publish(&ctx.state, &r.candidacy, &r.officer, previewed).await? {
+        Ok(_) => Ok(see_other(&href(r.candidacy.id, &q))),
+        Err(obstacles) => {
+            let view = preview(&ctx, &r, &q, &obstacles).await?;
+            let html = app::pages::review::publish(&ctx.page(), &view);
+            Ok(page(StatusCode::CONFLICT, html))
+        }
+    }
+}
+
+/// The reasons for taking it offline, or for reviewing it again (each form
+/// has its own field, so an error shows by the right one).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ReasonForm {
+    unpublish_reasons: String,
+    revise_reasons: String,
+    from: String,
+}
+
+pub async fn unpublish(ctx: Ctx, r: Reviewed, Form(f): Form<ReasonForm>) -> AppResult<Response> {
+    let q: QueueQuery = serde_urlencoded::from_str(&f.from).unwrap_or_default();
+    let (field, typed) = ("unpublish_reasons", &f.unpublish_reasons);
+    let missing = "review.reasons_required_short";
+    if let Err(key) = decisions::check_reasons(typed, missing) {
+        return rerender(&ctx, &r, &q, field, typed, key).await;
+    }
+    let done = publication::unpublish(&ctx.state, &r.candidacy, &r.officer, typed).await;
+    after(&ctx, &r, &q, done, field, typed).await
+}
+
+pub async fn revise(ctx: Ctx, r: Reviewed, Form(f): Form<ReasonForm>) -> AppResult<Response> {
+    let q: QueueQuery = serde_urlencoded::from_str(&f.from).unwrap_or_default();
+    let (field, typed) = ("revise_reasons", &f.revise_reasons);
+    let missing = "review.reasons_required_short";
+    if let Err(key) = decisions::check_reasons(typed, missing) {
+        return rerender(&ctx, &r, &q, field, typed, key).await;
+    }
+    let done = publication::revise(&ctx.state, &r.candidacy, &r.officer, typed).await;
+    after(&ctx, &r, &q, done, field, typed).await
+}
+
+/// Back to the review page; when someone moved the candidacy first, the
+/// page as it is now with the reasons as typed.
+async fn after(
+    ctx: &Ctx,
+    r: &Reviewed,
+    q: &QueueQuery,
+    done: AppResult<()>,
+    field: &str,
+    typed: &str,
+) -> AppResult<Response> {
+    match done {
+        Ok(()) => Ok(see_other(&href(r.candidacy.id, q))),
+        Err(AppError::Locked) => {
+            too_late(ctx, r, q, field, typed, "review.decision_conflict").await
+        }
+        Err(e) => Err(e),
+    }
+}
