@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod attachments;
+pub mod audit;
 pub mod auth;
 pub mod candidacies;
 pub mod home;

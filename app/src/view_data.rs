@@ -491,3 +491,37 @@ pub struct AskItem {
     pub label: String,
     pub current: String,
 }
+
+/// One line of the audit log, ready to show: every text already in the
+/// reader's language.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AuditLine {
+    pub seq: i64,
+    pub at: RomeDateTime,
+    /// "anna@regione.test (istruttore)", or the portal itself.
+    pub who: String,
+    /// The candidacy's reference and its review page, on the whole log.
+    pub candidacy: Option<(String, String)>,
+    /// Translation key of the action (`audit.action_*`).
+    pub action: &'static str,
+    pub subject: String,
+    pub old: String,
+    pub new: String,
+    pub note: String,
+}
+
+/// The audit log: of one candidacy (its timeline), or the whole log for an
+/// administrator, with the chain's check when asked for.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AuditView {
+    /// The candidacy's reference and review page; none for the whole log.
+    pub candidacy: Option<(String, String)>,
+    pub lines: Vec<AuditLine>,
+    pub csv_href: String,
+    /// The next page of older lines (whole log only).
+    pub older_href: Option<String>,
+    /// Whole log: the link that checks the chain, and the outcome once
+    /// checked: (translation key, details).
+    pub verify_href: Option<String>,
+    pub verdict: Option<(&'static str, String)>,
+}

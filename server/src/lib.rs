@@ -2,6 +2,7 @@
 //! texts to HTTP, the database and email.
 
 pub mod accounts;
+pub mod audit;
 pub mod candidacies;
 pub mod clock;
 pub mod config;
@@ -34,6 +35,12 @@ pub async fn build_state(config: Config) -> Result<AppState, String> {
     candidacies::owners::freeze_missing(&db)
         .await
         .map_err(|e| format!("cannot freeze earlier submissions: {e}"))?;
+    // Once per database: the history written before the audit log.
+    match audit::import_history(&db).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(lines = n, "earlier history imported into the audit log"),
+        Err(e) => return Err(format!("cannot import the history into the audit log: {e}")),
+    }
     let clock = match config.fixed_now {
         Some(at) => Clock::fixed(at),
         None => Clock::system(),

@@ -43,6 +43,9 @@ enum Command {
         #[arg(long, default_value_t = 10_000)]
         candidacies: usize,
     },
+    /// Check the audit log's hash chain from its first line; exits with 1
+    /// when a line was changed or removed.
+    VerifyAudit,
     /// The Excel template engine: write a template, check a filled file.
     Forms {
         #[command(subcommand)]
@@ -110,7 +113,27 @@ async fn run(command: Command) -> Result<(), String> {
         }
         Command::Serve { demo } => serve(state, demo).await,
         Command::Seed { candidacies } => seed(&state, candidacies).await,
+        Command::VerifyAudit => verify_audit(&state).await,
         Command::Forms { .. } => unreachable!("handled before the configuration is read"),
+    }
+}
+
+async fn verify_audit(state: &server::state::AppState) -> Result<(), String> {
+    use server::audit::Verdict;
+    match server::audit::verify(&state.db)
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        Verdict::Intact { lines, head } => {
+            println!("audit log intact: {lines} lines, last hash {head}");
+            Ok(())
+        }
+        Verdict::BrokenAt(seq) => Err(format!(
+            "audit log broken at line {seq}: changed, removed or out of order"
+        )),
+        Verdict::Truncated { lines, head_seq } => Err(format!(
+            "audit log truncated: {lines} lines, the head names {head_seq}"
+        )),
     }
 }
 

@@ -223,6 +223,27 @@ async fn the_proponent_changes_only_what_was_asked_and_the_officer_sees_the_diff
         "both items changed: {}",
         page.body
     );
+    // The audit log keeps the field the reply changed, old → new, as Rossi's.
+    let fields: Vec<_> = server::audit::of_candidacy(&app.state.db, id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|l| l.action == "field")
+        .collect();
+    assert_eq!(fields.len(), 1, "{fields:?}");
+    assert_eq!(
+        (fields[0].subject.as_str(), fields[0].new_value.as_str()),
+        ("km_motorway", "4.5")
+    );
+    assert_ne!(fields[0].old_value, "4.5");
+    let rossi_id = app.account("rossi@example.it").await.id;
+    assert_eq!(fields[0].actor_id, Some(rossi_id));
+    let timeline = anna.get(&format!("/staff/candidacies/{id}/audit")).await;
+    assert!(
+        timeline.body.contains("Campo modificato"),
+        "{}",
+        timeline.body
+    );
     // Locked again once replied.
     let r = rossi
         .upload_to(

@@ -12,6 +12,7 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
     TransactionTrait,
 };
+use server::audit;
 use server::candidacies::status::{self, Action, Actor, Status};
 use server::db::entities::{candidacy, candidacy_event, user};
 use server::error::AppError;
@@ -146,6 +147,28 @@ async fn only_the_tables_moves_happen_and_each_writes_one_history_row() {
                         assert_eq!(result.ok(), Some(t), "{case}");
                         assert_eq!(after.status, t.to, "{case}");
                         assert_eq!(history.len(), 1, "{case}");
+                        // And exactly one line of the audit log, saying the same.
+                        let audit = audit::of_candidacy(&app.state.db, c.id).await.unwrap();
+                        assert_eq!(audit.len(), 1, "{case}");
+                        assert_eq!(
+                            (
+                                audit[0].action.as_str(),
+                                audit[0].old_value.as_str(),
+                                audit[0].new_value.as_str(),
+                                audit[0].actor_kind.as_str(),
+                                audit[0].note.as_str(),
+                            ),
+                            (
+                                "status",
+                                from.as_str(),
+                                t.to.as_str(),
+                                actor.as_str(),
+                                "Reasons"
+                            ),
+                            "{case}"
+                        );
+                        let expected_id = (actor != Actor::Clock).then_some(walker.id);
+                        assert_eq!(audit[0].actor_id, expected_id, "{case}");
                         let row = &history[0];
                         assert_eq!(
                             (
@@ -169,6 +192,8 @@ async fn only_the_tables_moves_happen_and_each_writes_one_history_row() {
                         assert!(matches!(result, Err(AppError::Locked)), "{case}");
                         assert_eq!(after.status, from, "{case}");
                         assert!(history.is_empty(), "{case}");
+                        let audit = audit::of_candidacy(&app.state.db, c.id).await.unwrap();
+                        assert!(audit.is_empty(), "{case}");
                     }
                 }
             }
@@ -186,6 +211,12 @@ async fn only_the_tables_moves_happen_and_each_writes_one_history_row() {
             .await
             .unwrap(),
         moves
+    );
+    // Every line chained: nothing appended out of turn.
+    let verdict = audit::verify(&app.state.db).await.unwrap();
+    assert!(
+        matches!(verdict, audit::Verdict::Intact { lines, .. } if lines == moves as i64),
+        "{verdict:?}"
     );
 }
 

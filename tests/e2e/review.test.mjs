@@ -142,6 +142,16 @@ test("the officer's pages pass axe in both languages, with errors shown, and a d
   await admin.goto(`${stack.portal.base}/staff?reply=overdue`);
   await admin.waitForSelector("#queue-empty");
   await audit(admin, "review it queue reply overdue");
+  // The audit log: the candidacy's timeline, then the whole log with its chain checked.
+  await admin.goto(`${stack.portal.base}${path}`);
+  await admin.locator("#audit-link").click();
+  await admin.waitForSelector("#audit");
+  assert.match(await admin.locator("#audit").innerText(), /Pubblicata/);
+  await audit(admin, "review it audit candidacy");
+  await admin.goto(`${stack.portal.base}/staff/audit`);
+  await admin.locator("#verify").click();
+  await admin.waitForSelector("#verdict.alert-success");
+  await audit(admin, "review it audit log verified");
   assert.deepEqual(adminProblems, []);
   await second.close();
 });

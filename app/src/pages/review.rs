@@ -583,6 +583,7 @@ fn history(ctx: &PageCtx, r: &ReviewView) -> impl IntoView {
         <section aria-labelledby="history-title" class="mt-4">
             <h2 id="history-title" class="h3">{ctx.t("review.history")}</h2>
             <ol id="history">{items}</ol>
+            <p><a href=format!("/staff/candidacies/{}/audit", r.id) id="audit-link">{ctx.t("review.audit_link")}</a></p>
         </section>
     }
 }

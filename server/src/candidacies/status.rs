@@ -3,13 +3,15 @@
 //! proponent. Every change of status goes through [`apply`], which takes its
 //! move from the table, so no handler can invent one.
 
+use crate::audit;
 use crate::db::entities::{candidacy, candidacy_event};
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
 use sea_orm::entity::prelude::{DeriveActiveEnum, EnumIter, StringLen};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    EntityTrait, QueryFilter,
 };
 
 /// Stored as its name (`"integration_requested"`), so the database reads plainly.
@@ -327,7 +329,7 @@ pub fn allowed(
 /// kept for the officer in charge is refused to anyone else but an admin.
 /// Returns the move, whose email the caller queues in the same transaction.
 pub async fn apply(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     c: &candidacy::Model,
     action: Action,
     (actor, actor_id): (Actor, i64),
@@ -385,10 +387,32 @@ pub async fn apply(
     Ok(t)
 }
 
-/// One line of a candidacy's history: who (`by`), when, from which status
-/// to which, and why. Written by [`apply`] for every move, and by the few
-/// changes that keep the status (an administrator's reassignment).
-pub async fn record(
+/// A move of the table in the candidacy's history and in the audit log:
+/// who (`by`), when, from which status to which, and why.
+async fn record(
+    txn: &DatabaseTransaction,
+    candidacy_id: i64,
+    by: (Actor, i64),
+    (from, to): (Status, Status),
+    note: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    history_line(txn, candidacy_id, by, (from, to), note, now).await?;
+    let entry = audit::Entry::new(
+        audit::Who::actor(by),
+        Some(candidacy_id),
+        audit::Action::Status,
+    )
+    .change(from.as_str(), to.as_str())
+    .note(note);
+    audit::append(txn, entry, now).await?;
+    Ok(())
+}
+
+/// One line of a candidacy's history, without its audit line: for the few
+/// changes that keep the status (an administrator's reassignment, a version
+/// taken offline during a revision), whose callers write their own.
+pub async fn history_line(
     txn: &impl ConnectionTrait,
     candidacy_id: i64,
     (actor, actor_id): (Actor, i64),

@@ -2,6 +2,7 @@
 //! (a PDF listing every document with its SHA-256, stored and emailed), the
 //! record of the change; and withdrawing it.
 
+use crate::audit;
 use crate::candidacies::documents;
 use crate::candidacies::kind_of;
 use crate::candidacies::owners::Parties;
@@ -182,24 +183,44 @@ pub async fn freeze_missing_values(state: &AppState) -> AppResult<usize> {
         // Not readable (or none): kept as no values, so it is not read again.
         let values = template_values(state, c, template.as_ref()).await?;
         let txn = state.db.begin().await?;
-        freeze_values(&txn, c.id, Some(values.unwrap_or_else(|| "{}".into()))).await?;
+        let values = Some(values.unwrap_or_else(|| "{}".into()));
+        freeze_values(&txn, c.id, values, None, state.clock.now()).await?;
         txn.commit().await?;
     }
     Ok(missing.len())
 }
 
 /// Keeps the template's values as submitted (replacing an earlier
-/// submission's), or none when the template no longer reads.
+/// submission's), or none when the template no longer reads. A resubmission
+/// (`by` who) writes each field it changed into the audit log, old → new.
 async fn freeze_values(
-    txn: &impl ConnectionTrait,
+    txn: &sea_orm::DatabaseTransaction,
     candidacy_id: i64,
     values: Option<String>,
+    by: Option<(Actor, i64)>,
+    now: DateTime<Utc>,
 ) -> AppResult<()> {
     use crate::db::entities::candidacy_value;
     use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let before = candidacy_value::Entity::find_by_id(candidacy_id)
+        .one(txn)
+        .await?;
     candidacy_value::Entity::delete_by_id(candidacy_id)
         .exec(txn)
         .await?;
+    if let (Some(by), Some(before)) = (by, &before) {
+        let after = values.as_deref().unwrap_or("{}");
+        for (field, old, new) in changed_fields(&before.values, after) {
+            let entry = audit::Entry::new(
+                audit::Who::actor(by),
+                Some(candidacy_id),
+                audit::Action::Field,
+            )
+            .subject(field)
+            .change(old, new);
+            audit::append(txn, entry, now).await?;
+        }
+    }
     if let Some(values) = values {
         candidacy_value::ActiveModel {
             candidacy_id: Set(candidacy_id),
@@ -209,6 +230,23 @@ async fn freeze_values(
         .await?;
     }
     Ok(())
+}
+
+/// (field, old, new) for each field whose value differs between two frozen
+/// sets of values (JSON objects; one that does not read counts as empty).
+fn changed_fields(before: &str, after: &str) -> Vec<(String, String, String)> {
+    use std::collections::{BTreeMap, BTreeSet};
+    let read = |s: &str| serde_json::from_str::<BTreeMap<String, String>>(s).unwrap_or_default();
+    let (before, after) = (read(before), read(after));
+    let fields: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+    fields
+        .into_iter()
+        .filter(|f| before.get(*f) != after.get(*f))
+        .map(|f| {
+            let value = |m: &BTreeMap<String, String>| m.get(f).cloned().unwrap_or_default();
+            (f.clone(), value(&before), value(&after))
+        })
+        .collect()
 }
 
 /// `OL-2028-000123`: the year of submission (Rome) and the candidacy's number,
@@ -326,7 +364,7 @@ pub async fn submit(
             integration::close_with_reply(state, &txn, c, filer.id, reply, now).await?;
         }
         crate::candidacies::owners::freeze(&txn, c, &parties).await?;
-        freeze_values(&txn, c.id, values.clone()).await?;
+        freeze_values(&txn, c.id, values.clone(), Some(who), now).await?;
         documents::record(&txn, c.id, RECEIPT, &stored, &[], None, now).await?;
         let link = state.link(&format!("/candidacies/{}/submit", c.id));
         let path = stored.path.display().to_string();
@@ -459,6 +497,28 @@ pub async fn withdraw(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn changed_fields_name_each_difference_once() {
+        let before = r#"{"area":"100","title":"Ex Falck","power":"50"}"#;
+        let after = r#"{"area":"120","title":"Ex Falck","rail":"yes"}"#;
+        let changed = changed_fields(before, after);
+        let s = |a: &str, b: &str, c: &str| (a.to_string(), b.to_string(), c.to_string());
+        assert_eq!(
+            changed,
+            vec![
+                s("area", "100", "120"),
+                s("power", "50", ""),
+                s("rail", "", "yes")
+            ]
+        );
+        assert!(changed_fields(after, after).is_empty());
+        // A set that does not read counts as empty: every field is new.
+        assert_eq!(
+            changed_fields("not json", r#"{"a":"1"}"#),
+            vec![s("a", "", "1")]
+        );
+    }
 
     #[test]
     fn the_reference_takes_the_year_in_rome() {

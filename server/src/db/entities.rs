@@ -1,5 +1,7 @@
 //! SeaORM entities, one module per table.
 
+pub mod audit_entry;
+pub mod audit_head;
 pub mod auth_token;
 pub mod candidacy;
 pub mod candidacy_event;

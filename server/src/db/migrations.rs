@@ -26,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(PublishedVersions),
             Box::new(SubmittedValues),
             Box::new(AddInternalNotes),
+            Box::new(AddAuditLog),
         ]
     }
 }
@@ -1361,5 +1362,120 @@ impl MigrationTrait for AddInternalNotes {
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.drop_table(Table::drop().table(InternalNotes::Table).to_owned())
             .await
+    }
+}
+
+#[derive(DeriveIden)]
+enum AuditLog {
+    Table,
+    Seq,
+    At,
+    ActorId,
+    ActorKind,
+    CandidacyId,
+    Action,
+    Subject,
+    OldValue,
+    NewValue,
+    Note,
+    Hash,
+}
+
+#[derive(DeriveIden)]
+enum AuditHead {
+    Table,
+    Id,
+    Seq,
+    Hash,
+}
+
+/// The audit log: append-only lines chained by hash, and the head row that
+/// serialises appends. The database itself refuses to change or delete a
+/// line, whatever the application does.
+pub struct AddAuditLog;
+
+impl MigrationName for AddAuditLog {
+    fn name(&self) -> &str {
+        "m20261126_000019_audit_log"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for AddAuditLog {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(AuditLog::Table)
+                .col(big_integer(AuditLog::Seq).primary_key())
+                .col(timestamp_with_time_zone(AuditLog::At))
+                .col(big_integer_null(AuditLog::ActorId))
+                .col(string_len(AuditLog::ActorKind, 16))
+                .col(big_integer_null(AuditLog::CandidacyId))
+                .col(string_len(AuditLog::Action, 32))
+                .col(text(AuditLog::Subject))
+                .col(text(AuditLog::OldValue))
+                .col(text(AuditLog::NewValue))
+                .col(text(AuditLog::Note))
+                .col(string_len(AuditLog::Hash, 64))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("idx_audit_log_candidacy")
+                .table(AuditLog::Table)
+                .col(AuditLog::CandidacyId)
+                .col(AuditLog::Seq)
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(AuditHead::Table)
+                .col(integer(AuditHead::Id).primary_key())
+                .col(big_integer(AuditHead::Seq))
+                .col(string_len(AuditHead::Hash, 64))
+                .to_owned(),
+        )
+        .await?;
+        let db = m.get_connection();
+        db.execute_unprepared(&format!(
+            "INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '{}')",
+            "0".repeat(64)
+        ))
+        .await?;
+        let statements: &[&str] = match m.get_database_backend() {
+            sea_orm::DatabaseBackend::Postgres => &[
+                "CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ \
+                 BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$",
+                "CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log \
+                 FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()",
+                "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log \
+                 FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()",
+            ],
+            _ => &[
+                "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log \
+                 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
+                "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log \
+                 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
+            ],
+        };
+        for sql in statements {
+            db.execute_unprepared(sql).await?;
+        }
+        Ok(())
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(AuditHead::Table).to_owned())
+            .await?;
+        m.drop_table(Table::drop().table(AuditLog::Table).to_owned())
+            .await?;
+        if m.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+            m.get_connection()
+                .execute_unprepared("DROP FUNCTION IF EXISTS audit_log_append_only()")
+                .await?;
+        }
+        Ok(())
     }
 }

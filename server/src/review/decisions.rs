@@ -3,6 +3,7 @@
 //! history row and its emails, so none is recorded without the others.
 
 use crate::accounts::operations::lang_of;
+use crate::audit;
 use crate::candidacies::status::{self, Action, Actor, Status};
 use crate::db::entities::{candidacy, user};
 use crate::email::outbox;
@@ -131,7 +132,10 @@ pub async fn reassign(
     // Not a move of the status table: the status stays, the history says who.
     let note = format!("{previous} → {}", target.email);
     let by = (actor, admin_id);
-    status::record(&txn, c.id, by, (c.status, c.status), &note, now).await?;
+    status::history_line(&txn, c.id, by, (c.status, c.status), &note, now).await?;
+    let entry = audit::Entry::new(audit::Who::actor(by), Some(c.id), audit::Action::Assign)
+        .change(previous.as_str(), target.email.as_str());
+    audit::append(&txn, entry, now).await?;
     let link = state.link(&format!("/staff/candidacies/{}", c.id));
     let reference = c.reference.clone().unwrap_or_default();
     let vars = [

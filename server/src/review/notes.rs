@@ -2,15 +2,16 @@
 //! next (a phone call with the owner, a doubt to check). For staff only:
 //! never emailed, never on the proponent's pages.
 
+use crate::audit;
 use crate::db::entities::{candidacy, internal_note};
 use crate::error::{AppError, AppResult};
 use crate::review::{decisions, queue};
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
-use sea_orm::ConnectionTrait;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
 };
+use sea_orm::{ConnectionTrait, TransactionTrait};
 
 /// A note as the review page lists it.
 pub struct Note {
@@ -29,15 +30,21 @@ pub async fn add(
 ) -> AppResult<()> {
     decisions::officer(officer)?;
     let text = decisions::check_reasons(text, "").map_err(|_| AppError::BadRequest)?;
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let entry = audit::Entry::new(audit::Who::user(officer), Some(c.id), audit::Action::Note)
+        .change("", text.as_str());
     internal_note::ActiveModel {
         candidacy_id: Set(c.id),
         author_id: Set(officer.id),
-        at: Set(state.clock.now()),
+        at: Set(now),
         text: Set(text),
         ..Default::default()
     }
-    .insert(&state.db)
+    .insert(&txn)
     .await?;
+    audit::append(&txn, entry, now).await?;
+    txn.commit().await?;
     Ok(())
 }
 

@@ -5,6 +5,7 @@
 //! moves; this module adds what publishing needs: the owner's consent
 //! (a valid form B) and, with the four-eyes rule, a second officer.
 
+use crate::audit;
 use crate::candidacies::documents;
 use crate::candidacies::municipality_label;
 use crate::candidacies::owners::Parties;
@@ -298,7 +299,10 @@ pub async fn unpublish(
             txn.rollback().await?;
             return Err(AppError::Locked);
         }
-        status::record(&txn, c.id, by, (c.status, c.status), &reasons, now).await?;
+        status::history_line(&txn, c.id, by, (c.status, c.status), &reasons, now).await?;
+        let entry = audit::Entry::new(audit::Who::actor(by), Some(c.id), audit::Action::Unpublish)
+            .note(reasons.as_str());
+        audit::append(&txn, entry, now).await?;
         "candidacy_unpublished"
     };
     if end(&txn, c.id, account.id, &reasons, now).await? != 1 {

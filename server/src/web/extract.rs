@@ -99,6 +99,18 @@ impl<S: Send + Sync> FromRequestParts<S> for Readable {
 /// A staff or admin account: the back office's users.
 pub struct Officer(pub user::Model);
 
+/// An administrator's account: the whole audit log, staff accounts.
+pub struct Admin(pub user::Model);
+
+impl<S: Send + Sync> FromRequestParts<S> for Admin {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        let ctx = Ctx::from_request_parts(parts, state).await?;
+        Ok(Admin(ctx.user_with_role(&[Role::Admin])?.clone()))
+    }
+}
+
 /// A candidacy past its draft, for an officer. Drafts are the proponent's
 /// own business: to staff they are "not found".
 pub struct Reviewed {

@@ -129,7 +129,17 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/export.xlsx", get(review::exports::xlsx))
         .route("/staff/export.csv", get(review::exports::csv))
         .route("/staff/export.geojson", get(review::exports::geojson))
+        .route("/staff/audit", get(review::audit::log))
+        .route("/staff/audit.csv", get(review::audit::log_csv))
         .route("/staff/candidacies/{id}", get(review::candidacy::show))
+        .route(
+            "/staff/candidacies/{id}/audit",
+            get(review::audit::candidacy),
+        )
+        .route(
+            "/staff/candidacies/{id}/audit.csv",
+            get(review::audit::candidacy_csv),
+        )
         .route(
             "/staff/candidacies/{id}/take",
             post(review::candidacy::take),

@@ -1,6 +1,7 @@
 //! /candidacies/{id}/attachments: photos, perimeter, cadastral extract, report.
 
 use super::{head, Slot};
+use crate::audit;
 use crate::candidacies::documents;
 use crate::candidacies::uploads;
 use crate::db::entities::{candidacy, document};
@@ -184,6 +185,16 @@ pub(crate) async fn stored_file(
     let bytes = tokio::fs::read(&path)
         .await
         .map_err(|e| AppError::Internal(format!("{}: {e}", path.display())))?;
+    // Every document of a candidacy holds personal data: who read it is kept,
+    // before the bytes leave.
+    let user = ctx.user.as_ref().ok_or(AppError::Unauthorized)?;
+    let entry = audit::Entry::new(
+        audit::Who::user(user),
+        Some(doc.candidacy_id),
+        audit::Action::Download,
+    )
+    .subject(format!("{} ({})", doc.original_name, doc.purpose));
+    audit::append_alone(&ctx.state.db, entry, ctx.state.clock.now()).await?;
     Ok(crate::web::download(
         content_type,
         &doc.original_name,

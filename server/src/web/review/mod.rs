@@ -1,6 +1,7 @@
 //! /staff: the back office. `queue` lists what is to review; `candidacy`
 //! shows one and takes the officer's moves.
 
+pub mod audit;
 pub mod candidacy;
 pub mod exports;
 pub mod integration;
