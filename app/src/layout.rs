@@ -59,6 +59,7 @@ fn Header(ctx: PageCtx) -> impl IntoView {
         .filter(|u| u.role == crate::view_data::Role::Admin)
         .map(|_| view! {
             <li class="nav-item"><a class="nav-link" href="/admin/outbox">{ctx.t("site.admin_outbox")}</a></li>
+            <li class="nav-item"><a class="nav-link" href="/admin/staff">{ctx.t("site.admin_staff")}</a></li>
             <li class="nav-item"><a class="nav-link" href="/staff/audit">{ctx.t("site.admin_audit")}</a></li>
         });
     let review_link = ctx

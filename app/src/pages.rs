@@ -9,7 +9,9 @@ pub mod home;
 pub mod info;
 pub mod profile;
 pub mod review;
+pub mod second_factor;
 pub mod signed_forms;
+pub mod staff;
 pub mod submission;
 
 use crate::i18n::{t, Lang};

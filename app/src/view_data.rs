@@ -525,3 +525,34 @@ pub struct AuditView {
     pub verify_href: Option<String>,
     pub verdict: Option<(&'static str, String)>,
 }
+
+/// Enrolling an authenticator app: the secret as typed by hand (in groups
+/// of four), the `otpauth://` link, and the same link as a QR code (SVG
+/// drawn by the server).
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnrolView {
+    pub secret: String,
+    pub uri: String,
+    pub qr_svg: String,
+}
+
+/// One back-office account on the administrators' page.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StaffRow {
+    pub id: i64,
+    pub email: String,
+    pub role: Role,
+    pub active: bool,
+    /// Its authenticator app is set up.
+    pub enrolled: bool,
+    /// The administrator looking at the page.
+    pub me: bool,
+}
+
+/// The administrators' page of back-office accounts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StaffView {
+    pub rows: Vec<StaffRow>,
+    /// (translation key, alert class) after a change or a refusal.
+    pub notice: Option<(&'static str, &'static str)>,
+}

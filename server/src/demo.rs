@@ -25,6 +25,14 @@ pub const ACCOUNTS: [(&str, Role); 4] = [
     ("admin@demo.test", Role::Admin),
 ];
 
+/// The demo back-office accounts' TOTP secrets (base32), published like the
+/// password so anyone can try the back office: add them to an authenticator
+/// app, or let the browser tests compute the codes.
+pub const TOTP_SECRETS: [(&str, &str); 2] = [
+    ("istruttore@demo.test", "ISTRUTTOREDEMOTOTPSECRETLOMBARDY"),
+    ("admin@demo.test", "ADMINDEMOTOTPSECRETLOMBARDIAREGI"),
+];
+
 /// Creates the demo accounts that do not exist yet; existing data is left alone.
 /// The demo proponent, when first created, gets a profile and two drafts.
 pub async fn seed(state: &AppState) -> AppResult<usize> {
@@ -37,6 +45,9 @@ pub async fn seed(state: &AppState) -> AppResult<usize> {
             created += 1;
             if role == Role::Proponent {
                 seed_proponent(state, &user).await?;
+            }
+            if let Some((_, secret)) = TOTP_SECRETS.iter().find(|(e, _)| *e == email) {
+                enrolled(state, &user, secret).await?;
             }
         }
     }
@@ -213,12 +224,39 @@ async fn keep(
     Ok(())
 }
 
+/// A demo officer's authenticator app, already set up with `secret`.
+async fn enrolled(state: &AppState, u: &user::Model, secret: &str) -> AppResult<()> {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    user::Entity::update_many()
+        .col_expr(
+            user::Column::TotpSecret,
+            Expr::value(Some(secret.to_string())),
+        )
+        .col_expr(
+            user::Column::TotpConfirmedAt,
+            Expr::value(Some(state.clock.now())),
+        )
+        .filter(user::Column::Id.eq(u.id))
+        .exec(&state.db)
+        .await?;
+    Ok(())
+}
+
 pub fn describe() -> String {
+    use crate::accounts::{second_factor::ISSUER, totp};
     let mut out = String::from("Demo accounts (password for all: ");
     out.push_str(PASSWORD);
     out.push_str("):\n");
     for (email, role) in ACCOUNTS {
         out.push_str(&format!("  {:<10} {email}\n", role.code()));
+        if let Some((_, secret)) = TOTP_SECRETS.iter().find(|(e, _)| *e == email) {
+            let bytes = totp::from_base32(secret).unwrap_or_default();
+            out.push_str(&format!(
+                "             second factor (TOTP) secret {secret}\n             {}\n",
+                totp::otpauth_uri(ISSUER, email, &bytes)
+            ));
+        }
     }
     out.push_str(
         "  The demo proponent has a profile, two candidacy drafts and one submitted candidacy.\n",

@@ -106,7 +106,15 @@ async fn moves_notes_downloads_and_exports_each_leave_one_chained_line() {
                 s("submitted"),
                 s("under_review")
             ),
-            (3, Some(anna_id), Some(id), s("note"), s(""), s(""), s(note)),
+            (
+                3,
+                Some(anna_id),
+                Some(id),
+                s("note"),
+                s("n. 1"),
+                s(""),
+                s("")
+            ),
             (
                 4,
                 Some(anna_id),
@@ -156,17 +164,22 @@ async fn moves_notes_downloads_and_exports_each_leave_one_chained_line() {
     assert!(whole.body.contains("La catena è integra"), "{}", whole.body);
     assert!(whole.body.contains("Esportazione"), "{}", whole.body);
 
-    // The CSV: a header, one row per line with its hash, and the note that
-    // starts like a formula neutralised.
+    // The note's text stays with the notes: the log names it by number.
+    assert!(!timeline.body.contains("HYPERLINK"));
+    // The CSV: a header, then one row per line with its hash.
     let csv = anna.get(&format!("{page}/audit.csv")).await;
     assert_eq!(csv.status, StatusCode::OK);
     assert!(csv.body.starts_with('\u{feff}'));
     let rows: Vec<&str> = csv.body.lines().collect();
     assert_eq!(rows.len(), 1 + 5, "{}", csv.body);
-    assert!(rows[3].contains("'=HYPERLINK"), "{}", rows[3]);
     let last = lines(&app).await.pop().unwrap();
     assert!(rows[5].contains(&last.hash), "{}", rows[5]);
-    // Reading the log is not a change: nothing was appended.
+    // Reading the log is not a change, nor is Rossi reading his own file.
+    let own = d
+        .owner
+        .get(&format!("{}/documents/{}", d.base, doc.id))
+        .await;
+    assert_eq!(own.status, StatusCode::OK);
     assert_eq!(intact(&app).await, 6);
 }
 

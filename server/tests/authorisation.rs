@@ -10,7 +10,7 @@ use app::view_data::Role;
 use axum::http::StatusCode;
 use common::{rossi_with_draft, Client, TestApp};
 use sea_orm::{EntityTrait, PaginatorTrait};
-use server::db::entities::{candidacy, document, owner, profile};
+use server::db::entities::{candidacy, document, owner, profile, user};
 
 /// Who may use a route.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -42,6 +42,8 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("POST", "/verify/resend", Who::Anyone),
     ("GET", "/login", Who::Anyone),
     ("POST", "/login", Who::Anyone),
+    ("GET", "/login/code", Who::Anyone),
+    ("POST", "/login/code", Who::Anyone),
     ("POST", "/logout", Who::Anyone),
     ("GET", "/password/forgot", Who::Anyone),
     ("POST", "/password/forgot", Who::Anyone),
@@ -50,6 +52,9 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("GET", "/account", Who::Account),
     ("POST", "/account/password", Who::Account),
     ("GET", "/admin/outbox", Who::Admin),
+    ("GET", "/admin/staff", Who::Admin),
+    ("POST", "/admin/staff", Who::Admin),
+    ("POST", "/admin/staff/{id}", Who::Admin),
     ("GET", "/profile", Who::Proponent),
     ("POST", "/profile", Who::Proponent),
     ("GET", "/candidacies", Who::Proponent),
@@ -147,6 +152,7 @@ async fn snapshot(
     u64,
     Vec<owner::Model>,
     Vec<profile::Model>,
+    Vec<user::Model>,
 ) {
     let db = &app.state.db;
     (
@@ -154,6 +160,7 @@ async fn snapshot(
         document::Entity::find().count(db).await.unwrap(),
         owner::Entity::find().all(db).await.unwrap(),
         profile::Entity::find().all(db).await.unwrap(),
+        user::Entity::find().all(db).await.unwrap(),
     )
 }
 
@@ -297,6 +304,13 @@ async fn nobody_but_the_entitled_gets_through() {
     intruders.push(("delegate", delegate));
     let (reader, _) = rossi_with_draft(&app, "reader@example.it", "10.0.13.9").await;
     intruders.push(("owner with read access", reader));
+    // An administrator who gave the password but not the code: logged in
+    // for nothing but the code page.
+    app.staff_account("half@example.it", Role::Admin).await;
+    let mut half = app.client("10.0.13.11");
+    let r = half.login("half@example.it", common::PASSWORD).await;
+    assert!(r.location().starts_with("/login/code"), "{}", r.location());
+    intruders.push(("password only", half));
     // A stranger who claims, in X-Forwarded-For, to come from Rossi's address.
     let mut forged = rossi_with_draft(&app, "forger@example.it", "10.0.13.1, 10.0.13.7")
         .await
@@ -310,9 +324,12 @@ async fn nobody_but_the_entitled_gets_through() {
         for (name, client) in intruders.iter_mut() {
             let entitled = match who {
                 Who::Anyone => true,
-                Who::Account => *name != "anonymous",
+                Who::Account => !matches!(*name, "anonymous" | "password only"),
                 Who::Admin => *name == "admin",
-                Who::Proponent => !matches!(*name, "anonymous" | "investor" | "staff" | "admin"),
+                Who::Proponent => !matches!(
+                    *name,
+                    "anonymous" | "investor" | "staff" | "admin" | "password only"
+                ),
                 Who::Own | Who::OwnOrReader => false,
                 // Rossi's draft is not theirs to see: only the queue is.
                 Who::Officer => {

@@ -18,6 +18,28 @@ async fn demo_data_is_created_once_and_is_consistent() {
         0,
         "running again keeps what exists"
     );
+    // The demo officer logs in with the printed secret's code, as anyone
+    // trying the back office would with an authenticator app.
+    let printed = server::demo::describe();
+    let (_, secret) = server::demo::TOTP_SECRETS[0];
+    assert!(
+        printed.contains(secret) && printed.contains("otpauth://totp/"),
+        "{printed}"
+    );
+    let mut officer = app.client("10.0.4.2");
+    let r = officer
+        .login("istruttore@demo.test", server::demo::PASSWORD)
+        .await;
+    assert!(r.location().starts_with("/login/code"), "{}", r.location());
+    let bytes = server::accounts::totp::from_base32(secret).unwrap();
+    let now = server::accounts::totp::step_at(chrono::Utc::now().timestamp());
+    let code = server::accounts::totp::code(&bytes, now);
+    let r = officer.post("/login/code", &[("code", &code)]).await;
+    assert_eq!(r.status, axum::http::StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        officer.get("/staff").await.status,
+        axum::http::StatusCode::OK
+    );
     let mut proponent = app.client("10.0.4.1");
     let r = proponent
         .login("proponente@demo.test", server::demo::PASSWORD)

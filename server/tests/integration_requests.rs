@@ -224,7 +224,7 @@ async fn the_proponent_changes_only_what_was_asked_and_the_officer_sees_the_diff
         page.body
     );
     // The audit log keeps the field the reply changed, old → new, as Rossi's.
-    let fields: Vec<_> = server::audit::of_candidacy(&app.state.db, id)
+    let fields: Vec<_> = server::audit::of_candidacy(&app.state.db, id, 100)
         .await
         .unwrap()
         .into_iter()

@@ -148,7 +148,7 @@ async fn only_the_tables_moves_happen_and_each_writes_one_history_row() {
                         assert_eq!(after.status, t.to, "{case}");
                         assert_eq!(history.len(), 1, "{case}");
                         // And exactly one line of the audit log, saying the same.
-                        let audit = audit::of_candidacy(&app.state.db, c.id).await.unwrap();
+                        let audit = audit::of_candidacy(&app.state.db, c.id, 10).await.unwrap();
                         assert_eq!(audit.len(), 1, "{case}");
                         assert_eq!(
                             (
@@ -192,7 +192,7 @@ async fn only_the_tables_moves_happen_and_each_writes_one_history_row() {
                         assert!(matches!(result, Err(AppError::Locked)), "{case}");
                         assert_eq!(after.status, from, "{case}");
                         assert!(history.is_empty(), "{case}");
-                        let audit = audit::of_candidacy(&app.state.db, c.id).await.unwrap();
+                        let audit = audit::of_candidacy(&app.state.db, c.id, 10).await.unwrap();
                         assert!(audit.is_empty(), "{case}");
                     }
                 }

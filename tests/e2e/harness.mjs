@@ -1,6 +1,7 @@
 // Starts what an end-to-end test needs, all on loopback: an SMTP server that keeps
 // what it receives, the portal binary with a fresh data folder, and headless Chromium.
 import { spawn, execFileSync } from "node:child_process";
+import { createHmac } from "node:crypto";
 import { mkdtempSync, existsSync, rmSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +13,52 @@ import assert from "node:assert/strict";
 import { AxeBuilder } from "@axe-core/playwright";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+
+/** The demo officers' authenticator secrets, as `serve --demo` prints them (server/src/demo.rs). */
+export const DEMO_TOTP = {
+  "istruttore@demo.test": "ISTRUTTOREDEMOTOTPSECRETLOMBARDY",
+  "admin@demo.test": "ADMINDEMOTOTPSECRETLOMBARDIAREGI",
+};
+
+function base32Bytes(text) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = 0, value = 0;
+  const out = [];
+  for (const c of text) {
+    value = (value << 5) | alphabet.indexOf(c);
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push((value >>> bits) & 0xff);
+    }
+  }
+  return Buffer.from(out);
+}
+
+/** RFC 6238: the six digits an authenticator app shows for `step`. */
+export function totp(secret, step) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac("sha1", base32Bytes(secret)).update(counter).digest();
+  const at = mac[mac.length - 1] & 0x0f;
+  const code = (mac.readUInt32BE(at) & 0x7fffffff) % 1000000;
+  return String(code).padStart(6, "0");
+}
+
+const usedStep = new Map();
+/**
+ * The demo officer's code now, as the phone would show it. A code works once:
+ * a second login in the same 30 seconds waits for the next one.
+ */
+export async function demoCode(email) {
+  let step = Math.floor(Date.now() / 30000);
+  while ((usedStep.get(email) ?? -1) >= step) {
+    await new Promise((r) => setTimeout(r, 1000));
+    step = Math.floor(Date.now() / 30000);
+  }
+  usedStep.set(email, step);
+  return totp(DEMO_TOTP[email], step);
+}
 
 /**
  * In CI and in `./portal test` (PORTAL_TEST_ALL) a missing browser fails the

@@ -5,16 +5,27 @@
 // the same pages with JavaScript off (forms post and filters apply without it).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { audit, browserMissing, useStack, watchConsole } from "./harness.mjs";
+import { DEMO_TOTP, audit, browserMissing, demoCode, totp, useStack, waitForLink, watchConsole } from "./harness.mjs";
 
 const skip = browserMissing();
 const stack = useStack(skip);
 
-async function logInAsOfficer(page, email = "istruttore@demo.test") {
+async function logInAsOfficer(page, email = "istruttore@demo.test", { check = false } = {}) {
   await page.goto(stack.portal.base + "/login");
   await page.locator("#f-email").fill(email);
   await page.locator("#f-password").fill("Lombardia-Demo-2028");
   await page.locator("form[action='/login'] button[type=submit]").click();
+  if (DEMO_TOTP[email]) {
+    // Staff give the code of their authenticator app too.
+    await page.waitForURL(/\/login\/code/);
+    if (check) {
+      await page.locator("#send-code").click();
+      await page.waitForSelector("#f-code-error");
+      await audit(page, "review it second factor code missing");
+    }
+    await page.locator("#f-code").fill(await demoCode(email));
+    await page.locator("#send-code").click();
+  }
   await page.waitForURL("**/account");
 }
 
@@ -50,11 +61,11 @@ test("an officer filters the queue, takes a candidacy, and decides it (JavaScrip
   await context.close();
 });
 
-test("the officer's pages pass axe in both languages, with errors shown, and a decision lands", { skip, timeout: 120000 }, async () => {
+test("the officer's pages pass axe in both languages, with errors shown, and a decision lands", { skip, timeout: 180000 }, async () => {
   const context = await stack.browser.newContext({ locale: "it-IT" });
   const page = await context.newPage();
   const problems = watchConsole(page);
-  await logInAsOfficer(page);
+  await logInAsOfficer(page, "istruttore@demo.test", { check: true });
   await page.goto(stack.portal.base + "/staff");
   await audit(page, "review it queue");
   await page.locator("#queue tbody tr a").first().click();
@@ -153,5 +164,59 @@ test("the officer's pages pass axe in both languages, with errors shown, and a d
   await admin.waitForSelector("#verdict.alert-success");
   await audit(admin, "review it audit log verified");
   assert.deepEqual(adminProblems, []);
+  await second.close();
+});
+
+test("an administrator invites an officer, who sets a password and enrols an authenticator app", { skip, timeout: 180000 }, async () => {
+  const context = await stack.browser.newContext({ locale: "it-IT" });
+  const admin = await context.newPage();
+  const problems = watchConsole(admin);
+  await logInAsOfficer(admin, "admin@demo.test");
+  await admin.goto(`${stack.portal.base}/admin/staff`);
+  await admin.waitForSelector("#staff");
+  await audit(admin, "admin staff it list");
+  // A wrong address comes back by the field, typed text kept.
+  await admin.locator("#f-email").fill("nuova@");
+  await admin.locator("#invite-send").click();
+  await admin.waitForSelector("#f-email-error");
+  assert.equal(await admin.locator("#f-email").inputValue(), "nuova@");
+  await audit(admin, "admin staff it invite error");
+  await admin.locator("#f-email").fill("nuova@regione.test");
+  await admin.locator("#invite-send").click();
+  await admin.waitForURL(/done=invited/);
+  await admin.waitForLoadState("load");
+  assert.match(await admin.locator("#staff").innerText(), /nuova@regione\.test/);
+  await context.close();
+
+  // The invited officer: the emailed link, a password, then the app.
+  const second = await stack.browser.newContext({ locale: "it-IT" });
+  const page = await second.newPage();
+  const pageProblems = watchConsole(page);
+  const { url } = await waitForLink(stack.sink, "nuova@regione.test", "/password/reset?token=");
+  await page.goto(url);
+  await page.locator("#f-password").fill("una frase lunga e sicura");
+  await page.locator("#f-password_confirm").fill("una frase lunga e sicura");
+  await page.locator("form[action='/password/reset'] button[type=submit]").click();
+  await page.waitForSelector("#notice");
+  await page.waitForLoadState("load");
+  await page.goto(stack.portal.base + "/login");
+  await page.locator("#f-email").fill("nuova@regione.test");
+  await page.locator("#f-password").fill("una frase lunga e sicura");
+  await page.locator("form[action='/login'] button[type=submit]").click();
+  await page.waitForURL(/\/login\/code/);
+  await page.waitForSelector(".qr-code svg");
+  await audit(page, "second factor it enrol");
+  const secret = (await page.locator("#totp-secret").innerText()).replace(/\s+/g, "");
+  await page.locator("#f-code").fill(totp(secret, Math.floor(Date.now() / 30000)));
+  await page.locator("#send-code").click();
+  await page.waitForSelector("#recovery-codes");
+  assert.equal(await page.locator("#recovery-codes li").count(), 10);
+  await audit(page, "second factor it recovery codes");
+  await page.locator("#continue").click();
+  await page.waitForURL("**/account");
+  await page.waitForLoadState("load");
+  await page.goto(stack.portal.base + "/staff");
+  await page.waitForSelector("#queue, #queue-empty");
+  assert.deepEqual([...problems, ...pageProblems], []);
   await second.close();
 });

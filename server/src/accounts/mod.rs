@@ -3,6 +3,9 @@
 
 pub mod operations;
 pub mod password;
+pub mod second_factor;
 pub mod session;
+pub mod staff;
 pub mod throttle;
 pub mod tokens;
+pub mod totp;

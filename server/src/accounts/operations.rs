@@ -124,6 +124,22 @@ async fn issue_token(
     Ok(secret)
 }
 
+/// How long an invitation to a new back-office account stays usable.
+const INVITE_HOURS: i64 = 72;
+
+/// A link that sets the first password of an account an administrator
+/// created (a reset link that lasts longer: the person may be away a day).
+pub(crate) async fn invitation_link(
+    state: &AppState,
+    txn: &impl ConnectionTrait,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> AppResult<String> {
+    let valid = Duration::hours(INVITE_HOURS);
+    let secret = issue_token(txn, user_id, RESET, valid, now).await?;
+    Ok(state.link(&format!("/password/reset?token={secret}")))
+}
+
 /// Marks a live token used and returns its user; `None` if unknown, used, expired or for another purpose.
 async fn redeem_token(
     db: &impl ConnectionTrait,
@@ -276,9 +292,11 @@ pub async fn resend_verification(state: &AppState, email: &str, ip: &str) -> App
 }
 
 pub enum LoginOutcome {
-    /// Logged in: the session secret for the cookie.
+    /// Logged in: the session secret for the cookie, and whether the
+    /// account still has to give its second factor (staff and admins).
     Success {
         secret: String,
+        second_factor: bool,
     },
     /// Right password, email not confirmed yet.
     Unverified,
@@ -319,7 +337,8 @@ pub async fn login(
     let account = find_by_email(&state.db, email).await?;
     let stored = account.as_ref().map(|u| u.password_hash.as_str());
     let matches = password::verify_off(stored, password_plain).await;
-    let Some(account) = account.filter(|_| matches) else {
+    // A deactivated account fails as a wrong password does: nothing learnt.
+    let Some(account) = account.filter(|u| matches && u.deactivated_at.is_none()) else {
         return Ok(LoginOutcome::Failed);
     };
     throttle::forget(&state.db, &attempts).await?;
@@ -328,7 +347,10 @@ pub async fn login(
         return Ok(LoginOutcome::Unverified);
     }
     let secret = session::create(&state.db, account.id, now).await?;
-    Ok(LoginOutcome::Success { secret })
+    Ok(LoginOutcome::Success {
+        secret,
+        second_factor: super::second_factor::needed(&account),
+    })
 }
 
 /// Queues a reset link if the address has an account; silent otherwise.

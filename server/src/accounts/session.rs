@@ -16,24 +16,54 @@ pub async fn create(
     user_id: i64,
     now: DateTime<Utc>,
 ) -> Result<String, DbErr> {
+    insert(db, user_id, now, None).await
+}
+
+/// Replaces the session `old` with a new one that has given its second
+/// factor, returning the new secret for the cookie: a session identifier
+/// seen before the second factor is worth nothing after it.
+pub async fn upgrade(
+    txn: &sea_orm::DatabaseTransaction,
+    old: &str,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> Result<String, DbErr> {
+    delete(txn, old).await?;
+    insert(txn, user_id, now, Some(now)).await
+}
+
+async fn insert(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    now: DateTime<Utc>,
+    verified_at: Option<DateTime<Utc>>,
+) -> Result<String, DbErr> {
     let secret = random_token();
     session::ActiveModel {
         id: Set(sha256_hex(&secret)),
         user_id: Set(user_id),
         created_at: Set(now),
         expires_at: Set(now + Duration::hours(LIFETIME_HOURS)),
+        verified_at: Set(verified_at),
     }
     .insert(db)
     .await?;
     Ok(secret)
 }
 
-/// The user of a live session, if the cookie names one.
-pub async fn user_for(
+/// A live session: its account, and whether it gave the second factor.
+pub struct Live {
+    pub user: user::Model,
+    pub second_factor: bool,
+}
+
+/// The live session the cookie names, if any; none for an account an
+/// administrator deactivated (its sessions end at once).
+pub async fn live(
     db: &impl ConnectionTrait,
     secret: &str,
     now: DateTime<Utc>,
-) -> Result<Option<user::Model>, DbErr> {
+) -> Result<Option<Live>, DbErr> {
     let Some(found) = session::Entity::find_by_id(sha256_hex(secret))
         .one(db)
         .await?
@@ -44,7 +74,13 @@ pub async fn user_for(
         session::Entity::delete_by_id(found.id).exec(db).await?;
         return Ok(None);
     }
-    user::Entity::find_by_id(found.user_id).one(db).await
+    let user = user::Entity::find_by_id(found.user_id).one(db).await?;
+    Ok(user
+        .filter(|u| u.deactivated_at.is_none())
+        .map(|user| Live {
+            user,
+            second_factor: found.verified_at.is_some(),
+        }))
 }
 
 pub async fn delete(db: &impl ConnectionTrait, secret: &str) -> Result<(), DbErr> {

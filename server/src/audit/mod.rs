@@ -1,6 +1,7 @@
 //! The audit log: who did what, when, to which candidacy, old → new, and
 //! why, for every status move, assignment, field changed after submission,
-//! internal note, download of a candidacy's document and export.
+//! internal note, download of a candidacy's document, export, and change
+//! to a back-office account.
 //!
 //! Append-only: the application only inserts, and the database refuses
 //! UPDATE and DELETE on `audit_log` (triggers, on SQLite and PostgreSQL).
@@ -43,10 +44,12 @@ pub enum Action {
     Export,
     /// A line of the history from before the audit log, imported once.
     Import,
+    /// A change to an account: created, role, deactivated, second factor.
+    Account,
 }
 
 impl Action {
-    pub const ALL: [Action; 8] = [
+    pub const ALL: [Action; 9] = [
         Action::Status,
         Action::Assign,
         Action::Unpublish,
@@ -55,6 +58,7 @@ impl Action {
         Action::Download,
         Action::Export,
         Action::Import,
+        Action::Account,
     ];
 
     /// As stored, and as the translation keys `audit.action_*` name it.
@@ -68,6 +72,7 @@ impl Action {
             Action::Download => "download",
             Action::Export => "export",
             Action::Import => "import",
+            Action::Account => "account",
         }
     }
 
@@ -158,7 +163,9 @@ impl Entry {
 /// Appends `e` at `now`, in the caller's transaction: the line stands or
 /// falls with what it records. The head is updated first, which holds it
 /// until the transaction ends, so appends happen one after the other and
-/// number the lines without gaps.
+/// number the lines without gaps. Lock order: callers lock the candidacy
+/// row they change before appending and lock no other candidacy after, so
+/// the head cannot be part of a deadlock.
 pub async fn append(txn: &DatabaseTransaction, e: Entry, now: DateTime<Utc>) -> AppResult<i64> {
     let moved = audit_head::Entity::update_many()
         .col_expr(
@@ -173,7 +180,8 @@ pub async fn append(txn: &DatabaseTransaction, e: Entry, now: DateTime<Utc>) -> 
         .await?
         .filter(|_| moved.rows_affected == 1)
         .ok_or_else(|| AppError::Internal("the audit log has no head".into()))?;
-    // Stored to the microsecond by both databases: hashed as stored.
+    // PostgreSQL keeps microseconds, SQLite's text would keep nanoseconds:
+    // cut to what both store, so the hash is of the value read back.
     let at = DateTime::from_timestamp_micros(now.timestamp_micros()).unwrap_or(now);
     let line = audit_entry::Model {
         seq: head.seq,
@@ -210,6 +218,18 @@ pub async fn append(txn: &DatabaseTransaction, e: Entry, now: DateTime<Utc>) -> 
         .exec(txn)
         .await?;
     Ok(head.seq)
+}
+
+/// Takes the log's head for the rest of `txn` without appending yet: for a
+/// check that must see what any other appender did (the last administrator)
+/// and, on SQLite, a transaction whose first statement must be a write.
+pub async fn hold(txn: &DatabaseTransaction) -> AppResult<()> {
+    audit_head::Entity::update_many()
+        .col_expr(audit_head::Column::Seq, Expr::col(audit_head::Column::Seq))
+        .filter(audit_head::Column::Id.eq(1))
+        .exec(txn)
+        .await?;
+    Ok(())
 }
 
 /// [`append`] in a transaction of its own, for what writes nothing else (a
@@ -256,20 +276,29 @@ pub enum Verdict {
     Truncated { lines: i64, head_seq: i64 },
 }
 
-/// Recomputes the chain from the first line, a page at a time (memory stays
-/// flat however long the log).
+/// Recomputes the chain from the first line to the one the head names, a
+/// page at a time (memory stays flat however long the log). The head is
+/// read first: lines appended while the check runs come after it and are
+/// left for the next check, not taken for a tampered tail.
 pub async fn verify(db: &impl ConnectionTrait) -> AppResult<Verdict> {
     const PAGE: u64 = 1000;
+    let head = audit_head::Entity::find_by_id(1)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::Internal("the audit log has no head".into()))?;
     let mut previous = "0".repeat(64);
     let mut expected = 1;
-    loop {
+    while expected <= head.seq {
         let lines = audit_entry::Entity::find()
             .filter(audit_entry::Column::Seq.gte(expected))
+            .filter(audit_entry::Column::Seq.lte(head.seq))
             .order_by_asc(audit_entry::Column::Seq)
             .limit(PAGE)
             .all(db)
             .await?;
-        let done = (lines.len() as u64) < PAGE;
+        if lines.is_empty() {
+            break;
+        }
         for l in lines {
             if l.seq != expected || hash_of(&previous, &l) != l.hash {
                 return Ok(Verdict::BrokenAt(expected));
@@ -277,16 +306,9 @@ pub async fn verify(db: &impl ConnectionTrait) -> AppResult<Verdict> {
             previous = l.hash;
             expected += 1;
         }
-        if done {
-            break;
-        }
     }
-    let head = audit_head::Entity::find_by_id(1)
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::Internal("the audit log has no head".into()))?;
     let lines = expected - 1;
-    if head.seq != lines || head.hash != previous {
+    if lines != head.seq || head.hash != previous {
         return Ok(Verdict::Truncated {
             lines,
             head_seq: head.seq,
@@ -298,16 +320,21 @@ pub async fn verify(db: &impl ConnectionTrait) -> AppResult<Verdict> {
     })
 }
 
-/// The lines about candidacy `id`, oldest first.
+/// The latest `limit` lines about candidacy `id`, oldest first (the CSV
+/// has them all).
 pub async fn of_candidacy(
     db: &impl ConnectionTrait,
     candidacy_id: i64,
+    limit: u64,
 ) -> AppResult<Vec<audit_entry::Model>> {
-    Ok(audit_entry::Entity::find()
+    let mut lines = audit_entry::Entity::find()
         .filter(audit_entry::Column::CandidacyId.eq(candidacy_id))
-        .order_by_asc(audit_entry::Column::Seq)
+        .order_by_desc(audit_entry::Column::Seq)
+        .limit(limit)
         .all(db)
-        .await?)
+        .await?;
+    lines.reverse();
+    Ok(lines)
 }
 
 /// Up to `limit` lines before line `before` (the latest when none), newest
@@ -350,11 +377,7 @@ pub async fn from_seq(
 pub async fn import_history(db: &DatabaseConnection) -> AppResult<u64> {
     let txn = db.begin().await?;
     // The head's lock first: two servers starting at once import once.
-    audit_head::Entity::update_many()
-        .col_expr(audit_head::Column::Seq, Expr::col(audit_head::Column::Seq))
-        .filter(audit_head::Column::Id.eq(1))
-        .exec(&txn)
-        .await?;
+    hold(&txn).await?;
     if audit_entry::Entity::find().count(&txn).await? > 0 {
         txn.rollback().await?;
         return Ok(0);
@@ -371,7 +394,7 @@ pub async fn import_history(db: &DatabaseConnection) -> AppResult<u64> {
             .map_or("system", Actor::as_str);
         let who = Who {
             kind,
-            id: Some(ev.actor_id),
+            id: (kind != "clock").then_some(ev.actor_id),
         };
         let entry = Entry::new(who, Some(ev.candidacy_id), Action::Import)
             .change(ev.from_status, ev.to_status)

@@ -15,6 +15,7 @@ pub mod outbox;
 pub mod owner;
 pub mod profile;
 pub mod publication;
+pub mod recovery_code;
 pub mod reminder;
 pub mod session;
 pub mod user;

@@ -27,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(SubmittedValues),
             Box::new(AddInternalNotes),
             Box::new(AddAuditLog),
+            Box::new(StaffSecondFactor),
         ]
     }
 }
@@ -1475,6 +1476,115 @@ impl MigrationTrait for AddAuditLog {
             m.get_connection()
                 .execute_unprepared("DROP FUNCTION IF EXISTS audit_log_append_only()")
                 .await?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(DeriveIden)]
+enum SecondFactor {
+    TotpSecret,
+    TotpConfirmedAt,
+    TotpLastStep,
+    DeactivatedAt,
+    VerifiedAt,
+}
+
+#[derive(DeriveIden)]
+enum RecoveryCodes {
+    Table,
+    Id,
+    UserId,
+    CodeHash,
+    UsedAt,
+}
+
+/// Staff accounts' second factor: a TOTP secret (confirmed once the first
+/// code is typed), the last step used (a code works once), recovery codes
+/// (hashed, each used once), the session's second factor, and accounts an
+/// administrator deactivated.
+pub struct StaffSecondFactor;
+
+impl MigrationName for StaffSecondFactor {
+    fn name(&self) -> &str {
+        "m20261126_000020_staff_second_factor"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for StaffSecondFactor {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        // SQLite takes one column per ALTER TABLE.
+        for column in [
+            string_len_null(SecondFactor::TotpSecret, 64),
+            timestamp_with_time_zone_null(SecondFactor::TotpConfirmedAt),
+            big_integer_null(SecondFactor::TotpLastStep),
+            timestamp_with_time_zone_null(SecondFactor::DeactivatedAt),
+        ] {
+            m.alter_table(
+                Table::alter()
+                    .table(Users::Table)
+                    .add_column(column)
+                    .to_owned(),
+            )
+            .await?;
+        }
+        m.alter_table(
+            Table::alter()
+                .table(Sessions::Table)
+                .add_column(timestamp_with_time_zone_null(SecondFactor::VerifiedAt))
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(RecoveryCodes::Table)
+                .col(big_pk_auto(RecoveryCodes::Id))
+                .col(big_integer(RecoveryCodes::UserId))
+                .col(string_len(RecoveryCodes::CodeHash, 64))
+                .col(timestamp_with_time_zone_null(RecoveryCodes::UsedAt))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(RecoveryCodes::Table, RecoveryCodes::UserId)
+                        .to(Users::Table, Users::Id)
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("idx_recovery_codes_user")
+                .table(RecoveryCodes::Table)
+                .col(RecoveryCodes::UserId)
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(RecoveryCodes::Table).to_owned())
+            .await?;
+        m.alter_table(
+            Table::alter()
+                .table(Sessions::Table)
+                .drop_column(SecondFactor::VerifiedAt)
+                .to_owned(),
+        )
+        .await?;
+        for column in [
+            SecondFactor::TotpSecret,
+            SecondFactor::TotpConfirmedAt,
+            SecondFactor::TotpLastStep,
+            SecondFactor::DeactivatedAt,
+        ] {
+            m.alter_table(
+                Table::alter()
+                    .table(Users::Table)
+                    .drop_column(column)
+                    .to_owned(),
+            )
+            .await?;
         }
         Ok(())
     }

@@ -133,8 +133,10 @@ pub async fn reassign(
     let note = format!("{previous} → {}", target.email);
     let by = (actor, admin_id);
     status::history_line(&txn, c.id, by, (c.status, c.status), &note, now).await?;
+    // Accounts by id: the log keeps no email it could not forget.
+    let before = c.assigned_to.map(|id| id.to_string()).unwrap_or_default();
     let entry = audit::Entry::new(audit::Who::actor(by), Some(c.id), audit::Action::Assign)
-        .change(previous.as_str(), target.email.as_str());
+        .change(before, to.to_string());
     audit::append(&txn, entry, now).await?;
     let link = state.link(&format!("/staff/candidacies/{}", c.id));
     let reference = c.reference.clone().unwrap_or_default();

@@ -32,9 +32,7 @@ pub async fn add(
     let text = decisions::check_reasons(text, "").map_err(|_| AppError::BadRequest)?;
     let now = state.clock.now();
     let txn = state.db.begin().await?;
-    let entry = audit::Entry::new(audit::Who::user(officer), Some(c.id), audit::Action::Note)
-        .change("", text.as_str());
-    internal_note::ActiveModel {
+    let note = internal_note::ActiveModel {
         candidacy_id: Set(c.id),
         author_id: Set(officer.id),
         at: Set(now),
@@ -43,6 +41,9 @@ pub async fn add(
     }
     .insert(&txn)
     .await?;
+    // The note by its number: its text stays in the notes, not copied here.
+    let entry = audit::Entry::new(audit::Who::user(officer), Some(c.id), audit::Action::Note)
+        .subject(format!("n. {}", note.id));
     audit::append(&txn, entry, now).await?;
     txn.commit().await?;
     Ok(())

@@ -2,7 +2,7 @@
 //! language, logged-in user, CSRF token (checked on every state-changing request),
 //! CSP nonce; and on the way out the cookies and security headers.
 
-use crate::accounts::{session, tokens};
+use crate::accounts::{second_factor, session, tokens};
 use crate::db::entities::user;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -30,7 +30,11 @@ pub const FORM_LIMIT: usize = 256 * 1024;
 #[derive(Clone)]
 pub struct Ctx {
     pub lang: Lang,
+    /// The logged-in account.
     pub user: Option<user::Model>,
+    /// An account that gave its password but not yet its second factor:
+    /// logged in for nothing but the second-factor page.
+    pub pending: Option<user::Model>,
     pub session_secret: Option<String>,
     pub csrf: String,
     pub nonce: String,
@@ -94,8 +98,8 @@ pub async fn middleware(State(state): State<AppState>, request: Request, next: N
     let path = request.uri().path().to_string();
     let session_secret = jar.get(session::COOKIE).map(|c| c.value().to_string());
 
-    let user = match &session_secret {
-        Some(secret) => session::user_for(&state.db, secret, state.clock.now())
+    let live = match &session_secret {
+        Some(secret) => session::live(&state.db, secret, state.clock.now())
             .await
             .unwrap_or_else(|e| {
                 tracing::error!(error = %e, "session lookup failed");
@@ -103,9 +107,16 @@ pub async fn middleware(State(state): State<AppState>, request: Request, next: N
             }),
         None => None,
     };
+    // Staff and admins are logged in only once they gave their second factor.
+    let (user, pending) = match live {
+        Some(l) if second_factor::needed(&l.user) && !l.second_factor => (None, Some(l.user)),
+        Some(l) => (Some(l.user), None),
+        None => (None, None),
+    };
     let ctx = Ctx {
         lang,
         user,
+        pending,
         session_secret,
         csrf: tokens::mask(&csrf),
         nonce: nonce.clone(),

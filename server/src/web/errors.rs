@@ -9,6 +9,11 @@ use axum::response::Response;
 
 pub fn render_error_page(ctx: &Ctx, response: Response) -> Response {
     let status = response.status();
+    // Staff who gave their password but not their code: to the code page,
+    // not to a "log in" they have just done.
+    if status == StatusCode::UNAUTHORIZED && ctx.pending.is_some() {
+        return crate::web::see_other("/login/code");
+    }
     let page = match response.extensions().get::<ErrorPage>() {
         Some(ErrorPage(kind)) => *kind,
         // Rejections from axum's own extractors carry a plain-text body: replace it too.

@@ -54,6 +54,10 @@ pub fn router(state: AppState) -> Router {
         .route("/verify", get(auth::verify))
         .route("/verify/resend", post(auth::resend))
         .route("/login", get(auth::login_form).post(auth::login))
+        .route(
+            "/login/code",
+            get(accounts::second_factor::show).post(accounts::second_factor::check),
+        )
         .route("/logout", post(auth::logout))
         .route(
             "/password/forgot",
@@ -63,6 +67,11 @@ pub fn router(state: AppState) -> Router {
         .route("/account", get(account::show))
         .route("/account/password", post(account::change_password))
         .route("/admin/outbox", get(account::failed_emails))
+        .route(
+            "/admin/staff",
+            get(accounts::staff::show).post(accounts::staff::invite),
+        )
+        .route("/admin/staff/{id}", post(accounts::staff::change))
         .route("/profile", get(profile::show).post(profile::save))
         .route(
             "/candidacies",

@@ -24,6 +24,17 @@ use tower::ServiceExt;
 pub const START: &str = "2026-11-22T10:00:00Z";
 pub const PASSWORD: &str = "a long enough passphrase";
 
+/// The TOTP secret test officers enrol with (base32).
+pub const TOTP_SECRET: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+
+/// The code an authenticator app with [`TOTP_SECRET`] shows now (wall clock,
+/// as the portal checks it).
+pub fn totp_now() -> String {
+    use server::accounts::totp;
+    let secret = totp::from_base32(TOTP_SECRET).unwrap();
+    totp::code(&secret, totp::step_at(chrono::Utc::now().timestamp()))
+}
+
 pub fn at(rfc3339: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(rfc3339)
         .unwrap()
@@ -220,6 +231,17 @@ impl TestApp {
         role: app::view_data::Role,
         ip: &str,
     ) -> Client {
+        self.staff_account(email, role).await;
+        let mut client = self.client(ip);
+        let r = client.login(email, PASSWORD).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert!(r.location().starts_with("/login/code"), "{}", r.location());
+        self.give_second_factor(&mut client, email).await;
+        client
+    }
+
+    /// A back-office account as the CLI makes it: no second factor yet.
+    pub async fn staff_account(&self, email: &str, role: app::view_data::Role) {
         server::accounts::operations::create_user(
             &self.state.db,
             email,
@@ -232,12 +254,27 @@ impl TestApp {
         .await
         .unwrap()
         .unwrap();
-        let mut client = self.client(ip);
-        assert_eq!(
-            client.login(email, PASSWORD).await.status,
-            StatusCode::SEE_OTHER
-        );
-        client
+    }
+
+    /// Enrols `email`'s authenticator app (a known secret, as the demo does)
+    /// and types its code: the second step of a back-office login.
+    pub async fn give_second_factor(&self, client: &mut Client, email: &str) {
+        use sea_orm::sea_query::Expr;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        use server::db::entities::user;
+        user::Entity::update_many()
+            .col_expr(user::Column::TotpSecret, Expr::value(Some(TOTP_SECRET)))
+            .col_expr(
+                user::Column::TotpConfirmedAt,
+                Expr::value(Some(self.state.clock.now())),
+            )
+            .col_expr(user::Column::TotpLastStep, Expr::value(Option::<i64>::None))
+            .filter(user::Column::Email.eq(email))
+            .exec(&self.state.db)
+            .await
+            .unwrap();
+        let r = client.post("/login/code", &[("code", &totp_now())]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     }
 }
 

@@ -156,12 +156,23 @@ pub async fn login(ctx: Ctx, Form(f): Form<LoginForm>) -> AppResult<Response> {
     };
     let (status, message, offer_resend) =
         match operations::login(&ctx.state, &email, &f.password, &ctx.ip).await? {
-            LoginOutcome::Success { secret } => {
+            LoginOutcome::Success {
+                secret,
+                second_factor,
+            } => {
                 // The session this browser had before (another account, maybe) ends here.
                 if let Some(previous) = &ctx.session_secret {
                     session::delete(&ctx.state.db, previous).await?;
                 }
-                let mut response = see_other(&local_path(f.next.as_deref().or(Some("/account"))));
+                let next = local_path(f.next.as_deref().or(Some("/account")));
+                let to = match second_factor {
+                    true => format!(
+                        "/login/code?next={}",
+                        url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+                    ),
+                    false => next,
+                };
+                let mut response = see_other(&to);
                 set_cookie(
                     &mut response,
                     &ctx.state,

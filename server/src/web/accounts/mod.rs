@@ -3,3 +3,5 @@
 
 pub mod account;
 pub mod auth;
+pub mod second_factor;
+pub mod staff;

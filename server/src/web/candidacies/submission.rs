@@ -199,5 +199,5 @@ pub async fn receipt(ctx: Ctx, r: Readable) -> AppResult<Response> {
     let doc = documents::latest(&ctx.state.db, c.id, RECEIPT)
         .await?
         .ok_or(AppError::NotFound)?;
-    super::attachments::stored_file(&ctx, &doc, "application/pdf").await
+    super::attachments::stored_file(&ctx, &c, &doc, "application/pdf").await
 }

@@ -25,14 +25,16 @@ use sea_orm::{ActiveEnum, ColumnTrait, DatabaseConnection, EntityTrait, QueryFil
 use serde::Deserialize;
 use std::collections::HashMap;
 
-/// Lines on a page of the whole log, and read at once for a CSV.
+/// Lines on a page of the whole log, on a candidacy's page (the latest),
+/// and read at once for a CSV.
 const PAGE: u64 = 200;
+const SHOWN: u64 = 500;
 const CSV_PAGE: u64 = 1000;
 
 /// One candidacy's lines, oldest first.
 pub async fn candidacy(ctx: Ctx, r: Reviewed) -> AppResult<Response> {
     let c = &r.candidacy;
-    let rows = audit::of_candidacy(&ctx.state.db, c.id).await?;
+    let rows = audit::of_candidacy(&ctx.state.db, c.id, SHOWN).await?;
     let reference = c.reference.clone().unwrap_or_default();
     let view = AuditView {
         candidacy: Some((reference, format!("/staff/candidacies/{}", c.id))),
@@ -123,12 +125,19 @@ async fn shown(
     lang: Lang,
     rows: Vec<audit_entry::Model>,
 ) -> AppResult<Vec<AuditLine>> {
-    let emails = queue::emails_of(db, rows.iter().filter_map(|l| l.actor_id)).await?;
+    // Actors, and the officers a reassignment names by id.
+    let assigned = rows
+        .iter()
+        .filter(|l| l.action == Action::Assign.as_str())
+        .flat_map(|l| [l.old_value.parse().ok(), l.new_value.parse().ok()])
+        .flatten();
+    let ids = rows.iter().filter_map(|l| l.actor_id).chain(assigned);
+    let emails = queue::emails_of(db, ids.collect::<Vec<i64>>().into_iter()).await?;
     let references = references_of(db, &rows).await?;
     Ok(rows
         .into_iter()
         .map(|l| {
-            let (old, new) = values(&l, lang);
+            let (old, new) = values(&l, lang, &emails);
             AuditLine {
                 seq: l.seq,
                 at: rome(l.at),
@@ -188,6 +197,7 @@ fn action_key(stored: &str) -> &'static str {
         Some(Action::Note) => "audit.action_note",
         Some(Action::Download) => "audit.action_download",
         Some(Action::Export) => "audit.action_export",
+        Some(Action::Account) => "audit.action_account",
         Some(Action::Import) | None => "audit.action_import",
     }
 }
@@ -205,13 +215,18 @@ fn subject(l: &audit_entry::Model, lang: Lang) -> String {
 
 /// Old and new values to read: statuses by name, a field's options by
 /// label; anything else as recorded.
-fn values(l: &audit_entry::Model, lang: Lang) -> (String, String) {
+fn values(l: &audit_entry::Model, lang: Lang, emails: &HashMap<i64, String>) -> (String, String) {
+    let officer = |v: &str| match v.parse::<i64>().ok().and_then(|id| emails.get(&id)) {
+        Some(email) => email.clone(),
+        None => v.to_string(),
+    };
     let status = |s: &str| match Status::try_from_value(&s.to_string()) {
         Ok(s) => app::i18n::t(lang, status_name(s)),
         Err(_) => s.to_string(),
     };
     match Action::parse(&l.action) {
         Some(Action::Status | Action::Import) => (status(&l.old_value), status(&l.new_value)),
+        Some(Action::Assign) => (officer(&l.old_value), officer(&l.new_value)),
         Some(Action::Field) => match Call::embedded().field(&l.subject) {
             Some(field) => {
                 let read = |v: &str| {
@@ -238,7 +253,8 @@ fn forms_lang(lang: Lang) -> forms::Lang {
 
 /// The CSV of the log (of one candidacy, or all of it), oldest first, a
 /// page of lines at a time: memory stays flat however long the log. Each
-/// line carries its hash, so the file can be checked against the chain.
+/// line carries its hash, to find it in the log (the CSV shows names where
+/// the log keeps ids: the chain is checked on the log, not on the file).
 fn csv_body(ctx: &Ctx, candidacy_id: Option<i64>) -> Body {
     let (db, lang) = (ctx.state.db.clone(), ctx.lang);
     // (next line to read, whether the header went out)

@@ -506,5 +506,6 @@ pub async fn download(
     let doc = documents::find(&ctx.state.db, r.candidacy.id, document_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    crate::web::candidacies::attachments::stored_file(&ctx, &doc, "application/octet-stream").await
+    let octets = "application/octet-stream";
+    crate::web::candidacies::attachments::stored_file(&ctx, &r.candidacy, &doc, octets).await
 }
