@@ -66,7 +66,10 @@ fn Header(ctx: PageCtx) -> impl IntoView {
         .user
         .as_ref()
         .filter(|u| matches!(u.role, crate::view_data::Role::Staff | crate::view_data::Role::Admin))
-        .map(|_| view! { <li class="nav-item"><a class="nav-link" href="/staff">{ctx.t("review.nav")}</a></li> });
+        .map(|_| view! {
+            <li class="nav-item"><a class="nav-link" href="/staff">{ctx.t("review.nav")}</a></li>
+            <li class="nav-item"><a class="nav-link" href="/staff/dashboard">{ctx.t("site.staff_dashboard")}</a></li>
+        });
     let profile_link = ctx
         .user
         .as_ref()

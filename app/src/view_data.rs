@@ -556,3 +556,20 @@ pub struct StaffView {
     /// (translation key, alert class) after a change or a refusal.
     pub notice: Option<(&'static str, &'static str)>,
 }
+
+/// The back office's figures, ready to draw: labels in the reader's
+/// language, each count with the queue's address that lists it (if any).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DashboardView {
+    pub by_status: Vec<(String, u64, Option<String>)>,
+    pub by_province: Vec<(String, u64, Option<String>)>,
+    pub by_kind: Vec<(String, u64, Option<String>)>,
+    pub backlog: Vec<(String, u64, Option<String>)>,
+    /// Median days from submission to decision, and how many were decided.
+    pub decision_days: Option<f64>,
+    pub decided: usize,
+    /// Median days to answer a request for integration, and how many answered.
+    pub reply_days: Option<f64>,
+    pub replied: usize,
+    pub overdue: u64,
+}

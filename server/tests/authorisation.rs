@@ -86,6 +86,7 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("GET", "/staff/export.xlsx", Who::Officer),
     ("GET", "/staff/export.csv", Who::Officer),
     ("GET", "/staff/export.geojson", Who::Officer),
+    ("GET", "/staff/dashboard", Who::Officer),
     ("GET", "/staff/audit", Who::Admin),
     ("GET", "/staff/audit.csv", Who::Admin),
     ("GET", "/staff/candidacies/{id}", Who::Officer),

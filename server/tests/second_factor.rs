@@ -40,9 +40,10 @@ async fn staff_enrol_an_app_then_give_a_code_or_a_recovery_code_each_used_once()
     // Nothing of the back office, not even the account page, before the code.
     for path in ["/staff", "/account"] {
         let r = anna.get(path).await;
+        let to = format!("/login/code?next=%2F{}", &path[1..]);
         assert_eq!(
             (r.status, r.location()),
-            (StatusCode::SEE_OTHER, "/login/code"),
+            (StatusCode::SEE_OTHER, to.as_str()),
             "{path}"
         );
     }
@@ -193,4 +194,44 @@ async fn proponents_log_in_with_their_password_alone() {
         (r.status, r.location()),
         (StatusCode::SEE_OTHER, "/account")
     );
+}
+
+#[tokio::test]
+async fn a_code_typed_after_the_session_ended_opens_nothing() {
+    use server::db::entities::session;
+    let app = TestApp::new().await;
+    app.privileged_user("bruno@regione.test", Role::Staff, "10.0.74.1")
+        .await;
+    let id = app.account("bruno@regione.test").await.id;
+    let mut pending = password_only(&app, "bruno@regione.test", "10.0.74.2").await;
+    // The code page is not for a browser's cache.
+    let page = pending.get("/login/code").await;
+    assert_eq!(
+        page.headers
+            .get("cache-control")
+            .map(|v| v.to_str().unwrap()),
+        Some("no-store")
+    );
+    // A page that needs the login sends to the code page, then back.
+    let r = pending.get("/staff").await;
+    assert_eq!(r.location(), "/login/code?next=%2Fstaff");
+    // Meanwhile an administrator ends every session of the account.
+    server::accounts::session::delete_all_for(&app.state.db, id, None)
+        .await
+        .unwrap();
+    let r = pending
+        .post(
+            "/login/code",
+            &[("code", &code_now(common::TOTP_SECRET, 1))],
+        )
+        .await;
+    assert_ne!(r.status, StatusCode::OK);
+    let verified = session::Entity::find()
+        .filter(session::Column::UserId.eq(id))
+        .filter(session::Column::VerifiedAt.is_not_null())
+        .one(&app.state.db)
+        .await
+        .unwrap();
+    assert!(verified.is_none(), "no session came back");
+    assert_ne!(pending.get("/staff").await.status, StatusCode::OK);
 }

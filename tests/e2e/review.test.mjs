@@ -66,6 +66,9 @@ test("the officer's pages pass axe in both languages, with errors shown, and a d
   const page = await context.newPage();
   const problems = watchConsole(page);
   await logInAsOfficer(page, "istruttore@demo.test", { check: true });
+  await page.goto(stack.portal.base + "/staff/dashboard");
+  await page.waitForSelector("#section-status svg");
+  await audit(page, "review it dashboard");
   await page.goto(stack.portal.base + "/staff");
   await audit(page, "review it queue");
   await page.locator("#queue tbody tr a").first().click();

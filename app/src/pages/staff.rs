@@ -87,9 +87,8 @@ fn row(ctx: &PageCtx, r: &StaffRow) -> impl IntoView {
         (false, _) => Some(button("reactivate", "", "admin_staff.reactivate")),
         (true, true) => None,
     };
-    let reset_button = r
-        .enrolled
-        .then(|| button("reset_second_factor", "", "admin_staff.reset_second_factor"));
+    // Offered before enrolment too: a key shown to the wrong person is reset.
+    let reset_button = button("reset_second_factor", "", "admin_staff.reset_second_factor");
     let role = match r.role {
         Role::Admin => ctx.t("admin_staff.role_admin"),
         _ => ctx.t("admin_staff.role_staff"),

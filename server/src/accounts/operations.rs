@@ -346,10 +346,14 @@ pub async fn login(
     if account.email_verified_at.is_none() {
         return Ok(LoginOutcome::Unverified);
     }
+    let second_factor = super::second_factor::needed(&account);
+    if second_factor {
+        super::second_factor::forget_unconfirmed(&state.db, account.id).await?;
+    }
     let secret = session::create(&state.db, account.id, now).await?;
     Ok(LoginOutcome::Success {
         secret,
-        second_factor: super::second_factor::needed(&account),
+        second_factor,
     })
 }
 

@@ -1,7 +1,8 @@
 //! The second factor staff and administrators log in with: a TOTP code from
 //! an authenticator app (enrolled on first login, by scanning a QR code),
-//! or one of ten recovery codes, each working once. Codes are tried at most
-//! `PER_ACCOUNT` times per window, so six digits cannot be guessed.
+//! or one of ten recovery codes, each working once. Codes are throttled per
+//! account and address, and per account from everywhere, so six digits
+//! take years of guessing, and one address alone cannot lock the owner out.
 //!
 //! TOTP runs on the wall clock, never on the portal's settable clock
 //! (`PORTAL_NOW`): the phone computing the code knows only real time.
@@ -21,9 +22,34 @@ use sea_orm::{
 
 /// Recovery codes given at enrolment.
 pub const RECOVERY_CODES: usize = 10;
-/// Codes tried per account per window before the page says to wait.
-const PER_ACCOUNT: u64 = 5;
+/// Codes tried per window, per account from one address and per account
+/// from all addresses, before the page says to wait.
+const PER_ADDRESS: u64 = 5;
+const PER_ACCOUNT: u64 = 20;
 const WINDOW_MINUTES: i64 = 15;
+
+fn throttle_keys(user_id: i64, ip: &str) -> [(String, u64); 2] {
+    [
+        (format!("second-factor:{user_id}|{ip}"), PER_ADDRESS),
+        (format!("second-factor:{user_id}"), PER_ACCOUNT),
+    ]
+}
+
+/// At a password login: a secret drawn for an enrolment never finished is
+/// forgotten, so whoever saw it earlier (another login with the same
+/// password, a shared screen) cannot read the codes of the app enrolled now.
+pub async fn forget_unconfirmed(db: &impl sea_orm::ConnectionTrait, user_id: i64) -> AppResult<()> {
+    user::Entity::update_many()
+        .col_expr(
+            user::Column::TotpSecret,
+            Expr::value(Option::<String>::None),
+        )
+        .filter(user::Column::Id.eq(user_id))
+        .filter(user::Column::TotpConfirmedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
 /// What the authenticator app shows as the account's issuer.
 pub const ISSUER: &str = "Opportunity Lombardy";
 
@@ -80,14 +106,12 @@ pub async fn check(
     state: &AppState,
     u: &user::Model,
     typed: &str,
-    session_secret: &str,
+    (session_secret, ip): (&str, &str),
 ) -> AppResult<(Outcome, Option<String>)> {
     let now = state.clock.now();
-    let key = format!("second-factor:{}", u.id);
+    let keys = throttle_keys(u.id, ip);
     let window = Duration::minutes(WINDOW_MINUTES);
-    let Some(attempt) =
-        throttle::attempts(&state.db, &[(key.clone(), PER_ACCOUNT)], window, now).await?
-    else {
+    let Some(attempt) = throttle::attempts(&state.db, &keys, window, now).await? else {
         return Ok((Outcome::Throttled, None));
     };
     let u = user::Entity::find_by_id(u.id)
@@ -103,10 +127,13 @@ pub async fn check(
         txn.rollback().await?;
         return Ok((Outcome::Wrong, None));
     }
-    let secret = super::session::upgrade(&txn, session_secret, u.id, now).await?;
+    let Ok(secret) = super::session::upgrade(&txn, session_secret, u.id, now).await else {
+        txn.rollback().await?;
+        return Err(AppError::Unauthorized);
+    };
     txn.commit().await?;
     throttle::forget(&state.db, &attempt).await?;
-    throttle::clear(&state.db, &key).await?;
+    throttle::clear(&state.db, &keys[0].0).await?;
     Ok((outcome, Some(secret)))
 }
 
@@ -128,10 +155,12 @@ async fn confirm(
     let Some(step) = step_of(u.totp_secret.as_deref(), typed, None) else {
         return Ok(Outcome::Wrong);
     };
+    // The secret checked, still unconfirmed: not one a new login replaced.
     let confirmed = user::Entity::update_many()
         .col_expr(user::Column::TotpConfirmedAt, Expr::value(Some(now)))
         .col_expr(user::Column::TotpLastStep, Expr::value(Some(step)))
         .filter(user::Column::Id.eq(u.id))
+        .filter(user::Column::TotpSecret.eq(u.totp_secret.clone()))
         .filter(user::Column::TotpConfirmedAt.is_null())
         .exec(txn)
         .await?;
@@ -155,9 +184,13 @@ async fn use_code(
     now: DateTime<Utc>,
 ) -> AppResult<Outcome> {
     if let Some(step) = step_of(u.totp_secret.as_deref(), typed, u.totp_last_step) {
+        // The secret checked, still enrolled (not reset meanwhile), and a
+        // step after the last one used.
         let spent = user::Entity::update_many()
             .col_expr(user::Column::TotpLastStep, Expr::value(Some(step)))
             .filter(user::Column::Id.eq(u.id))
+            .filter(user::Column::TotpSecret.eq(u.totp_secret.clone()))
+            .filter(user::Column::TotpConfirmedAt.is_not_null())
             .filter(
                 user::Column::TotpLastStep
                     .is_null()
@@ -203,7 +236,7 @@ fn recovery_form(typed: &str) -> Option<String> {
 }
 
 /// Ten new recovery codes for `user_id` (replacing any), as shown once:
-/// `ABCDE-FGHJK`. Only their hashes are kept.
+/// `ABCDE-FGHIJ`. Only their hashes are kept.
 async fn new_recovery_codes(
     txn: &sea_orm::DatabaseTransaction,
     user_id: i64,
@@ -230,7 +263,7 @@ async fn new_recovery_codes(
 }
 
 /// Forgets `user_id`'s app and recovery codes (a lost phone): the next
-/// login enrols again. Ends the account's sessions.
+/// login enrols again. The caller ends the account's sessions.
 pub async fn reset(txn: &sea_orm::DatabaseTransaction, user_id: i64) -> AppResult<()> {
     user::Entity::update_many()
         .col_expr(
@@ -249,7 +282,8 @@ pub async fn reset(txn: &sea_orm::DatabaseTransaction, user_id: i64) -> AppResul
         .filter(recovery_code::Column::UserId.eq(user_id))
         .exec(txn)
         .await?;
-    super::session::delete_all_for(txn, user_id, None).await?;
+    // The owner, with a new phone, is not kept waiting by earlier guesses.
+    throttle::clear(txn, &format!("second-factor:{user_id}")).await?;
     Ok(())
 }
 

@@ -28,7 +28,17 @@ pub async fn upgrade(
     user_id: i64,
     now: DateTime<Utc>,
 ) -> Result<String, DbErr> {
-    delete(txn, old).await?;
+    // Only the password-only session of this very account becomes verified:
+    // one ended meanwhile (deactivation, a reset phone) stays ended.
+    let gone = session::Entity::delete_many()
+        .filter(session::Column::Id.eq(sha256_hex(old)))
+        .filter(session::Column::UserId.eq(user_id))
+        .filter(session::Column::VerifiedAt.is_null())
+        .exec(txn)
+        .await?;
+    if gone.rows_affected != 1 {
+        return Err(DbErr::RecordNotFound("the session ended".into()));
+    }
     insert(txn, user_id, now, Some(now)).await
 }
 

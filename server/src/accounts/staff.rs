@@ -4,11 +4,11 @@
 //! phone. Each change is one audit line and ends the account's sessions
 //! where it changes what they may do.
 
-use super::operations::{self, invitation_link, lang_of};
+use super::operations::{self, invitation_link};
 use super::second_factor;
 use super::session;
 use crate::audit;
-use crate::db::entities::user;
+use crate::db::entities::{auth_token, user};
 use crate::email::outbox;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -106,6 +106,17 @@ pub async fn change(
     let now = state.clock.now();
     let txn = state.db.begin().await?;
     audit::hold(&txn).await?;
+    // The administrator as now, not as when the request began: one demoted
+    // or deactivated meanwhile changes nothing.
+    let still = user::Entity::find_by_id(admin.id)
+        .filter(user::Column::Role.eq("admin"))
+        .filter(user::Column::DeactivatedAt.is_null())
+        .one(&txn)
+        .await?;
+    if still.is_none() {
+        txn.rollback().await?;
+        return Err(AppError::Forbidden);
+    }
     let target = user::Entity::find_by_id(target_id)
         .filter(user::Column::Role.is_in(["staff", "admin"]))
         .one(&txn)
@@ -156,6 +167,11 @@ async fn apply(
                 .col_expr(user::Column::DeactivatedAt, Expr::value(Some(now)))
                 .exec(txn)
                 .await?;
+            // An invitation or reset link still out dies with the account.
+            auth_token::Entity::delete_many()
+                .filter(auth_token::Column::UserId.eq(target.id))
+                .exec(txn)
+                .await?;
         }
         Change::Reactivate => {
             update
@@ -178,23 +194,24 @@ fn describe(target: &user::Model, change: Change) -> (String, String) {
         Change::Role(role) => (target.role.clone(), role.code().to_string()),
         Change::Deactivate => (active(target.deactivated_at.is_none()), active(false)),
         Change::Reactivate => (active(target.deactivated_at.is_none()), active(true)),
-        Change::ResetSecondFactor => (
-            "second factor enrolled".into(),
-            "second factor to enrol again".into(),
-        ),
+        Change::ResetSecondFactor => {
+            let before = match second_factor::enrolled(target) {
+                true => "second factor enrolled",
+                false => "second factor not enrolled",
+            };
+            (before.into(), "second factor to enrol again".into())
+        }
     }
 }
 
+/// Administrators other than `except` who can act: active and enrolled (an
+/// invitation not taken up yet is nobody).
 async fn other_active_admins(txn: &DatabaseTransaction, except: i64) -> AppResult<u64> {
     Ok(user::Entity::find()
         .filter(user::Column::Role.eq("admin"))
         .filter(user::Column::DeactivatedAt.is_null())
+        .filter(user::Column::TotpConfirmedAt.is_not_null())
         .filter(user::Column::Id.ne(except))
         .count(txn)
         .await?)
-}
-
-/// The language an account's emails go out in (for the page's list).
-pub fn lang(u: &user::Model) -> Lang {
-    lang_of(u)
 }

@@ -4,6 +4,7 @@
 //! status goes through `candidacies::status`.
 
 pub mod answers;
+pub mod dashboard;
 pub mod decisions;
 pub mod exports;
 pub mod integration;

@@ -9,10 +9,16 @@ use axum::response::Response;
 
 pub fn render_error_page(ctx: &Ctx, response: Response) -> Response {
     let status = response.status();
-    // Staff who gave their password but not their code: to the code page,
-    // not to a "log in" they have just done.
-    if status == StatusCode::UNAUTHORIZED && ctx.pending.is_some() {
-        return crate::web::see_other("/login/code");
+    // Staff who gave their password but not their code, on a page that needs
+    // a login: to the code page, and back here after it (not a failed login,
+    // whose page says why).
+    let login_needed = matches!(
+        response.extensions().get::<ErrorPage>(),
+        Some(ErrorPage("401"))
+    );
+    if login_needed && ctx.pending.is_some() {
+        let next = url::form_urlencoded::byte_serialize(ctx.path.as_bytes()).collect::<String>();
+        return crate::web::see_other(&format!("/login/code?next={next}"));
     }
     let page = match response.extensions().get::<ErrorPage>() {
         Some(ErrorPage(kind)) => *kind,

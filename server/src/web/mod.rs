@@ -138,6 +138,7 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/export.xlsx", get(review::exports::xlsx))
         .route("/staff/export.csv", get(review::exports::csv))
         .route("/staff/export.geojson", get(review::exports::geojson))
+        .route("/staff/dashboard", get(review::dashboard::show))
         .route("/staff/audit", get(review::audit::log))
         .route("/staff/audit.csv", get(review::audit::log_csv))
         .route("/staff/candidacies/{id}", get(review::candidacy::show))

@@ -34,6 +34,16 @@ fn next_of(next: Option<&str>) -> String {
     local_path(next.or(Some("/staff")))
 }
 
+/// The enrolment secret, the QR code and the recovery codes are not for a
+/// browser's cache.
+fn no_store(mut response: Response) -> Response {
+    response.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    response
+}
+
 pub async fn show(ctx: Ctx, Query(q): Query<Next>) -> AppResult<Response> {
     let next = next_of(q.next.as_deref());
     match &ctx.user {
@@ -54,12 +64,13 @@ pub async fn check(ctx: Ctx, Form(f): Form<CodeForm>) -> AppResult<Response> {
         form.add_error("code", "second_factor.code_required");
         return render(&ctx, &form, &next, None, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
-    let (outcome, upgraded) = second_factor::check(&ctx.state, account, &f.code, secret).await?;
+    let (outcome, upgraded) =
+        second_factor::check(&ctx.state, account, &f.code, (secret, &ctx.ip)).await?;
     let mut response = match &outcome {
-        Outcome::Enrolled(codes) => page(
+        Outcome::Enrolled(codes) => no_store(page(
             StatusCode::OK,
             app::pages::second_factor::recovery_codes(&ctx.page(), codes, &next),
-        ),
+        )),
         Outcome::Accepted => see_other(&next),
         Outcome::Wrong => {
             form.add_error("code", "second_factor.code_wrong");
@@ -96,7 +107,7 @@ async fn render(
         .await?
         .map(|secret| enrol_view(&account.email, &secret));
     let html = app::pages::second_factor::code(&ctx.page(), form, enrol.as_ref(), next, message);
-    Ok(page(status, html))
+    Ok(no_store(page(status, html)))
 }
 
 fn enrol_view(email: &str, secret: &[u8]) -> EnrolView {

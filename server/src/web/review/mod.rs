@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod candidacy;
+pub mod dashboard;
 pub mod exports;
 pub mod integration;
 pub mod publication;
