@@ -369,6 +369,10 @@ pub struct ReviewView {
     /// (translation key of the label, value), already filled.
     pub parties: Vec<(&'static str, String)>,
     pub site: Vec<(&'static str, String)>,
+    /// The site on the map, when it has coordinates.
+    pub map: Option<MapView>,
+    /// Automatic plausibility checks (place, areas, distances).
+    pub checks: Vec<CheckView>,
     /// (section title, its answers), in the officer's language.
     pub template: Vec<(String, Vec<ReviewAnswer>)>,
     /// (severity, text) of the template's check.
@@ -572,4 +576,27 @@ pub struct DashboardView {
     pub reply_days: Option<f64>,
     pub replied: usize,
     pub overdue: u64,
+}
+
+/// A map of Lombardy drawn by the server: the provinces' outlines as SVG
+/// path data (in a `width`×`height` box), the one highlighted, and points.
+/// Shared by the review page and, later, the catalogue.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MapView {
+    pub width: f64,
+    pub height: f64,
+    /// (province code, path data, highlighted).
+    pub provinces: Vec<(String, String, bool)>,
+    /// Points in the box's pixels.
+    pub points: Vec<(f64, f64)>,
+    /// What the map shows, in words (its text alternative).
+    pub description: String,
+}
+
+/// An automatic plausibility check on the review page: passed or not, and
+/// what it found, in the officer's language.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CheckView {
+    pub ok: bool,
+    pub text: String,
 }

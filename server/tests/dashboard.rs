@@ -86,12 +86,15 @@ async fn the_dashboard_counts_what_the_records_hold() {
 
     let page = anna.get("/staff/dashboard").await;
     assert_eq!(page.status, StatusCode::OK);
+    // Four charts, each a table whose rows carry their bars.
     assert_eq!(
-        page.body.matches("class=\"dashboard-chart\"").count(),
+        page.body.matches("dashboard-table").count(),
         4,
         "{}",
         page.body
     );
+    let rows = page.body.matches("<th scope=\"row\">").count();
+    assert_eq!(page.body.matches("class=\"dashboard-chart\"").count(), rows);
     assert!(page.body.contains("3,0 giorni"), "{}", page.body);
     assert!(
         page.body.contains("href=\"/staff?status=submitted\""),

@@ -115,9 +115,18 @@ async fn the_review_page_shows_the_file_as_typed_and_serves_documents_as_downloa
         "modello.xlsx",
         "firma digitale valida",
         "Prendi in carico",
+        // The site on the server-drawn map, and what the portal checked.
+        "id=\"site-map\"",
+        "data-province=\"BG\"",
+        "id=\"checks\"",
+        "quella del comune",
     ] {
         assert!(page.body.contains(expected), "{expected}");
     }
+    assert!(
+        !page.body.contains("Da verificare"),
+        "a consistent site raises nothing"
+    );
     // In English, the page and the template's labels are English too.
     anna.get("/lang/en?next=/").await;
     let en = anna.get(&format!("/staff/candidacies/{id}")).await;

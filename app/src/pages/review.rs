@@ -258,7 +258,9 @@ pub fn candidacy(ctx: &PageCtx, r: &ReviewView, form: &FormState) -> String {
         <section aria-labelledby="site-title" class="mt-4">
             <h2 id="site-title" class="h3">{ctx.t("review.site")}</h2>
             {pairs(r.site.iter().map(|(k, v)| (ctx.t(k), v.clone())).collect(), "site").into_any()}
+            {r.map.as_ref().map(|m| crate::map::lombardy_map(m, "site-map"))}
         </section>
+        {checks(ctx, r).into_any()}
         {requests(ctx, r).into_any()}
         {template(ctx, r).into_any()}
         {documents(ctx, r).into_any()}
@@ -560,6 +562,31 @@ fn notes(ctx: &PageCtx, r: &ReviewView, form: &FormState) -> impl IntoView {
             </form>
         </section>
     }
+}
+
+/// What the portal checked on its own: each finding led by a word, not by
+/// colour alone.
+fn checks(ctx: &PageCtx, r: &ReviewView) -> impl IntoView {
+    let items = r
+        .checks
+        .iter()
+        .map(|c| {
+            let (class, word) = match c.ok {
+                true => ("check-ok", ctx.t("review.check_ok")),
+                false => ("check-warn", ctx.t("review.check_warn")),
+            };
+            view! { <li class=class><strong>{word}</strong> ": " {c.text.clone()}</li> }
+        })
+        .collect::<Vec<_>>();
+    (!r.checks.is_empty()).then(|| {
+        view! {
+            <section aria-labelledby="checks-title" class="mt-4" id="checks">
+                <h2 id="checks-title" class="h3">{ctx.t("review.checks")}</h2>
+                <p class="text-muted">{ctx.t("review.checks_hint")}</p>
+                <ul class="list-unstyled">{items}</ul>
+            </section>
+        }
+    })
 }
 
 fn history(ctx: &PageCtx, r: &ReviewView) -> impl IntoView {

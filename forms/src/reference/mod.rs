@@ -7,4 +7,4 @@ pub mod provinces;
 
 pub use ateco::Ateco;
 pub use municipalities::{Municipalities, Municipality};
-pub use provinces::{Placement, Provinces};
+pub use provinces::{Frame, Placement, Provinces};

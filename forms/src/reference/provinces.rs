@@ -121,6 +121,67 @@ impl Provinces {
     }
 }
 
+/// Where a map of Lombardy is drawn: an equirectangular frame around the
+/// region, longitudes narrowed by the cosine of its middle latitude so the
+/// provinces keep their shape, y growing southwards as in SVG. Enough for a
+/// region 300 km across; no tile server, no projection library.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Frame {
+    west: f64,
+    north: f64,
+    /// Pixels per degree of latitude.
+    scale: f64,
+    narrowing: f64,
+    pub width: f64,
+    pub height: f64,
+}
+
+impl Frame {
+    /// Lombardy (with a small margin) `width` pixels wide.
+    pub fn lombardy(width: f64) -> Frame {
+        let (west, east, south, north) = (8.45, 11.47, 44.63, 46.67);
+        let narrowing = ((south + north) / 2.0_f64).to_radians().cos();
+        let scale = width / ((east - west) * narrowing);
+        Frame {
+            west,
+            north,
+            scale,
+            narrowing,
+            width,
+            height: ((north - south) * scale).round(),
+        }
+    }
+
+    /// A WGS84 point in the frame's pixels.
+    pub fn project(&self, lat: f64, lon: f64) -> (f64, f64) {
+        (
+            (lon - self.west) * self.narrowing * self.scale,
+            (self.north - lat) * self.scale,
+        )
+    }
+}
+
+impl Provinces {
+    /// Each province's outline as SVG path data in `frame`, by province code.
+    pub fn outlines(&self, frame: &Frame) -> Vec<(&str, String)> {
+        use std::fmt::Write;
+        self.all
+            .iter()
+            .map(|p| {
+                let mut d = String::new();
+                for ring in p.polygons.iter().flatten() {
+                    for (i, &(lon, lat)) in ring.iter().enumerate() {
+                        let (x, y) = frame.project(lat, lon);
+                        let _ = write!(d, "{}{x:.1},{y:.1}", if i == 0 { "M" } else { "L" });
+                    }
+                    d.push('Z');
+                }
+                (p.code.as_str(), d)
+            })
+            .collect()
+    }
+}
+
 fn bounding_box(polygons: &[Vec<Vec<(f64, f64)>>]) -> (f64, f64, f64, f64) {
     let mut b = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
     for &(x, y) in polygons.iter().flat_map(|p| p.first()).flatten() {
@@ -189,6 +250,29 @@ mod tests {
             Placement::Inside { province } => Some(province),
             _ => None,
         }
+    }
+
+    #[test]
+    fn the_map_frame_holds_every_outline() {
+        let frame = Frame::lombardy(400.0);
+        assert!(frame.height > 300.0 && frame.height < 450.0, "{frame:?}");
+        let outlines = Provinces::get().outlines(&frame);
+        assert_eq!(outlines.len(), 12);
+        for (code, d) in outlines {
+            assert!(d.starts_with('M') && d.ends_with('Z'), "{code}");
+            for pair in d.split(['M', 'L', 'Z']).filter(|s| !s.is_empty()) {
+                let (x, y) = pair.split_once(',').unwrap();
+                let (x, y): (f64, f64) = (x.parse().unwrap(), y.parse().unwrap());
+                assert!(
+                    (0.0..=400.0).contains(&x) && (0.0..=frame.height).contains(&y),
+                    "{code}: {pair}"
+                );
+            }
+        }
+        // Milan's cathedral lands inside the picture, west of Brescia.
+        let (mx, _) = frame.project(45.4642, 9.1900);
+        let (bx, _) = frame.project(45.5416, 10.2118);
+        assert!(mx < bx);
     }
 
     #[test]

@@ -9,5 +9,6 @@ pub mod decisions;
 pub mod exports;
 pub mod integration;
 pub mod notes;
+pub mod plausibility;
 pub mod publication;
 pub mod queue;

@@ -122,7 +122,10 @@ async fn review_view(
     };
     let by = decisions::officer(me)?;
     let (template, findings) = template(ctx, c).await?;
+    let (map, checks) = super::checks::map_and_checks(ctx, c).await?;
     Ok(ReviewView {
+        map,
+        checks,
         id: c.id,
         reference: c.reference.clone().unwrap_or_else(|| format!("#{}", c.id)),
         kind: kind_key(c),

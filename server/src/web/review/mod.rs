@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod candidacy;
+pub mod checks;
 pub mod dashboard;
 pub mod exports;
 pub mod integration;
