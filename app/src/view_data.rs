@@ -324,6 +324,8 @@ pub struct ReviewDocument {
     pub name: String,
     pub size_bytes: i64,
     pub href: String,
+    /// A photo's thumbnail, made by the server.
+    pub thumbnail: Option<String>,
     /// Translation key of the signature check's verdict, for signed forms.
     pub signature: Option<String>,
     pub uploaded: RomeDateTime,

@@ -107,6 +107,11 @@ const MATRIX: &[(&str, &str, Who)] = &[
         "/staff/candidacies/{id}/documents/{document}",
         Who::Officer,
     ),
+    (
+        "GET",
+        "/staff/candidacies/{id}/documents/{document}/thumbnail",
+        Who::Officer,
+    ),
 ];
 
 /// Every `.route("…", get(…).post(…))` of the router's source, as (method, path).

@@ -127,6 +127,21 @@ async fn the_review_page_shows_the_file_as_typed_and_serves_documents_as_downloa
         !page.body.contains("Da verificare"),
         "a consistent site raises nothing"
     );
+    // The photo as a thumbnail the server made: small, a JPEG, no metadata.
+    let src = page
+        .body
+        .split("src=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .find(|s| s.ends_with("/thumbnail"))
+        .expect("a photo's thumbnail")
+        .to_string();
+    let thumb = anna.get(&src).await;
+    assert_eq!(thumb.status, StatusCode::OK);
+    assert_eq!(thumb.headers[header::CONTENT_TYPE], "image/jpeg");
+    let small = image::load_from_memory(&thumb.bytes).unwrap();
+    assert!(small.width() <= 320 && small.height() <= 320);
+    assert!(!thumb.bytes.windows(4).any(|w| w == b"Exif"));
     // In English, the page and the template's labels are English too.
     anna.get("/lang/en?next=/").await;
     let en = anna.get(&format!("/staff/candidacies/{id}")).await;

@@ -503,7 +503,13 @@ fn documents(ctx: &PageCtx, r: &ReviewView) -> impl IntoView {
             view! {
                 <tr role="row">
                     <td role="cell" data-label=ctx.t("review.document")>{d.label.clone()}</td>
-                    <td role="cell" data-label=ctx.t("review.file")><a href=d.href.clone() download="">{d.name.clone()}</a> " (" {size} ")"</td>
+                    <td role="cell" data-label=ctx.t("review.file")>
+                        {d.thumbnail.as_ref().map(|src| view! {
+                            <img src=src.clone() alt=ctx.t("review.thumbnail_alt").replace("{name}", &d.name)
+                                class="d-block mb-1 review-thumbnail" loading="lazy" />
+                        })}
+                        <a href=d.href.clone() download="">{d.name.clone()}</a> " (" {size} ")"
+                    </td>
                     <td role="cell" data-label=ctx.t("review.signature")>{d.signature.as_ref().map(|k| ctx.t(k)).unwrap_or_else(|| "–".into())}</td>
                     <td role="cell" data-label=ctx.t("review.uploaded")>{format_datetime(lang, &d.uploaded)}</td>
                 </tr>

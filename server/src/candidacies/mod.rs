@@ -8,6 +8,7 @@ pub mod reminders;
 pub mod signed_forms;
 pub mod status;
 pub mod submission;
+pub mod thumbnails;
 pub mod uploads;
 
 use crate::db::entities::{candidacy, profile};

@@ -183,6 +183,10 @@ pub fn router(state: AppState) -> Router {
             get(review::integration::ask_form).post(review::integration::ask),
         )
         .route(
+            "/staff/candidacies/{id}/documents/{document}/thumbnail",
+            get(review::candidacy::thumbnail),
+        )
+        .route(
             "/staff/candidacies/{id}/documents/{document}",
             get(review::candidacy::download),
         )

@@ -309,6 +309,8 @@ async fn documents(ctx: &Ctx, c: &candidacy::Model) -> AppResult<Vec<ReviewDocum
                 None => submission::document_label(ctx.lang, &d.purpose),
             },
             href: format!("/staff/candidacies/{}/documents/{}", c.id, d.id),
+            thumbnail: (d.purpose == forms::attachments::Purpose::Photo.code())
+                .then(|| format!("/staff/candidacies/{}/documents/{}/thumbnail", c.id, d.id)),
             signature: d.signature.as_ref().map(|s| format!("submit.sig_{s}")),
             uploaded: rome(d.created_at),
             size_bytes: d.size,
@@ -498,6 +500,28 @@ pub async fn add_note(ctx: Ctx, r: Reviewed, Form(f): Form<NoteForm>) -> AppResu
     }
     notes::add(&ctx.state, &r.candidacy, &r.officer, &f.note).await?;
     Ok(see_other(&format!("{}#notes", href(r.candidacy.id, &q))))
+}
+
+/// A photo of the candidacy as a thumbnail the server made (see
+/// `candidacies::thumbnails`): shown on the page, no metadata left in it.
+pub async fn thumbnail(
+    ctx: Ctx,
+    r: Reviewed,
+    Path((_, document_id)): Path<(i64, i64)>,
+) -> AppResult<Response> {
+    let doc = documents::find(&ctx.state.db, r.candidacy.id, document_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let bytes = crate::candidacies::thumbnails::of(&ctx.state, &doc)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let headers = [
+        (axum::http::header::CONTENT_TYPE, "image/jpeg"),
+        (axum::http::header::CACHE_CONTROL, "private, max-age=3600"),
+    ];
+    Ok(axum::response::IntoResponse::into_response((
+        headers, bytes,
+    )))
 }
 
 /// A document of the candidacy, to the officer, as a download.
