@@ -506,7 +506,7 @@ fn documents(ctx: &PageCtx, r: &ReviewView) -> impl IntoView {
                     <td role="cell" data-label=ctx.t("review.file")>
                         {d.thumbnail.as_ref().map(|src| view! {
                             <img src=src.clone() alt=ctx.t("review.thumbnail_alt").replace("{name}", &d.name)
-                                class="d-block mb-1 review-thumbnail" loading="lazy" />
+                                class="d-block mb-1 review-thumbnail" />
                         })}
                         <a href=d.href.clone() download="">{d.name.clone()}</a> " (" {size} ")"
                     </td>
