@@ -502,6 +502,13 @@ pub async fn add_note(ctx: Ctx, r: Reviewed, Form(f): Form<NoteForm>) -> AppResu
     Ok(see_other(&format!("{}#notes", href(r.candidacy.id, &q))))
 }
 
+/// Document `id` of the candidacy under review; `NotFound` for another's.
+async fn document_of(ctx: &Ctx, r: &Reviewed, id: i64) -> AppResult<document::Model> {
+    documents::find(&ctx.state.db, r.candidacy.id, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
 /// A photo of the candidacy as a thumbnail the server made (see
 /// `candidacies::thumbnails`): shown on the page, no metadata left in it.
 pub async fn thumbnail(
@@ -509,9 +516,7 @@ pub async fn thumbnail(
     r: Reviewed,
     Path((_, document_id)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
-    let doc = documents::find(&ctx.state.db, r.candidacy.id, document_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let doc = document_of(&ctx, &r, document_id).await?;
     let bytes = crate::candidacies::thumbnails::of(&ctx.state, &doc)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -530,9 +535,7 @@ pub async fn download(
     r: Reviewed,
     Path((_, document_id)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
-    let doc = documents::find(&ctx.state.db, r.candidacy.id, document_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let doc = document_of(&ctx, &r, document_id).await?;
     let octets = "application/octet-stream";
     crate::web::candidacies::attachments::stored_file(&ctx, &r.candidacy, &doc, octets).await
 }
