@@ -23,7 +23,7 @@ macro_rules! texts {
 const PAGES: &[(&str, &str, &str)] = texts!("pages": "privacy", "accessibility", "credits");
 const TEMPLATE: &[(&str, &str, &str)] = texts!("template": "instructions");
 const FORMS: &[(&str, &str, &str)] = texts!("forms": "form_a", "form_b", "form_c", "receipt");
-const EMAILS: &[(&str, &str, &str)] = texts!("emails": "verify_email", "already_registered", "password_reset", "password_changed", "submission_receipt", "withdrawal_confirmation", "deadline_reminder", "candidacy_validated", "candidacy_rejected", "integration_requested", "integration_replied", "integration_reminder", "integration_overdue", "candidacy_assigned", "candidacy_published", "candidacy_unpublished", "staff_invited");
+const EMAILS: &[(&str, &str, &str)] = texts!("emails": "verify_email", "already_registered", "password_reset", "password_changed", "submission_receipt", "withdrawal_confirmation", "deadline_reminder", "candidacy_validated", "candidacy_rejected", "integration_requested", "integration_replied", "integration_reminder", "integration_overdue", "candidacy_assigned", "candidacy_in_charge", "candidacy_published", "candidacy_unpublished", "staff_invited");
 
 /// Reasons officers start from when they reject a candidacy: a title (the
 /// first heading) and the text, with [brackets] to complete.

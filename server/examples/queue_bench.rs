@@ -15,6 +15,8 @@
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
+#[path = "shared/postgres.rs"]
+mod postgres;
 #[path = "shared/session.rs"]
 mod session;
 use session::Session;
@@ -147,22 +149,10 @@ async fn main() {
     std::fs::create_dir_all(&dir).unwrap();
     let sqlite = format!("sqlite://{}/bench.db?mode=rwc", dir.display());
     run("SQLite", &sqlite, None, &dir, count).await;
-    match std::env::var("TEST_DATABASE_URL") {
-        Ok(pg) if pg.starts_with("postgres") => {
-            use sea_orm::ConnectionTrait;
-            let schema = format!("bench_{}", std::process::id());
-            let admin = sea_orm::Database::connect(&pg).await.unwrap();
-            admin
-                .execute_unprepared(&format!("CREATE SCHEMA {schema}"))
-                .await
-                .unwrap();
-            run("PostgreSQL", &pg, Some(&schema), &dir, count).await;
-            admin
-                .execute_unprepared(&format!("DROP SCHEMA {schema} CASCADE"))
-                .await
-                .unwrap();
-        }
-        _ => println!("PostgreSQL: skipped (TEST_DATABASE_URL does not name one)"),
-    }
+    let files = dir.clone();
+    postgres::in_fresh_schema("bench", |url, schema| async move {
+        run("PostgreSQL", &url, Some(&schema), &files, count).await;
+    })
+    .await;
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -55,6 +55,11 @@ pub struct ReviewConfig {
     /// `PORTAL_FOUR_EYES`: the officer who validated a candidacy cannot
     /// publish it. Default `true`; `false` turns it off.
     pub four_eyes: bool,
+    /// `PORTAL_EMAIL_IN_CHARGE`: tell the proponent when an officer takes
+    /// their candidacy in charge (the start of the procedure, with the
+    /// officer's office and the date a decision is due). Default `true`;
+    /// `false` keeps taking in charge internal.
+    pub email_in_charge: bool,
 }
 
 impl ReviewConfig {
@@ -63,6 +68,7 @@ impl ReviewConfig {
             reply_days: 10,
             decision_days: 30,
             four_eyes: true,
+            email_in_charge: true,
         }
     }
 }
@@ -284,6 +290,7 @@ impl Config {
                 reply_days: parsed("PORTAL_REPLY_DAYS", 10i64)?.clamp(1, 90),
                 decision_days: parsed("PORTAL_DECISION_DAYS", 30i64)?.clamp(1, 365),
                 four_eyes: parsed("PORTAL_FOUR_EYES", true)?,
+                email_in_charge: parsed("PORTAL_EMAIL_IN_CHARGE", true)?,
             },
         };
         config.check_production()?;

@@ -22,6 +22,11 @@ pub enum FormsCommand {
         /// what a complete file looks like.
         #[arg(long)]
         example: bool,
+        /// Set a field, as `id=value` written as in a cell (repeatable), on top of
+        /// the example or of the empty template: to make a corrected file, or one
+        /// prefilled for someone who sent their data by email.
+        #[arg(long = "set", value_name = "ID=VALUE")]
+        set: Vec<String>,
     },
     /// Check a filled template (.xlsx, .xls or .ods) and print every problem.
     /// Exits with 1 when the file cannot be accepted.
@@ -46,6 +51,26 @@ fn parse_lang(code: &str) -> Result<Lang, String> {
     Lang::from_code(code).ok_or_else(|| format!("unknown language {code:?}: use it or en"))
 }
 
+/// `id=text`: the field `id` of `kind`, and `text` read as a cell of the
+/// template would be (so "2,5" is a decimal, as the proponent would type it).
+fn parse_assignment(
+    call: &Call,
+    kind: Kind,
+    assignment: &str,
+) -> Result<(String, forms::Value), String> {
+    let (id, text) = assignment
+        .split_once('=')
+        .ok_or_else(|| format!("{assignment:?}: write --set id=value"))?;
+    let field = call
+        .fields_for(kind)
+        .find(|f| f.id == id.trim())
+        .ok_or_else(|| format!("no field {id:?} in a template of kind {}", kind.code()))?;
+    let cell = forms::Cell::Text(text.to_string());
+    let value = forms::value::parse(call, field, &cell)
+        .map_err(|m| format!("{id}: {}", m.text(Lang::En)))?;
+    Ok((field.id.clone(), value))
+}
+
 /// Runs the command; Ok(false) means "done, but the checked file is not acceptable".
 pub fn run(command: FormsCommand) -> Result<bool, String> {
     let call = Call::embedded();
@@ -55,13 +80,18 @@ pub fn run(command: FormsCommand) -> Result<bool, String> {
             lang,
             out,
             example,
+            set,
         } => {
             let kind = parse_kind(&kind)?;
-            let values = if example {
+            let mut values = if example {
                 forms::sample::complete(kind)
             } else {
                 Default::default()
             };
+            for assignment in &set {
+                let (id, value) = parse_assignment(call, kind, assignment)?;
+                values.insert(id, value);
+            }
             let bytes = forms::template::write(call, kind, parse_lang(&lang)?, &values)
                 .map_err(|e| e.to_string())?;
             std::fs::write(&out, bytes)

@@ -103,6 +103,13 @@ async fn the_proponent_changes_only_what_was_asked_and_the_officer_sees_the_diff
     let step = rossi.get(&format!("{base}/template")).await;
     assert!(step.body.contains("id=\"integration\""), "{}", step.body);
     assert!(step.body.contains("La distanza sembra sbagliata"));
+    // The template to download is the one submitted, filled in as it was:
+    // only what was asked needs changing.
+    let file = rossi.get(&format!("{base}/template.xlsx")).await;
+    assert_eq!(file.status, StatusCode::OK);
+    let back = forms::check_file(Call::embedded(), &file.bytes, Some(Kind::Settlement));
+    assert!(back.is_accepted());
+    assert_eq!(back.values, forms::sample::complete(Kind::Settlement));
 
     // What was not asked stays locked, checked by the server.
     let r = rossi
@@ -213,7 +220,7 @@ async fn the_proponent_changes_only_what_was_asked_and_the_officer_sees_the_diff
     );
     assert!(page.body.contains("id=\"changes-0\""), "{}", page.body);
     assert!(
-        page.body.contains("<del>") && page.body.contains("<ins>4.5</ins>"),
+        page.body.contains("<del>") && page.body.contains("<ins>4,5</ins>"),
         "{}",
         page.body
     );

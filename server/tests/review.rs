@@ -301,6 +301,59 @@ async fn a_validated_candidacy_tells_the_proponent() {
 }
 
 #[tokio::test]
+async fn taking_in_charge_tells_the_proponent_when_a_decision_is_due() {
+    use server::review::integration::{day_text, due_at};
+    let app = app().await;
+    let (_, id, reference) = submitted(&app, "rossi@example.it", "10.0.27.1").await;
+    let mut anna = app
+        .privileged_user("anna@regione.test", Role::Staff, "10.0.27.2")
+        .await;
+    let r = anna
+        .post(&format!("/staff/candidacies/{id}/take"), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let submitted_at = reread(&app, id).await.submitted_at.unwrap();
+    let due = day_text(app::Lang::It, due_at(submitted_at, 30));
+    let mails: Vec<_> = app
+        .outbox()
+        .await
+        .into_iter()
+        .filter(|m| m.subject.contains("presa in carico"))
+        .collect();
+    assert_eq!(mails.len(), 1, "one email, to Rossi");
+    assert_eq!(mails[0].to_addr, "rossi@example.it");
+    assert!(mails[0].subject.contains(&reference));
+    assert!(
+        mails[0].body_text.contains(&due),
+        "{due}: {}",
+        mails[0].body_text
+    );
+    assert!(mails[0]
+        .body_text
+        .contains(&format!("/candidacies/{id}/submit")));
+
+    // Kept internal where the portal is set so: the move, and no email.
+    let anchors = common::signing::anchors_file();
+    let quiet = TestApp::new_with(|c| {
+        c.trust_anchors = Some(anchors);
+        c.review.email_in_charge = false;
+    })
+    .await;
+    let (_, id, _) = submitted(&quiet, "rossi@example.it", "10.0.27.3").await;
+    let mut anna = quiet
+        .privileged_user("anna@regione.test", Role::Staff, "10.0.27.4")
+        .await;
+    anna.post(&format!("/staff/candidacies/{id}/take"), &[])
+        .await;
+    assert_eq!(reread(&quiet, id).await.status, Status::UnderReview);
+    assert!(!quiet
+        .outbox()
+        .await
+        .iter()
+        .any(|m| m.subject.contains("presa in carico")));
+}
+
+#[tokio::test]
 async fn a_rejection_that_comes_too_late_keeps_the_reasons_typed() {
     let app = app().await;
     let (mut rossi, id, _) = submitted(&app, "rossi@example.it", "10.0.24.1").await;

@@ -1,7 +1,7 @@
 // axe-core on every page a visitor can reach so far, in both languages and with form errors shown.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { audit, browserMissing, useStack } from "./harness.mjs";
+import { PNG, audit, browserMissing, useStack } from "./harness.mjs";
 
 const skip = browserMissing();
 const stack = useStack(skip);
@@ -123,8 +123,7 @@ test("axe: no violations on a candidacy draft's pages, with errors too", { skip,
   await page.waitForURL("**/attachments");
   await audit(page, "attachments");
   // A well-known 1×1 PNG, then a text file named .png: accepted, then refused next to the chooser.
-  const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=", "base64");
-  await page.locator("#f-photo").setInputFiles({ name: "facciata.png", mimeType: "image/png", buffer: png });
+  await page.locator("#f-photo").setInputFiles({ name: "facciata.png", mimeType: "image/png", buffer: PNG });
   await page.locator("form[action*='purpose=photo'] button[type=submit]").click();
   await page.waitForURL("**/attachments#slot-photo");
   assert.match(await page.locator("#slot-photo").locator("..").innerText(), /facciata\.png \(PNG/);

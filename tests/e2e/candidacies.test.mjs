@@ -6,12 +6,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  browserMissing, decodeQuotedPrintable, exampleTemplate, fillPerson, registerAndLogIn, signAndUploadForms, useStack, watchConsole, audit as auditPage } from "./harness.mjs";
+  browserMissing, decodeQuotedPrintable, exampleTemplate, fillPerson, registerAndLogIn, signAndUploadForms, uploadAttachments, useStack, watchConsole,
+  audit as auditPage } from "./harness.mjs";
 
 const skip = browserMissing();
 const stack = useStack(skip);
-const PDF = Buffer.from("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
-const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=", "base64");
 
 async function journey(javaScriptEnabled) {
   const context = await stack.browser.newContext({ javaScriptEnabled, locale: "it-IT", acceptDownloads: true });
@@ -74,16 +73,7 @@ async function journey(javaScriptEnabled) {
 
   await page.getByRole("link", { name: "Continua con gli allegati" }).click();
   await page.waitForURL("**/attachments");
-  for (const [purpose, file] of [
-    ["photo", { name: "facciata.png", mimeType: "image/png", buffer: PNG }],
-    ["perimeter", { name: "perimetro.pdf", mimeType: "application/pdf", buffer: PDF }],
-    ["cadastral_extract", { name: "estratto.pdf", mimeType: "application/pdf", buffer: PDF }],
-  ]) {
-    await page.locator(`#f-${purpose}`).setInputFiles(file);
-    await page.locator(`form[action*='purpose=${purpose}'] button[type=submit]`).click();
-    await page.waitForURL(`**/attachments#slot-${purpose}`);
-    await page.getByRole("link", { name: file.name }).waitFor();
-  }
+  await uploadAttachments(page);
 
   // Forms A and B: downloaded prefilled, signed digitally outside the portal, uploaded.
   await page.getByRole("link", { name: "Continua con i moduli firmati" }).click();

@@ -7,12 +7,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  browserMissing, exampleTemplate, fillPerson, registerAndLogIn, signAndUploadForms, useStack, waitForLink, watchConsole, audit as auditPage } from "./harness.mjs";
+  browserMissing, exampleTemplate, fillPerson, registerAndLogIn, signAndUploadForms, uploadAttachments, useStack, waitForLink, watchConsole, audit as auditPage } from "./harness.mjs";
 
 const skip = browserMissing();
 const stack = useStack(skip);
-const PDF = Buffer.from("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
-const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=", "base64");
 
 /** The harness's audit, with JavaScript on or off (then only screenshots). */
 const audit = (page, on, label) => auditPage(page, `delegation ${on ? "js" : "nojs"} ${label}`, { javaScript: on });
@@ -67,15 +65,7 @@ async function journey(on) {
 
   await page.getByRole("link", { name: "Continua con gli allegati" }).click();
   await page.waitForURL("**/attachments");
-  for (const [purpose, file] of [
-    ["photo", { name: "cortile.png", mimeType: "image/png", buffer: PNG }],
-    ["perimeter", { name: "perimetro.pdf", mimeType: "application/pdf", buffer: PDF }],
-    ["cadastral_extract", { name: "estratto.pdf", mimeType: "application/pdf", buffer: PDF }],
-  ]) {
-    await page.locator(`#f-${purpose}`).setInputFiles(file);
-    await page.locator(`form[action*='purpose=${purpose}'] button[type=submit]`).click();
-    await page.waitForURL(`**/attachments#slot-${purpose}`);
-  }
+  await uploadAttachments(page, "cortile.png");
 
   // Forms A, B and C, all signed by the owner (the demo certificate is Maria Rossi's).
   await page.getByRole("link", { name: "Continua con i moduli firmati" }).click();

@@ -61,6 +61,29 @@ export async function demoCode(email) {
 }
 
 /**
+ * Logs in with a demo account (`istruttore@demo.test` unless told), giving the
+ * authenticator code for staff; with `check`, first sends no code and audits
+ * the error shown by the field.
+ */
+export async function logInAsDemo(stack, page, email = "istruttore@demo.test", { check = false } = {}) {
+  await page.goto(stack.portal.base + "/login");
+  await page.locator("#f-email").fill(email);
+  await page.locator("#f-password").fill("Lombardia-Demo-2028");
+  await page.locator("form[action='/login'] button[type=submit]").click();
+  if (DEMO_TOTP[email]) {
+    await page.waitForURL(/\/login\/code/);
+    if (check) {
+      await page.locator("#send-code").click();
+      await page.waitForSelector("#f-code-error");
+      await audit(page, "review it second factor code missing");
+    }
+    await page.locator("#f-code").fill(await demoCode(email));
+    await page.locator("#send-code").click();
+  }
+  await page.waitForURL("**/account");
+}
+
+/**
  * In CI and in `./portal test` (PORTAL_TEST_ALL) a missing browser fails the
  * run; a bare `node --test` skips, saying why.
  */
@@ -105,6 +128,23 @@ export async function startSmtpSink() {
 /** Undoes quoted-printable encoding of an email body. */
 export function decodeQuotedPrintable(text) {
   return text.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+/**
+ * Waits for an email to `to` whose subject (headers unfolded) contains
+ * `subject`; returns it with its body decoded.
+ */
+export async function waitForMail(sink, to, subject, timeoutMs = 15000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const message of sink.messages) {
+      const raw = message.raw.replace(/\r?\n[ \t]+/g, " ");
+      const header = raw.match(/^Subject: (.*)$/m)?.[1] || "";
+      if (message.to.includes(to) && header.includes(subject)) return { ...message, subject: header, body: decodeQuotedPrintable(message.raw) };
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no email to ${to} about "${subject}" within ${timeoutMs} ms`);
 }
 
 /** Waits for an email to `to` and returns the first portal link in it matching `pathPrefix`. */
@@ -200,14 +240,15 @@ export function watchConsole(page, { scriptsOff = false } = {}) {
     if (r.request().resourceType() !== "document" && r.status() >= 400) problems.push(`${r.status()} ${r.url()}`);
   });
   // With JavaScript off, Chromium cancels the preload of the islands' script: expected.
-  // Chromium fetches the favicon after the load event, and web fonts lazily, and
-  // cancels them when the test navigates on at once: that abort is the browser's
-  // doing, not a missing asset (a missing one answers 404, which is caught above).
+  // Chromium fetches the favicon after the load event, and web fonts and the
+  // icons' sprite lazily, and cancels them when the test navigates on at once:
+  // that abort is the browser's doing, not a missing asset (a missing one
+  // answers 404, which is caught above).
   page.on("requestfailed", (r) => {
     const aborted = r.failure()?.errorText === "net::ERR_ABORTED";
     if (scriptsOff && r.url().includes("/pkg/")) return;
     const path = new URL(r.url()).pathname;
-    if (aborted && (path === "/favicon.svg" || path.startsWith("/assets/fonts/"))) return;
+    if (aborted && (path === "/favicon.svg" || path === "/assets/svg/sprites.svg" || path.startsWith("/assets/fonts/"))) return;
     problems.push(`failed ${r.url()} (${r.failure()?.errorText})`);
   });
   return problems;
@@ -264,11 +305,37 @@ export async function signAndUploadForms(stack, page, letters) {
   return verdicts;
 }
 
-/** A complete, valid Excel template of `kind` written by the portal's own command. */
-export function exampleTemplate(kind) {
+/**
+ * A complete, valid Excel template of `kind` written by the portal's own command;
+ * `set` changes fields of the example ({ km_motorway: "2,5" }), as a proponent
+ * correcting their file would.
+ */
+export function exampleTemplate(kind, set = {}) {
   const out = join(mkdtempSync(join(tmpdir(), "portal-example-")), `esempio-${kind}.xlsx`);
-  execFileSync(process.env.PORTAL_SERVER_BIN, ["forms", "template", "--kind", kind, "--example", "--out", out]);
+  const changes = Object.entries(set).flatMap(([id, value]) => ["--set", `${id}=${value}`]);
+  execFileSync(process.env.PORTAL_SERVER_BIN, ["forms", "template", "--kind", kind, "--example", "--out", out, ...changes]);
   return out;
+}
+
+/** The smallest PDF and PNG the portal accepts as attachments. */
+export const PDF = Buffer.from("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
+export const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=", "base64");
+
+/**
+ * On the attachments page: uploads a photo named `photo`, the perimeter and the
+ * cadastral extract, each through its own form, and waits for each to be listed.
+ */
+export async function uploadAttachments(page, photo = "facciata.png") {
+  for (const [purpose, file] of [
+    ["photo", { name: photo, mimeType: "image/png", buffer: PNG }],
+    ["perimeter", { name: "perimetro.pdf", mimeType: "application/pdf", buffer: PDF }],
+    ["cadastral_extract", { name: "estratto.pdf", mimeType: "application/pdf", buffer: PDF }],
+  ]) {
+    await page.locator(`#f-${purpose}`).setInputFiles(file);
+    await page.locator(`form[action*='purpose=${purpose}'] button[type=submit]`).click();
+    await page.waitForURL(`**/attachments#slot-${purpose}`);
+    await page.getByRole("link", { name: file.name }).waitFor();
+  }
 }
 
 /** Registers a proponent account, confirms it from the email, logs in. */

@@ -5,29 +5,13 @@
 // the same pages with JavaScript off (forms post and filters apply without it).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { DEMO_TOTP, audit, browserMissing, demoCode, totp, useStack, waitForLink, watchConsole } from "./harness.mjs";
+import { audit, browserMissing, logInAsDemo, totp, useStack, waitForLink, watchConsole } from "./harness.mjs";
 
 const skip = browserMissing();
 const stack = useStack(skip);
 
-async function logInAsOfficer(page, email = "istruttore@demo.test", { check = false } = {}) {
-  await page.goto(stack.portal.base + "/login");
-  await page.locator("#f-email").fill(email);
-  await page.locator("#f-password").fill("Lombardia-Demo-2028");
-  await page.locator("form[action='/login'] button[type=submit]").click();
-  if (DEMO_TOTP[email]) {
-    // Staff give the code of their authenticator app too.
-    await page.waitForURL(/\/login\/code/);
-    if (check) {
-      await page.locator("#send-code").click();
-      await page.waitForSelector("#f-code-error");
-      await audit(page, "review it second factor code missing");
-    }
-    await page.locator("#f-code").fill(await demoCode(email));
-    await page.locator("#send-code").click();
-  }
-  await page.waitForURL("**/account");
-}
+/** The harness's demo log-in, on this file's portal. */
+const logInAsOfficer = (page, email, options) => logInAsDemo(stack, page, email, options);
 
 test("an officer filters the queue, takes a candidacy, and decides it (JavaScript off)", { skip, timeout: 120000 }, async () => {
   const context = await stack.browser.newContext({ locale: "it-IT", javaScriptEnabled: false });

@@ -253,12 +253,15 @@ pub fn placement(c: &candidacy::Model) -> Option<(String, Option<String>)> {
         Placement::Inside { province } | Placement::Near { province, .. } => province,
         Placement::Outside => return None,
     };
-    let own = Municipalities::get()
-        .by_istat_code(c.municipality_code.as_deref()?)?
-        .province_code
-        .clone();
+    let own = declared_province(c)?;
     let mismatch = (own != province).then_some(own);
     Some((province, mismatch))
+}
+
+/// The province of the municipality `c` names, as the reference data has it.
+pub fn declared_province(c: &candidacy::Model) -> Option<String> {
+    let m = Municipalities::get().by_istat_code(c.municipality_code.as_deref()?)?;
+    Some(m.province_code.clone())
 }
 
 /// What the portal knows, written into the template: location from the draft,

@@ -209,13 +209,14 @@ pub const TRANSITIONS: &[Transition] = &[
         reason_required: false,
         in_charge_only: false,
     },
-    // Internal: the proponent is not told (the queue shows it to every officer).
+    // The start of the procedure: the proponent is told, unless the portal
+    // keeps it internal (`PORTAL_EMAIL_IN_CHARGE=false`, see `review::decisions`).
     Transition {
         action: Action::TakeInCharge,
         from: &[Status::Submitted],
         to: Status::UnderReview,
         by: OFFICERS,
-        email: None,
+        email: Some("candidacy_in_charge"),
         reason_required: false,
         in_charge_only: false,
     },

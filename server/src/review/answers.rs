@@ -2,7 +2,7 @@
 //! every field that applies to its kind, section by section, with the value
 //! as typed in the file and what the checks said about it.
 
-use forms::template::reader;
+use forms::template::{reader, Prefill};
 use forms::value::cell_text;
 use forms::{Call, Kind, Lang, Severity, Value};
 use std::collections::{BTreeMap, HashMap};
@@ -52,7 +52,7 @@ pub fn read(call: &Call, bytes: &[u8], kind: Kind, lang: Lang) -> Vec<(String, V
                     typed: upload
                         .cells
                         .get(&f.id)
-                        .map(|c| cell_text(&c.cell))
+                        .map(|c| shown(f, &cell_text(&c.cell), lang))
                         .unwrap_or_default(),
                     problems: problems.remove(f.id.as_str()).unwrap_or_default(),
                 })
@@ -79,6 +79,31 @@ pub fn typed(call: &Call, bytes: &[u8], kind: Kind) -> Option<BTreeMap<String, S
             })
             .collect(),
     )
+}
+
+/// `typed` (a cell of `field` as [`typed`] reads it) as the officer reads
+/// it: a number the file holds as a number, in a numeric field, written
+/// the way `lang` writes numbers (12,75 in Italian, not 12.75); anything
+/// else exactly as typed.
+pub fn shown(field: &forms::call::Field, typed: &str, lang: Lang) -> String {
+    use forms::call::FieldType;
+    let numeric = matches!(
+        field.kind,
+        FieldType::Integer | FieldType::Decimal | FieldType::Coordinate
+    );
+    match typed.parse::<f64>() {
+        Ok(n) if numeric && n.is_finite() => forms::report::format_number(n, lang),
+        _ => typed.to_string(),
+    }
+}
+
+/// [`shown`] for the field `id` of the call, or `typed` as it is for an
+/// unknown one.
+pub fn shown_by_id(id: &str, typed: &str, lang: Lang) -> String {
+    match Call::embedded().field(id) {
+        Some(field) => shown(field, typed, lang),
+        None => typed.to_string(),
+    }
 }
 
 /// One field whose typed value differs between two templates.
@@ -183,6 +208,25 @@ fn validated(
     kind: Kind,
     public_only: bool,
 ) -> Option<BTreeMap<String, String>> {
+    let values = parsed(call, bytes, kind, public_only)?;
+    Some(
+        values
+            .into_iter()
+            .map(|(id, v)| (id, canonical(&v)))
+            .collect(),
+    )
+}
+
+/// Each field of `kind` that reads as a valid value, as the template writer
+/// takes them: to give proponents their own file back, filled in.
+pub fn prefill_values(call: &Call, bytes: &[u8], kind: Kind) -> Option<Prefill> {
+    parsed(call, bytes, kind, false)
+}
+
+/// The fields of `kind` (only the public ones if `public_only`) that are
+/// filled in and pass their own checks, as values; `None` when the file
+/// does not read.
+fn parsed(call: &Call, bytes: &[u8], kind: Kind, public_only: bool) -> Option<Prefill> {
     let upload = reader::read(call, bytes).ok()?;
     Some(
         call.fields_for(kind)
@@ -193,7 +237,7 @@ fn validated(
                     return None;
                 }
                 let value = forms::value::parse(call, f, cell).ok()?;
-                Some((f.id.clone(), canonical(&value)))
+                Some((f.id.clone(), value))
             })
             .collect(),
     )

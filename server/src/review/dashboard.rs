@@ -135,7 +135,8 @@ async fn decision_days(db: &impl ConnectionTrait) -> AppResult<(Option<f64>, usi
         .into_iter()
         .filter_map(|(id, at)| Some(days_between(*submitted.get(&id)?, at)))
         .collect();
-    Ok((median(days.clone()), days.len()))
+    let count = days.len();
+    Ok((median(days), count))
 }
 
 /// Median days from a request for integration to its reply (withdrawals,
@@ -153,7 +154,8 @@ async fn reply_days(db: &impl ConnectionTrait) -> AppResult<(Option<f64>, usize)
         .into_iter()
         .filter_map(|(asked, replied)| Some(days_between(asked, replied?)))
         .collect();
-    Ok((median(days.clone()), days.len()))
+    let count = days.len();
+    Ok((median(days), count))
 }
 
 /// Submitted and under-review candidacies by days since submission.

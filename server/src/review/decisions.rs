@@ -8,6 +8,7 @@ use crate::candidacies::status::{self, Action, Actor, Status};
 use crate::db::entities::{candidacy, user};
 use crate::email::outbox;
 use crate::error::{AppError, AppResult};
+use crate::review::integration;
 use crate::state::AppState;
 use app::Lang;
 use sea_orm::sea_query::Expr;
@@ -44,7 +45,15 @@ pub async fn take(
     let now = state.clock.now();
     let txn = state.db.begin().await?;
     match status::apply(&txn, c, Action::TakeInCharge, by, now, None, "").await {
-        Ok(_) => {
+        Ok(moved) => {
+            if let Some(template) = moved.email.filter(|_| state.config.review.email_in_charge) {
+                // Nothing was asked yet: the decision is due the target's
+                // number of days after the day of submission.
+                let submitted = c.submitted_at.unwrap_or(now);
+                let due = integration::due_at(submitted, state.config.review.decision_days);
+                let vars = |lang: Lang| vec![("due", integration::day_text(lang, due))];
+                tell_filer_and_reader(state, &txn, c, template, vars).await?;
+            }
             txn.commit().await?;
             Ok(Taken::Now)
         }

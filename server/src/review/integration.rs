@@ -458,7 +458,7 @@ pub async fn ask(
 }
 
 /// "30 novembre 2026": the day of `at` in Rome, as the emails write it.
-fn day_text(lang: app::Lang, at: DateTime<Utc>) -> String {
+pub fn day_text(lang: app::Lang, at: DateTime<Utc>) -> String {
     app::pages::format_date(lang, &crate::clock::rome(at))
 }
 

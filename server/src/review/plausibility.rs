@@ -4,7 +4,7 @@
 //! not verdicts: the officer decides.
 
 use crate::db::entities::candidacy;
-use forms::reference::{Municipalities, Placement, Provinces};
+use forms::reference::{Placement, Provinces};
 use std::collections::BTreeMap;
 
 /// Distances (field, the most a site in Lombardy plausibly declares, km):
@@ -96,10 +96,7 @@ pub fn check(c: &candidacy::Model, values: &BTreeMap<String, String>) -> Vec<Fin
 /// Where the point lies against the municipality's province.
 fn place(c: &candidacy::Model) -> Option<Finding> {
     let (lat, lon) = (c.latitude?, c.longitude?);
-    let declared = Municipalities::get()
-        .by_istat_code(c.municipality_code.as_deref()?)?
-        .province_code
-        .clone();
+    let declared = crate::candidacies::declared_province(c)?;
     Some(match Provinces::get().place(lat, lon) {
         Placement::Inside { province } if province == declared => Finding::InProvince { province },
         Placement::Near { province, km } if province == declared => {

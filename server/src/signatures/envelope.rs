@@ -25,9 +25,10 @@ pub fn open(bytes: &[u8]) -> Envelope {
     }
 }
 
-/// A SEQUENCE tag followed by a definite or indefinite length.
+/// A SEQUENCE tag followed by a length: 0x80 is indefinite (BER), 0x81 to
+/// 0x84 a definite length in one to four bytes.
 fn looks_like_der(bytes: &[u8]) -> bool {
-    matches!(bytes, [0x30, 0x80 | 0x81..=0x84, ..])
+    matches!(bytes, [0x30, 0x80..=0x84, ..])
 }
 
 /// The bytes of a PEM block (`-----BEGIN …-----`) or of a whole file of base64.

@@ -17,7 +17,7 @@ use crate::candidacies::{self, kind_of, Part};
 use crate::clock::rome;
 use crate::db::entities::{candidacy, document, user};
 use crate::error::{AppError, AppResult};
-use crate::review::integration;
+use crate::review::{answers, integration};
 use crate::web::context::Ctx;
 use crate::web::review::integration::not_reopened;
 use app::view_data::{
@@ -388,11 +388,12 @@ fn locked_changes(
             let line = |lang| {
                 let item = integration::Item::Field(ch.field.clone());
                 let label = crate::web::review::integration::item_label(lang, c, &item);
+                let numbers = crate::candidacies::signed_forms::document_lang(lang);
                 let shown = |v: &str| {
                     if v.is_empty() {
                         "–".to_string()
                     } else {
-                        v.to_string()
+                        crate::review::answers::shown_by_id(&ch.field, v, numbers)
                     }
                 };
                 app::i18n::tf(
@@ -455,7 +456,23 @@ pub async fn template_file(
 ) -> AppResult<Response> {
     let lang = q.or_page(ctx.lang);
     let profile = profiles::load(&ctx.state.db, c.user_id).await?;
-    let prefill = candidacies::prefill(&c, profile.as_ref());
+    let known = candidacies::prefill(&c, profile.as_ref());
+    // With a file already uploaded, the proponent gets it back filled in as
+    // they left it. Answering a request for integration, exactly as it is:
+    // anything else that differs from what was submitted would be refused.
+    // In a draft their values replace the profile's, and the location step
+    // (where the site is) replaces theirs.
+    let own = answers::stored(&ctx.state, &c, answers::prefill_values).await?;
+    let prefill = match own {
+        Some(own) if c.status == Status::IntegrationRequested => own,
+        Some(own) => {
+            let mut p = known;
+            p.extend(own);
+            p.extend(candidacies::prefill(&c, None));
+            p
+        }
+        None => known,
+    };
     let kind = kind_of(&c);
     let bytes = ctx
         .state

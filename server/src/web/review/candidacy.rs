@@ -343,7 +343,10 @@ async fn history(ctx: &Ctx, c: &candidacy::Model) -> AppResult<Vec<HistoryLine>>
                 who: format!("{email}{kind}"),
                 from: status(&e.from_status).map_or("", status_name),
                 to: status(&e.to_status).map_or("", status_name),
-                note: e.note,
+                note: match e.to_status == Status::IntegrationRequested.as_str() {
+                    true => super::integration::items_text(ctx.lang, c, &e.note),
+                    false => e.note,
+                },
             }
         })
         .collect())

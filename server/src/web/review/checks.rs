@@ -44,11 +44,7 @@ fn province(code: &str) -> String {
 }
 
 fn number(lang: Lang, n: f64) -> String {
-    let text = format!("{n}");
-    match lang {
-        Lang::It => text.replace('.', ","),
-        Lang::En => text,
-    }
+    forms::report::format_number(n, crate::candidacies::signed_forms::document_lang(lang))
 }
 
 /// A finding as the officer reads it.

@@ -47,6 +47,21 @@ pub(crate) fn item_label(lang: app::Lang, c: &candidacy::Model, item: &Item) -> 
     }
 }
 
+/// A request's line of history as the officer reads it: the items it
+/// stores by code (`field:km_motorway, document:photo`) by their labels;
+/// any other note as it is.
+pub(crate) fn items_text(lang: app::Lang, c: &candidacy::Model, note: &str) -> String {
+    let items: Option<Vec<Item>> = note.split(", ").map(Item::parse).collect();
+    match items {
+        Some(items) if !note.is_empty() => items
+            .iter()
+            .map(|item| item_label(lang, c, item))
+            .collect::<Vec<_>>()
+            .join("; "),
+        _ => note.to_string(),
+    }
+}
+
 /// The proponent's step that fixes an item.
 fn item_step(c: &candidacy::Model, item: &Item) -> String {
     let step = match item {
@@ -273,6 +288,7 @@ async fn template_changes(
         .run(move || answers::compare_files(&old, &new, kind))
         .await?
         .unwrap_or_default();
+    let numbers = document_lang(ctx.lang);
     Ok(found
         .into_iter()
         .map(|ch| {
@@ -280,8 +296,8 @@ async fn template_changes(
             let label = item_label(ctx.lang, c, &item);
             let view = ChangeView {
                 label,
-                before: ch.before,
-                after: ch.after,
+                before: answers::shown_by_id(&ch.field, &ch.before, numbers),
+                after: answers::shown_by_id(&ch.field, &ch.after, numbers),
             };
             (item.code(), view)
         })
@@ -316,7 +332,10 @@ async fn ask_view(ctx: &Ctx, r: &Reviewed, q: &QueueQuery) -> AppResult<AskView>
         let current = match &item {
             Item::Location => integration::location_label(c),
             Item::Owner => owner.clone().unwrap_or_default(),
-            Item::Field(id) => values.get(id).cloned().unwrap_or_default(),
+            Item::Field(id) => values
+                .get(id)
+                .map(|typed| answers::shown_by_id(id, typed, document_lang(lang)))
+                .unwrap_or_default(),
             Item::Document(p) => docs.get(p).map(|n| n.join(", ")).unwrap_or_default(),
         };
         let entry = AskItem {
