@@ -56,8 +56,8 @@ pub struct ReviewConfig {
     /// publish it. Default `true`; `false` turns it off.
     pub four_eyes: bool,
     /// `PORTAL_EMAIL_IN_CHARGE`: tell the proponent when an officer takes
-    /// their candidacy in charge (the start of the procedure, with the
-    /// officer's office and the date a decision is due). Default `true`;
+    /// their candidacy in charge (the start of the procedure, with the date
+    /// a decision is due). Default `true`;
     /// `false` keeps taking in charge internal.
     pub email_in_charge: bool,
 }

@@ -77,11 +77,15 @@ async fn asked(app: &TestApp, n: u8) -> (Client, Client, i64, String) {
 }
 
 fn template_with(changes: &[(&str, Value)]) -> Vec<u8> {
+    template_in(Lang::It, changes)
+}
+
+fn template_in(lang: Lang, changes: &[(&str, Value)]) -> Vec<u8> {
     let mut values = forms::sample::complete(Kind::Settlement);
     for (field, value) in changes {
         values.insert(field.to_string(), value.clone());
     }
-    forms::template::write(Call::embedded(), Kind::Settlement, Lang::It, &values).unwrap()
+    forms::template::write(Call::embedded(), Kind::Settlement, lang, &values).unwrap()
 }
 
 #[tokio::test]
@@ -103,13 +107,19 @@ async fn the_proponent_changes_only_what_was_asked_and_the_officer_sees_the_diff
     let step = rossi.get(&format!("{base}/template")).await;
     assert!(step.body.contains("id=\"integration\""), "{}", step.body);
     assert!(step.body.contains("La distanza sembra sbagliata"));
-    // The template to download is the one submitted, filled in as it was:
-    // only what was asked needs changing.
-    let file = rossi.get(&format!("{base}/template.xlsx")).await;
+    // The template to download is the very file submitted: only what was
+    // asked needs changing.
+    let file = rossi.get(&format!("{base}/template.xlsx?lang=en")).await;
     assert_eq!(file.status, StatusCode::OK);
-    let back = forms::check_file(Call::embedded(), &file.bytes, Some(Kind::Settlement));
-    assert!(back.is_accepted());
-    assert_eq!(back.values, forms::sample::complete(Kind::Settlement));
+    let submitted = document::Entity::find()
+        .filter(document::Column::CandidacyId.eq(id))
+        .filter(document::Column::Purpose.eq("template"))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let stored = std::fs::read(app.state.config.uploads_dir().join(&submitted.sha256)).unwrap();
+    assert_eq!(file.bytes, stored);
 
     // What was not asked stays locked, checked by the server.
     let r = rossi
@@ -152,8 +162,9 @@ async fn the_proponent_changes_only_what_was_asked_and_the_officer_sees_the_diff
     let r = rossi.post(&format!("{base}/submit"), &[]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
 
-    // Only the field asked for: accepted.
-    let right = template_with(&[("km_motorway", Value::Decimal(4.5))]);
+    // Only the field asked for: accepted, also in the template's other
+    // language (its choices read "Building", not "Edificio": the same).
+    let right = template_in(Lang::En, &[("km_motorway", Value::Decimal(4.5))]);
     let r = rossi
         .upload_to(
             &format!("{base}/template"),

@@ -112,6 +112,10 @@ async function journey(javaScriptEnabled) {
   await owner.page.getByText("L'istruttore non ha riaperto questa parte").first().waitFor();
   await audit(owner.page, "locked slot refused");
   await owner.page.goto(`${base}/candidacies/${id}/template`);
+  // The file to correct is the one submitted, as it was.
+  const downloading = owner.page.waitForEvent("download");
+  await owner.page.getByRole("link", { name: "Scarica il file presentato" }).click();
+  assert.match((await downloading).suggestedFilename(), /-submitted\.xlsx$/);
   await uploadTemplate(owner.page, exampleTemplate("b", { km_motorway: "2,5", title_it: "Un altro titolo" }));
   await owner.page.getByText("non era tra le voci da correggere").first().waitFor();
   assert.match(await owner.page.locator("#upload-result").innerText(), /Titolo.*non era tra le voci da correggere/);

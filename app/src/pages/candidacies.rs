@@ -226,14 +226,27 @@ pub fn template_step(
     });
     let download = |lang: &str| format!("/candidacies/{}/template.xlsx?lang={lang}", head.id);
     let action = format!("/candidacies/{}/template", head.id);
+    // Answering a request: the file as submitted (the server serves it),
+    // since only the items asked for may change.
+    let downloads = match head.reopened {
+        Some(_) => view! {
+            <p>{ctx.t("candidacy.template_submitted_intro")}</p>
+            <p><a id="template-submitted" href=download("it") download=true>{ctx.t("candidacy.template_submitted")}</a></p>
+        }
+        .into_any(),
+        None => view! {
+            <p>{ctx.t("candidacy.template_intro")}</p>
+            <ul>
+                <li><a id="template-it" href=download("it") download=true>{ctx.t("candidacy.template_it")}</a></li>
+                <li><a id="template-en" href=download("en") download=true>{ctx.t("candidacy.template_en")}</a></li>
+            </ul>
+        }
+        .into_any(),
+    };
     let body = view! {
         {heading(ctx, head, "candidacy.template_title")}
         {place}
-        <p>{ctx.t("candidacy.template_intro")}</p>
-        <ul>
-            <li><a id="template-it" href=download("it") download=true>{ctx.t("candidacy.template_it")}</a></li>
-            <li><a id="template-en" href=download("en") download=true>{ctx.t("candidacy.template_en")}</a></li>
-        </ul>
+        {downloads}
         <p><a href=format!("/candidacies/{}/location", head.id)>{ctx.t("candidacy.change_location")}</a></p>
         <section class="mt-5" aria-labelledby="upload-title">
             <h2 id="upload-title" class="h3">{ctx.t("candidacy.upload_title")}</h2>

@@ -84,7 +84,8 @@ pub fn typed(call: &Call, bytes: &[u8], kind: Kind) -> Option<BTreeMap<String, S
 /// `typed` (a cell of `field` as [`typed`] reads it) as the officer reads
 /// it: a number the file holds as a number, in a numeric field, written
 /// the way `lang` writes numbers (12,75 in Italian, not 12.75); anything
-/// else exactly as typed.
+/// else exactly as typed. Text is never read as a number here: "12.500"
+/// typed as text (twelve thousand five hundred, to the validator) stays so.
 pub fn shown(field: &forms::call::Field, typed: &str, lang: Lang) -> String {
     use forms::call::FieldType;
     let numeric = matches!(
@@ -92,7 +93,10 @@ pub fn shown(field: &forms::call::Field, typed: &str, lang: Lang) -> String {
         FieldType::Integer | FieldType::Decimal | FieldType::Coordinate
     );
     match typed.parse::<f64>() {
-        Ok(n) if numeric && n.is_finite() => forms::report::format_number(n, lang),
+        // Only the text a number cell reads as (`cell_text`) round-trips.
+        Ok(n) if numeric && n.is_finite() && format!("{n}") == typed => {
+            forms::report::format_number(n, lang)
+        }
         _ => typed.to_string(),
     }
 }
@@ -115,25 +119,57 @@ pub struct Change {
 }
 
 /// The fields of `kind` that differ from `before` to `after`, in the call's
-/// order. Values are compared as typed, with surrounding spaces ignored.
-pub fn changes(
+/// order, each as typed: fields are compared by what they mean where they
+/// read as a value (see [`readings`]), else as typed, spaces aside.
+fn changes(
     call: &Call,
     kind: Kind,
-    before: &BTreeMap<String, String>,
-    after: &BTreeMap<String, String>,
+    before: &BTreeMap<String, Reading>,
+    after: &BTreeMap<String, Reading>,
 ) -> Vec<Change> {
-    let value =
-        |m: &BTreeMap<String, String>, id: &str| m.get(id).map_or("", |v| v.trim()).to_string();
+    let empty = Reading::default();
     call.fields_for(kind)
         .filter_map(|f| {
-            let (b, a) = (value(before, &f.id), value(after, &f.id));
-            (b != a).then(|| Change {
+            let (b, a) = (
+                before.get(&f.id).unwrap_or(&empty),
+                after.get(&f.id).unwrap_or(&empty),
+            );
+            (b.meaning != a.meaning).then(|| Change {
                 field: f.id.clone(),
-                before: b,
-                after: a,
+                before: b.typed.clone(),
+                after: a.typed.clone(),
             })
         })
         .collect()
+}
+
+/// A field as typed, and what it means.
+#[derive(Default)]
+struct Reading {
+    typed: String,
+    meaning: String,
+}
+
+/// Each field of `kind` as typed and as meant: its value as the portal
+/// keeps it when it reads as one, so "Edificio" in an Italian template and
+/// "Building" in an English one, or 12,5 and 12.5, are the same; otherwise
+/// its text without surrounding spaces. `None` when the file does not read.
+fn readings(call: &Call, bytes: &[u8], kind: Kind) -> Option<BTreeMap<String, Reading>> {
+    let upload = reader::read(call, bytes).ok()?;
+    Some(
+        call.fields_for(kind)
+            .map(|f| {
+                let cell = upload.cells.get(&f.id).map(|c| &c.cell);
+                let typed = cell.map(cell_text).unwrap_or_default().trim().to_string();
+                let meaning = match cell {
+                    Some(cell) if !typed.is_empty() => forms::value::parse(call, f, cell)
+                        .map_or_else(|_| typed.clone(), |v| canonical(&v)),
+                    _ => String::new(),
+                };
+                (f.id.clone(), Reading { typed, meaning })
+            })
+            .collect(),
+    )
 }
 
 /// The fields that differ between two stored templates; `None` when either
@@ -143,7 +179,7 @@ pub fn compare_files(old: &Path, new: &Path, kind: Kind) -> Option<Vec<Change>> 
     let read = |p: &Path| {
         std::fs::read(p)
             .ok()
-            .and_then(|bytes| typed(call, &bytes, kind))
+            .and_then(|bytes| readings(call, &bytes, kind))
     };
     Some(changes(call, kind, &read(old)?, &read(new)?))
 }
@@ -215,12 +251,6 @@ fn validated(
             .map(|(id, v)| (id, canonical(&v)))
             .collect(),
     )
-}
-
-/// Each field of `kind` that reads as a valid value, as the template writer
-/// takes them: to give proponents their own file back, filled in.
-pub fn prefill_values(call: &Call, bytes: &[u8], kind: Kind) -> Option<Prefill> {
-    parsed(call, bytes, kind, false)
 }
 
 /// The fields of `kind` (only the public ones if `public_only`) that are

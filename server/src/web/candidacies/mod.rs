@@ -17,7 +17,7 @@ use crate::candidacies::{self, kind_of, Part};
 use crate::clock::rome;
 use crate::db::entities::{candidacy, document, user};
 use crate::error::{AppError, AppResult};
-use crate::review::{answers, integration};
+use crate::review::integration;
 use crate::web::context::Ctx;
 use crate::web::review::integration::not_reopened;
 use app::view_data::{
@@ -448,6 +448,35 @@ impl DocumentLang {
     }
 }
 
+/// The template `c` was submitted with, as its open request for
+/// integration recorded it, as a download; `None` without one.
+async fn submitted_template(ctx: &Ctx, c: &candidacy::Model) -> AppResult<Option<Response>> {
+    let Some(request) = integration::open(&ctx.state.db, c.id).await? else {
+        return Ok(None);
+    };
+    let before = request.before()?;
+    let Some(doc) = before.template() else {
+        return Ok(None);
+    };
+    let path = ctx.state.config.uploads_dir().join(&doc.sha256);
+    let bytes = tokio::fs::read(&path)
+        .await
+        .map_err(|e| AppError::Internal(format!("{}: {e}", path.display())))?;
+    use forms::template::guard::{inspect, Format};
+    let format = inspect(&bytes).unwrap_or(Format::Xlsx);
+    let mime = match format {
+        Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        Format::Xls => "application/vnd.ms-excel",
+        Format::Ods => "application/vnd.oasis.opendocument.spreadsheet",
+    };
+    let filename = format!(
+        "opportunity-lombardy-{}-submitted.{}",
+        c.id,
+        format.extension()
+    );
+    Ok(Some(super::download(mime, &filename, bytes)))
+}
+
 /// The prefilled template, as a download (never shown inline from the portal's origin).
 pub async fn template_file(
     ctx: Ctx,
@@ -456,23 +485,15 @@ pub async fn template_file(
 ) -> AppResult<Response> {
     let lang = q.or_page(ctx.lang);
     let profile = profiles::load(&ctx.state.db, c.user_id).await?;
-    let known = candidacies::prefill(&c, profile.as_ref());
-    // With a file already uploaded, the proponent gets it back filled in as
-    // they left it. Answering a request for integration, exactly as it is:
-    // anything else that differs from what was submitted would be refused.
-    // In a draft their values replace the profile's, and the location step
-    // (where the site is) replaces theirs.
-    let own = answers::stored(&ctx.state, &c, answers::prefill_values).await?;
-    let prefill = match own {
-        Some(own) if c.status == Status::IntegrationRequested => own,
-        Some(own) => {
-            let mut p = known;
-            p.extend(own);
-            p.extend(candidacies::prefill(&c, None));
-            p
+    // Answering a request for integration: the file as submitted, byte for
+    // byte, so only what was asked needs changing (anything else that
+    // differs would be refused).
+    if c.status == Status::IntegrationRequested {
+        if let Some(submitted) = submitted_template(&ctx, &c).await? {
+            return Ok(submitted);
         }
-        None => known,
-    };
+    }
+    let prefill = candidacies::prefill(&c, profile.as_ref());
     let kind = kind_of(&c);
     let bytes = ctx
         .state
