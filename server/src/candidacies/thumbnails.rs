@@ -47,11 +47,15 @@ pub async fn of(state: &AppState, doc: &document::Model) -> AppResult<Option<Vec
     if let Ok(bytes) = tokio::fs::read(&kept).await {
         return Ok(Some(bytes));
     }
+    // Read in the heavy-work turn, so the originals in memory at once are
+    // as many as the turns (a page of photos asks for all its thumbnails).
     let original = state.config.uploads_dir().join(&doc.sha256);
-    let bytes = tokio::fs::read(&original)
-        .await
-        .map_err(|e| AppError::Internal(format!("{}: {e}", original.display())))?;
-    let Ok(thumbnail) = state.heavy.run(move || make(&bytes)).await? else {
+    let made = state
+        .heavy
+        .run(move || std::fs::read(&original).map(|bytes| make(&bytes)))
+        .await?
+        .map_err(|e| AppError::Internal(format!("{}: {e}", doc.sha256)))?;
+    let Ok(thumbnail) = made else {
         return Ok(None);
     };
     // Written aside and renamed: a reader never sees half a file.

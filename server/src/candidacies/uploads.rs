@@ -145,6 +145,9 @@ pub async fn delete_stored(dir: &Path, sha256: &str) {
     // Only a hash names a stored file: never a path from elsewhere.
     if sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
         let _ = tokio::fs::remove_file(dir.join(sha256)).await;
+        // A photo's thumbnail shows what the photo showed: it goes with it.
+        let thumbnail = dir.join("thumbs").join(format!("{sha256}.jpg"));
+        let _ = tokio::fs::remove_file(thumbnail).await;
     }
 }
 

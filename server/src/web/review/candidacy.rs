@@ -525,7 +525,8 @@ pub async fn thumbnail(
         .ok_or(AppError::NotFound)?;
     let headers = [
         (axum::http::header::CONTENT_TYPE, "image/jpeg"),
-        (axum::http::header::CACHE_CONTROL, "private, max-age=3600"),
+        // Like the downloads: nothing of a personal document stays in caches.
+        (axum::http::header::CACHE_CONTROL, "no-store"),
     ];
     Ok(axum::response::IntoResponse::into_response((
         headers, bytes,
