@@ -24,6 +24,8 @@ use server::candidacies::status::{self, Actor, Status};
 use server::db::entities::{audit_entry, candidacy};
 use std::time::Instant;
 
+#[path = "shared/officer.rs"]
+mod officer;
 #[path = "shared/postgres.rs"]
 mod postgres;
 
@@ -103,18 +105,7 @@ async fn round(
 async fn run(label: &str, url: &str, schema: Option<&str>) {
     let db = server::db::connect(url, schema).await.unwrap();
     let now = Utc::now();
-    let officer = server::accounts::operations::create_user(
-        &db,
-        "officer@bench.test",
-        "Benchmark-password-2028",
-        app::view_data::Role::Staff,
-        app::Lang::It,
-        true,
-        now,
-    )
-    .await
-    .unwrap()
-    .unwrap();
+    let officer = officer::create(&db, now).await;
     server::seed::candidacies(&db, 64, &[officer.id], now)
         .await
         .unwrap();

@@ -15,6 +15,8 @@
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
+#[path = "shared/officer.rs"]
+mod officer;
 #[path = "shared/postgres.rs"]
 mod postgres;
 #[path = "shared/session.rs"]
@@ -59,19 +61,7 @@ async fn run(label: &str, url: &str, schema: Option<&str>, dir: &std::path::Path
     let clock = server::clock::Clock::system();
     let state = server::state::AppState::new(db, config, clock);
     let now = state.clock.now();
-    let (email, password) = ("officer@bench.test", "Benchmark-password-2028");
-    let officer = server::accounts::operations::create_user(
-        &state.db,
-        email,
-        password,
-        app::view_data::Role::Staff,
-        app::Lang::It,
-        true,
-        now,
-    )
-    .await
-    .unwrap()
-    .unwrap();
+    let officer = officer::create(&state.db, now).await;
     let t = Instant::now();
     let seeded = server::seed::candidacies(&state.db, count, &[officer.id], now)
         .await
@@ -83,7 +73,12 @@ async fn run(label: &str, url: &str, schema: Option<&str>, dir: &std::path::Path
         seeded.requests,
         t.elapsed().as_secs_f64()
     );
-    let s = Session::logged_in(server::web::router(state.clone()), email, password).await;
+    let s = Session::logged_in(
+        server::web::router(state.clone()),
+        officer::EMAIL,
+        officer::PASSWORD,
+    )
+    .await;
     // Warm up: the first read of each page fills the database's caches.
     for page in PAGES {
         s.download(page).await;

@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  browserMissing, decodeQuotedPrintable, exampleTemplate, fillPerson, registerAndLogIn, signAndUploadForms, uploadAttachments, useStack, watchConsole,
+  browserMissing, exampleTemplate, fillPerson, registerAndLogIn, signAndUploadForms, uploadAttachments, useStack, waitForMail, watchConsole,
   audit as auditPage } from "./harness.mjs";
 
 const skip = browserMissing();
@@ -96,7 +96,7 @@ async function journey(javaScriptEnabled) {
   await audit(page, javaScriptEnabled, "submitted");
 
   // The receipt email: the reference, a link to the candidacy, the PDF attached.
-  const mail = await waitForMail((m) => m.to.includes(email) && m.raw.includes(reference));
+  const { body: mail } = await waitForMail(stack.sink, email, reference);
   assert.match(mail, new RegExp(`filename="${reference}.pdf"`));
   assert.match(mail, /\/candidacies\/\d+\/submit/);
 
@@ -119,16 +119,6 @@ async function journey(javaScriptEnabled) {
 /** The harness's audit, with JavaScript on or off (then only screenshots). */
 const audit = (page, javaScriptEnabled, label) =>
   auditPage(page, `candidacy ${javaScriptEnabled ? "js" : "nojs"} ${label}`, { javaScript: javaScriptEnabled });
-
-async function waitForMail(match, timeoutMs = 15000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const found = stack.sink.messages.find(match);
-    if (found) return decodeQuotedPrintable(found.raw);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("no matching email");
-}
 
 test("a candidacy from location to submission and its receipt email, with JavaScript", { skip, timeout: 180000 }, () => journey(true));
 test("the same journey to submission with JavaScript disabled", { skip, timeout: 180000 }, () => journey(false));

@@ -130,16 +130,20 @@ export function decodeQuotedPrintable(text) {
   return text.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
 }
 
+/** A received email's subject, its header unfolded. */
+export function subjectOf(message) {
+  return message.raw.replace(/\r?\n[ \t]+/g, " ").match(/^Subject: (.*)$/m)?.[1] || "";
+}
+
 /**
- * Waits for an email to `to` whose subject (headers unfolded) contains
- * `subject`; returns it with its body decoded.
+ * Waits for an email to `to` whose subject contains `subject`; returns it
+ * with its subject and its body decoded.
  */
 export async function waitForMail(sink, to, subject, timeoutMs = 15000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     for (const message of sink.messages) {
-      const raw = message.raw.replace(/\r?\n[ \t]+/g, " ");
-      const header = raw.match(/^Subject: (.*)$/m)?.[1] || "";
+      const header = subjectOf(message);
       if (message.to.includes(to) && header.includes(subject)) return { ...message, subject: header, body: decodeQuotedPrintable(message.raw) };
     }
     await new Promise((r) => setTimeout(r, 100));

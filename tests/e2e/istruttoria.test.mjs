@@ -7,8 +7,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  PDF, audit as auditPage, browserMissing, exampleTemplate, fillPerson, logInAsDemo, registerAndLogIn,
-  signAndUploadForms, uploadAttachments, useStack, waitForMail, watchConsole } from "./harness.mjs";
+  PDF, audit as auditPage, browserMissing, decodeQuotedPrintable, exampleTemplate, fillPerson, logInAsDemo, registerAndLogIn,
+  signAndUploadForms, subjectOf, uploadAttachments, useStack, waitForMail, watchConsole } from "./harness.mjs";
 
 const skip = browserMissing();
 const stack = useStack(skip);
@@ -160,11 +160,9 @@ async function journey(javaScriptEnabled) {
   await mail("Candidatura pubblicata");
 
   // Every email the owner had, once each and in order, each with a link to the candidacy.
-  const subjects = stack.sink.messages
-    .filter((m) => m.to.includes(email))
-    .map((m) => m.raw.replace(/\r?\n[ \t]+/g, " ").match(/^Subject: (.*)$/m)[1])
-    .filter((s) => s.includes(reference))
-    .map((s) => s.split(":")[0]);
+  const owners = stack.sink.messages.filter((m) => m.to.includes(email) && subjectOf(m).includes(reference));
+  for (const m of owners) assert.match(decodeQuotedPrintable(m.raw), new RegExp(`/candidacies/${id}/submit`), subjectOf(m));
+  const subjects = owners.map((m) => subjectOf(m).split(":")[0]);
   assert.deepEqual(subjects, [
     "Candidatura presentata",
     "Candidatura presa in carico",

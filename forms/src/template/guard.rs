@@ -36,11 +36,20 @@ impl Format {
             Format::Ods => "ods",
         }
     }
+
+    /// The media type a download of this format is sent with.
+    pub const fn mime(self) -> &'static str {
+        match self {
+            Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Format::Xls => "application/vnd.ms-excel",
+            Format::Ods => "application/vnd.oasis.opendocument.spreadsheet",
+        }
+    }
 }
 
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 const CFB_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
-const ODS_MIME: &[u8] = b"application/vnd.oasis.opendocument.spreadsheet";
+const ODS_MIME: &[u8] = Format::Ods.mime().as_bytes();
 
 /// Says what the bytes are, or why they are refused.
 pub fn inspect(bytes: &[u8]) -> Result<Format, Message> {

@@ -117,24 +117,9 @@ mod tests {
         // IHDR's data starts at byte 16: width, height; its CRC follows at 29.
         out[16..20].copy_from_slice(&width.to_be_bytes());
         out[20..24].copy_from_slice(&height.to_be_bytes());
-        let crc = crc32(&out[12..29]);
+        let crc = crc32fast::hash(&out[12..29]);
         out[29..33].copy_from_slice(&crc.to_be_bytes());
         out
-    }
-
-    fn crc32(bytes: &[u8]) -> u32 {
-        let mut crc = 0xFFFF_FFFFu32;
-        for &b in bytes {
-            crc ^= u32::from(b);
-            for _ in 0..8 {
-                crc = if crc & 1 == 1 {
-                    (crc >> 1) ^ 0xEDB8_8320
-                } else {
-                    crc >> 1
-                };
-            }
-        }
-        !crc
     }
 
     #[test]

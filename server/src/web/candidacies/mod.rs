@@ -464,17 +464,12 @@ async fn submitted_template(ctx: &Ctx, c: &candidacy::Model) -> AppResult<Option
         .map_err(|e| AppError::Internal(format!("{}: {e}", path.display())))?;
     use forms::template::guard::{inspect, Format};
     let format = inspect(&bytes).unwrap_or(Format::Xlsx);
-    let mime = match format {
-        Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        Format::Xls => "application/vnd.ms-excel",
-        Format::Ods => "application/vnd.oasis.opendocument.spreadsheet",
-    };
     let filename = format!(
         "opportunity-lombardy-{}-submitted.{}",
         c.id,
         format.extension()
     );
-    Ok(Some(super::download(mime, &filename, bytes)))
+    Ok(Some(super::download(format.mime(), &filename, bytes)))
 }
 
 /// The prefilled template, as a download (never shown inline from the portal's origin).
@@ -502,6 +497,6 @@ pub async fn template_file(
         .await?
         .map_err(|e| AppError::Internal(e.to_string()))?;
     let filename = format!("opportunity-lombardy-{}-{}.xlsx", c.id, lang.code());
-    let xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    let xlsx = forms::template::guard::Format::Xlsx.mime();
     Ok(super::download(xlsx, &filename, bytes))
 }

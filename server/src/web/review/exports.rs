@@ -18,7 +18,7 @@ use axum::response::Response;
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+const XLSX: &str = forms::template::guard::Format::Xlsx.mime();
 
 /// An export holds the contact data of every candidacy it selects: who took
 /// which selection, and when, goes into the audit log before any byte leaves.
