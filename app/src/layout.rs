@@ -18,6 +18,7 @@ pub fn Shell(ctx: PageCtx, title: String, body: AnyView, islands: bool) -> impl 
                 <link rel="stylesheet" href="/assets/css/bootstrap-italia.min.css" />
                 <link rel="stylesheet" href="/assets/css/portal.css" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                {ctx.seo.clone().map(|seo| seo_tags(&ctx, &title, seo))}
                 {islands.then(|| view! { <HydrationScripts options=ctx.leptos.clone() islands=true /> })}
             </head>
             <body>
@@ -33,10 +34,59 @@ pub fn Shell(ctx: PageCtx, title: String, body: AnyView, islands: bool) -> impl 
     }
 }
 
+/// The canonical address, each language's version, the description, the
+/// OpenGraph preview and the schema.org data of a public page.
+fn seo_tags(ctx: &PageCtx, title: &str, seo: crate::page::Seo) -> impl IntoView {
+    let alternates = seo
+        .alternates
+        .iter()
+        .map(|(lang, href)| view! { <link rel="alternate" hreflang=lang.clone() href=href.clone() /> })
+        .collect::<Vec<_>>();
+    // Italian is the default version for any other language.
+    let default =
+        seo.alternates.iter().find(|(lang, _)| lang == "it").map(
+            |(_, href)| view! { <link rel="alternate" hreflang="x-default" href=href.clone() /> },
+        );
+    let locale = if ctx.lang == crate::i18n::Lang::En {
+        "en_GB"
+    } else {
+        "it_IT"
+    };
+    // Inside a script element "</" would end it early: escaped, it reads the same.
+    let json_ld = seo.json_ld.map(|j| {
+        let safe = j.replace('<', "\\u003c");
+        view! { <script type="application/ld+json" nonce=ctx.nonce.clone() inner_html=safe></script> }
+    });
+    view! {
+        <link rel="canonical" href=seo.canonical.clone() />
+        {alternates}
+        {default}
+        <meta name="description" content=seo.description.clone() />
+        {open_graph("og:type", "website".into())}
+        {open_graph("og:site_name", ctx.t("site.name"))}
+        {open_graph("og:title", title.to_string())}
+        {open_graph("og:description", seo.description.clone())}
+        {open_graph("og:url", seo.canonical.clone())}
+        {open_graph("og:locale", locale.into())}
+        {seo.image.map(|src| open_graph("og:image", src))}
+        {json_ld}
+    }
+}
+
+/// `<meta property=… content=…>`: OpenGraph names its tags by `property`,
+/// an attribute the view macro does not know, so it is set by name.
+fn open_graph(property: &'static str, content: String) -> impl IntoView {
+    use leptos::tachys::html::attribute::custom::CustomAttribute;
+    leptos::html::meta()
+        .attr("property", property)
+        .attr("content", content)
+}
+
 #[component]
 fn Header(ctx: PageCtx) -> impl IntoView {
     let other = ctx.t("site.switch_to_lang");
-    let switch_href = format!("/lang/{other}?next={}", encode_path(&ctx.path));
+    let here = ctx.alternate.as_deref().unwrap_or(&ctx.path);
+    let switch_href = format!("/lang/{other}?next={}", encode_path(here));
     let account_zone = match &ctx.user {
         Some(user) => view! {
             <span class="header-user">{ctx.t("site.logged_in_as")} " " {user.email.clone()}</span>
@@ -116,7 +166,7 @@ fn Header(ctx: PageCtx) -> impl IntoView {
                     <ul class="nav">
                         <li class="nav-item"><a class="nav-link" href="/">{ctx.t("site.home")}</a></li>
                         <li class="nav-item"><a class="nav-link" href="/#submit">{ctx.t("site.candidacies")}</a></li>
-                        <li class="nav-item"><a class="nav-link" href="/#catalogue">{ctx.t("site.catalogue")}</a></li>
+                        <li class="nav-item"><a class="nav-link" href=ctx.t("catalogue.path")>{ctx.t("site.catalogue")}</a></li>
                         <li class="nav-item"><a class="nav-link" href="/#assistance">{ctx.t("site.assistance")}</a></li>
                         {profile_link}
                         {review_link}

@@ -21,6 +21,25 @@ pub struct PageCtx {
     /// Per-response nonce that the Content-Security-Policy allows for scripts.
     pub nonce: String,
     pub leptos: LeptosOptions,
+    /// The same page in the other language, where it has its own address
+    /// (path and query): the language switch goes there.
+    pub alternate: Option<String>,
+    /// What search engines and link previews read, on public pages.
+    pub seo: Option<Seo>,
+}
+
+/// A public page's description for search engines and link previews.
+#[derive(Clone, Debug, Default)]
+pub struct Seo {
+    /// The page's one address (absolute).
+    pub canonical: String,
+    /// (language code, absolute address) of each language's version.
+    pub alternates: Vec<(String, String)>,
+    pub description: String,
+    /// An absolute address of a picture for link previews.
+    pub image: Option<String>,
+    /// schema.org data (JSON-LD), already serialised.
+    pub json_ld: Option<String>,
 }
 
 impl PageCtx {

@@ -5,6 +5,7 @@ pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod candidacies;
+pub mod catalogue;
 pub mod dashboard;
 pub mod home;
 pub mod info;

@@ -407,6 +407,10 @@ pub struct CardView {
     /// The card's language (its `lang` attribute), whatever the page's.
     pub lang: Lang,
     pub title: String,
+    /// The site's page, in the catalogue (none in a preview).
+    pub href: Option<String>,
+    /// A thumbnail of its first photo.
+    pub photo: Option<String>,
     /// "Via Grumello 57, Bergamo (BG)".
     pub place: String,
     /// Translation key of the kind.
@@ -587,12 +591,31 @@ pub struct DashboardView {
 pub struct MapView {
     pub width: f64,
     pub height: f64,
-    /// (province code, path data, highlighted).
-    pub provinces: Vec<(String, String, bool)>,
-    /// Points in the box's pixels.
-    pub points: Vec<(f64, f64)>,
+    pub provinces: Vec<MapProvince>,
+    /// Sites, alone or grouped, in the box's pixels.
+    pub marks: Vec<MapMark>,
     /// What the map shows, in words (its text alternative).
     pub description: String,
+}
+
+/// A province's outline on the map.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MapProvince {
+    pub code: String,
+    /// SVG path data.
+    pub d: String,
+    pub highlighted: bool,
+    /// (address, accessible name) when the outline is a link (the catalogue
+    /// filters by the province).
+    pub link: Option<(String, String)>,
+}
+
+/// One site (`count` 1) or a group of sites around a point.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MapMark {
+    pub x: f64,
+    pub y: f64,
+    pub count: usize,
 }
 
 /// An automatic plausibility check on the review page: passed or not, and
@@ -601,4 +624,95 @@ pub struct MapView {
 pub struct CheckView {
     pub ok: bool,
     pub text: String,
+}
+
+/// The public catalogue's list: the filters, the results, the map.
+#[derive(Clone, Debug)]
+pub struct CatalogueView {
+    /// The list's address in the page's language (where the form goes).
+    pub action: String,
+    /// The words searched for, as typed.
+    pub q: String,
+    pub q_error: Option<String>,
+    pub groups: Vec<FilterGroup>,
+    /// ("Province: Bergamo", the address without it) for each filter in force.
+    pub active: Vec<(String, String)>,
+    pub total: usize,
+    pub cards: Vec<CardView>,
+    pub map: MapView,
+    /// (code, label, chosen) of each order.
+    pub sorts: Vec<(String, String, bool)>,
+    pub page: usize,
+    pub pages: usize,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+    /// When nothing matches: (what to relax and what it gives, its address).
+    pub relax: Vec<(String, String)>,
+    /// The list without any filter.
+    pub clear: String,
+    /// The open-data page.
+    pub open_data: String,
+}
+
+/// A group of filters, folded unless one of them is in force.
+#[derive(Clone, Debug)]
+pub struct FilterGroup {
+    pub legend: String,
+    pub open: bool,
+    pub fields: Vec<FilterField>,
+}
+
+#[derive(Clone, Debug)]
+pub struct FilterField {
+    /// The parameter in the address.
+    pub name: String,
+    pub label: String,
+    pub input: FilterInput,
+    /// Why what was typed does not read (translated).
+    pub error: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub enum FilterInput {
+    Number(String),
+    Date(String),
+    Text(String),
+    /// (value, label, chosen); the first is "any".
+    Select(Vec<(String, String, bool)>),
+    /// (value, label, ticked).
+    Checks(Vec<(String, String, bool)>),
+}
+
+/// A site's public page.
+#[derive(Clone, Debug)]
+pub struct SiteView {
+    /// The language the site's texts are in (the page's, unless only the
+    /// other one was filled in).
+    pub content_lang: Lang,
+    pub title: String,
+    pub reference: String,
+    pub kind: String,
+    pub place: String,
+    pub description: String,
+    /// (thumbnail, large, alternative text).
+    pub photos: Vec<(String, String, String)>,
+    pub map: Option<MapView>,
+    pub sections: Vec<SiteSection>,
+    /// "Published on 3 May 2027 (version 2)".
+    pub updated: String,
+    /// The page's lasting address.
+    pub share: String,
+    /// "Ask about this site": a mailto until the investors' requests exist.
+    pub ask: String,
+    pub back: String,
+}
+
+/// A block of the site's page with who declared and who verified it.
+#[derive(Clone, Debug)]
+pub struct SiteSection {
+    pub id: String,
+    pub title: String,
+    /// (label, value in words).
+    pub rows: Vec<(String, String)>,
+    pub provenance: String,
 }

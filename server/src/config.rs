@@ -41,6 +41,9 @@ pub struct Config {
     pub production: bool,
     pub limits: LimitsConfig,
     pub review: ReviewConfig,
+    /// `PORTAL_SERVICE_EMAIL`: where the public writes to the investor
+    /// service ("Ask about this site"); default the sender's address.
+    pub service_email: String,
 }
 
 /// The back office's time limits, in calendar days of Europe/Rome.
@@ -251,6 +254,10 @@ impl Config {
         }
         let public_url = var("PORTAL_PUBLIC_URL").unwrap_or_else(|| format!("http://{addr}"));
         check_public_url(&public_url)?;
+        let from = var("PORTAL_MAIL_FROM").unwrap_or_else(|| {
+            "Opportunity Lombardy <noreply@opportunity-lombardy.invalid>".into()
+        });
+        let service_email = var("PORTAL_SERVICE_EMAIL").unwrap_or_else(|| address_of(&from));
         let config = Config {
             addr,
             public_url: public_url.trim_end_matches('/').to_string(),
@@ -259,12 +266,7 @@ impl Config {
             }),
             site_dir: PathBuf::from(var("PORTAL_SITE_DIR").unwrap_or_else(|| ".build/site".into())),
             data_dir,
-            mail: MailConfig {
-                transport,
-                from: var("PORTAL_MAIL_FROM").unwrap_or_else(|| {
-                    "Opportunity Lombardy <noreply@opportunity-lombardy.invalid>".into()
-                }),
-            },
+            mail: MailConfig { transport, from },
             secure_cookies: parsed("PORTAL_SECURE_COOKIES", false)?,
             trusted_proxies: match var("PORTAL_TRUSTED_PROXIES") {
                 Some(_) => parsed("PORTAL_TRUSTED_PROXIES", 0)?,
@@ -292,6 +294,7 @@ impl Config {
                 four_eyes: parsed("PORTAL_FOUR_EYES", true)?,
                 email_in_charge: parsed("PORTAL_EMAIL_IN_CHARGE", true)?,
             },
+            service_email,
         };
         config.check_production()?;
         Ok(config)
@@ -342,6 +345,14 @@ fn check_public_url(url: &str) -> Result<(), ConfigError> {
         name: "PORTAL_PUBLIC_URL",
         message: format!("{url:?} {problem}"),
     })
+}
+
+/// The bare address of `Name <address>` (or `text` when it has no brackets).
+fn address_of(text: &str) -> String {
+    match (text.rfind('<'), text.rfind('>')) {
+        (Some(open), Some(close)) if open < close => text[open + 1..close].trim().to_string(),
+        _ => text.trim().to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -396,6 +407,7 @@ mod tests {
             production: true,
             limits: LimitsConfig::standard(),
             review: ReviewConfig::standard(),
+            service_email: "invest@example.it".into(),
         };
         assert!(c.check_production().is_ok());
         c.secure_cookies = false;

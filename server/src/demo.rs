@@ -33,9 +33,10 @@ pub const TOTP_SECRETS: [(&str, &str); 2] = [
     ("admin@demo.test", "ADMINDEMOTOTPSECRETLOMBARDIAREGI"),
 ];
 
-/// Creates the demo accounts that do not exist yet; existing data is left alone.
+/// Creates the demo accounts that do not exist yet, and with the officer
+/// `sites` made-up sites online; existing data is left alone.
 /// The demo proponent, when first created, gets a profile and two drafts.
-pub async fn seed(state: &AppState) -> AppResult<usize> {
+pub async fn seed(state: &AppState, sites: usize) -> AppResult<usize> {
     let mut created = 0;
     for (email, role) in ACCOUNTS {
         let now = state.clock.now();
@@ -49,10 +50,19 @@ pub async fn seed(state: &AppState) -> AppResult<usize> {
             if let Some((_, secret)) = TOTP_SECRETS.iter().find(|(e, _)| *e == email) {
                 enrolled(state, &user, secret).await?;
             }
+            // A catalogue to browse: made-up sites across the region, published
+            // by the demo officer the first time the demo runs.
+            if role == Role::Staff {
+                let now = state.clock.now();
+                crate::seed::sites(&state.db, sites, user.id, now).await?;
+            }
         }
     }
     Ok(created)
 }
+
+/// How many made-up sites the demo catalogue shows.
+pub const DEMO_SITES: usize = 48;
 
 async fn seed_proponent(state: &AppState, user: &user::Model) -> AppResult<()> {
     let user_id = user.id;

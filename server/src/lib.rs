@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod candidacies;
+pub mod catalogue;
 pub mod clock;
 pub mod config;
 pub mod db;

@@ -23,6 +23,10 @@ enum Command {
         /// Create the demo accounts if missing and print them.
         #[arg(long)]
         demo: bool,
+        /// With --demo, the made-up sites the demo catalogue shows (seeded once,
+        /// with the demo accounts).
+        #[arg(long, default_value_t = server::demo::DEMO_SITES)]
+        demo_sites: usize,
     },
     /// Bring the database schema up to date and exit.
     Migrate,
@@ -42,6 +46,9 @@ enum Command {
     Seed {
         #[arg(long, default_value_t = 10_000)]
         candidacies: usize,
+        /// Also puts this many made-up sites online in the catalogue.
+        #[arg(long, default_value_t = 0)]
+        sites: usize,
     },
     /// Check the audit log's hash chain from its first line; exits with 1
     /// when a line was changed or removed.
@@ -84,7 +91,7 @@ async fn main() -> ExitCode {
 
 async fn run(command: Command) -> Result<(), String> {
     let mut config = Config::from_env().map_err(|e| e.to_string())?;
-    if config.production && matches!(command, Command::Serve { demo: true }) {
+    if config.production && matches!(command, Command::Serve { demo: true, .. }) {
         return Err(
             "--demo creates accounts with a published password: not with PORTAL_PRODUCTION=true"
                 .into(),
@@ -92,7 +99,7 @@ async fn run(command: Command) -> Result<(), String> {
     }
     // A demo portal without real trust anchors trusts its own demo authority,
     // so the demo forms can be signed and verified end to end.
-    if matches!(command, Command::Serve { demo: true }) && config.trust_anchors.is_none() {
+    if matches!(command, Command::Serve { demo: true, .. }) && config.trust_anchors.is_none() {
         let dir = config.data_dir.join("demo-pki");
         config.trust_anchors = Some(server::demo_pki::ensure(&dir)?);
         println!(
@@ -111,8 +118,8 @@ async fn run(command: Command) -> Result<(), String> {
         Command::CreateUser { email, role, lang } => {
             create_user(&state, &email, &role, &lang).await
         }
-        Command::Serve { demo } => serve(state, demo).await,
-        Command::Seed { candidacies } => seed(&state, candidacies).await,
+        Command::Serve { demo, demo_sites } => serve(state, demo, demo_sites).await,
+        Command::Seed { candidacies, sites } => seed(&state, candidacies, sites).await,
         Command::VerifyAudit => verify_audit(&state).await,
         Command::Forms { .. } => unreachable!("handled before the configuration is read"),
     }
@@ -137,7 +144,7 @@ async fn verify_audit(state: &server::state::AppState) -> Result<(), String> {
     }
 }
 
-async fn seed(state: &server::state::AppState, count: usize) -> Result<(), String> {
+async fn seed(state: &server::state::AppState, count: usize, sites: usize) -> Result<(), String> {
     if state.config.production {
         return Err("seed writes made-up candidacies: not with PORTAL_PRODUCTION=true".into());
     }
@@ -162,6 +169,12 @@ async fn seed(state: &server::state::AppState, count: usize) -> Result<(), Strin
         "seeded {} candidacies for {} proponents ({} open requests for integration)",
         seeded.candidacies, seeded.proponents, seeded.requests
     );
+    if sites > 0 {
+        let online = server::seed::sites(&state.db, sites, officers[0], now)
+            .await
+            .map_err(|e| e.to_string())?;
+        println!("published {} made-up sites in the catalogue", online.len());
+    }
     Ok(())
 }
 
@@ -205,13 +218,17 @@ async fn create_user(
     }
 }
 
-async fn serve(state: server::state::AppState, demo: bool) -> Result<(), String> {
+async fn serve(
+    state: server::state::AppState,
+    demo: bool,
+    demo_sites: usize,
+) -> Result<(), String> {
     let swept = server::candidacies::uploads::sweep_tmp(&state.config.uploads_dir());
     if swept > 0 {
         println!("removed {swept} partial uploads left by an earlier run");
     }
     if demo {
-        server::demo::seed(&state)
+        server::demo::seed(&state, demo_sites)
             .await
             .map_err(|e| e.to_string())?;
         println!("{}", server::demo::describe());

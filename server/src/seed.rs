@@ -40,6 +40,11 @@ impl Dice {
         self.0
     }
 
+    /// One of `options`, each as likely.
+    fn pick<'a>(&mut self, options: &[&'a str]) -> &'a str {
+        options[self.below(options.len() as u64) as usize]
+    }
+
     fn below(&mut self, n: u64) -> u64 {
         self.next() % n.max(1)
     }
@@ -84,22 +89,8 @@ pub async fn candidacies(
     let mut dice = Dice(0x5EED_0F10_4BA2_D1C3);
     let txn = db.begin().await?;
     let proponents = count.div_ceil(20).max(1);
-    // A run of its own, so seeding again adds rather than collides.
-    let run = format!("seed{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
-    let mut users = Vec::with_capacity(proponents);
-    for p in 0..proponents {
-        users.push(user::ActiveModel {
-            email: Set(format!("{run}-{p}@seed.invalid")),
-            // Not a hash any password gives: seeded accounts cannot log in.
-            password_hash: Set("!seeded".into()),
-            role: Set("proponent".into()),
-            lang: Set("it".into()),
-            email_verified_at: Set(Some(now)),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        });
-    }
+    let run = new_run();
+    let users: Vec<user::ActiveModel> = (0..proponents).map(|p| proponent(&run, p, now)).collect();
     for chunk in users.chunks(BATCH) {
         user::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
     }
@@ -248,6 +239,26 @@ async fn frozen_values(
     Ok(())
 }
 
+/// A name for one seeding run, so seeding again adds rather than collides.
+fn new_run() -> String {
+    format!("seed{}", &uuid::Uuid::new_v4().simple().to_string()[..8])
+}
+
+/// The `n`th proponent of seeding `run`.
+fn proponent(run: &str, n: usize, now: DateTime<Utc>) -> user::ActiveModel {
+    user::ActiveModel {
+        email: Set(format!("{run}-{n}@seed.invalid")),
+        // Not a hash any password gives: seeded accounts cannot log in.
+        password_hash: Set("!seeded".into()),
+        role: Set("proponent".into()),
+        lang: Set("it".into()),
+        email_verified_at: Set(Some(now)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+}
+
 /// The ids of the accounts seeded by `run`.
 async fn seeded_ids(txn: &impl ConnectionTrait, run: &str) -> AppResult<Vec<i64>> {
     use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -262,5 +273,280 @@ async fn seeded_ids(txn: &impl ConnectionTrait, run: &str) -> AppResult<Vec<i64>
     match ids.is_empty() {
         true => Err(AppError::Internal("seeded accounts not found".into())),
         false => Ok(ids),
+    }
+}
+
+/// Puts `count` made-up sites online, spread over Lombardy with values as
+/// varied as real ones (sizes from a plot to a logistics park, prices
+/// where sold, distances, power), each published by `officer`: to try the
+/// catalogue by hand (`portal-server seed --sites 10000`) and to measure it.
+/// The references published, in order.
+pub async fn sites(
+    db: &DatabaseConnection,
+    count: usize,
+    officer: i64,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<String>> {
+    let mut dice = Dice(0x0CA7_A10E_5EED_2027);
+    let snapshots = (0..count).map(|_| site(&mut dice, now)).collect();
+    publish_all(db, officer, snapshots, now).await
+}
+
+/// Puts each of `snapshots` online: a proponent of their own, then per site
+/// a published candidacy and its version 1, published by `officer`; the
+/// references are given here (`OL-SEED-<id>`). In one transaction, which
+/// moves the catalogue's generation on. The references, in order.
+pub async fn publish_all(
+    db: &DatabaseConnection,
+    officer: i64,
+    mut snapshots: Vec<crate::review::publication::Snapshot>,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<String>> {
+    use crate::db::entities::publication;
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect};
+    let txn = db.begin().await?;
+    let run = new_run();
+    user::Entity::insert(proponent(&run, 0, now))
+        .exec(&txn)
+        .await?;
+    let owner = seeded_ids(&txn, &run).await?[0];
+    let rows: Vec<candidacy::ActiveModel> = snapshots
+        .iter()
+        .map(|s| {
+            let at = s.declared_at.unwrap_or(now);
+            candidacy::ActiveModel {
+                user_id: Set(owner),
+                kind: Set(s.kind.clone()),
+                status: Set(Status::Published),
+                municipality_code: Set(Some(s.municipality_code.clone())),
+                address: Set(Some(s.address.clone())),
+                postcode: Set(Some(s.postcode.clone())),
+                latitude: Set(s.latitude),
+                longitude: Set(s.longitude),
+                created_at: Set(at),
+                updated_at: Set(now),
+                submitted_at: Set(Some(at)),
+                ..Default::default()
+            }
+        })
+        .collect();
+    for chunk in rows.chunks(BATCH) {
+        candidacy::Entity::insert_many(chunk.to_vec())
+            .exec(&txn)
+            .await?;
+    }
+    let ids: Vec<i64> = candidacy::Entity::find()
+        .select_only()
+        .column(candidacy::Column::Id)
+        .filter(candidacy::Column::UserId.eq(owner))
+        .order_by_asc(candidacy::Column::Id)
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    txn.execute_unprepared(&format!(
+        "UPDATE candidacies SET reference = 'OL-SEED-' || CAST(id AS TEXT) WHERE user_id = {owner}"
+    ))
+    .await?;
+    let mut versions = Vec::with_capacity(ids.len());
+    for (s, id) in snapshots.iter_mut().zip(&ids) {
+        s.reference = format!("OL-SEED-{id}");
+        let snapshot = serde_json::to_string(&s)
+            .map_err(|e| AppError::Internal(format!("seeded snapshot: {e}")))?;
+        versions.push(publication::ActiveModel {
+            candidacy_id: Set(*id),
+            version: Set(1),
+            published_at: Set(s.validated_at.unwrap_or(now)),
+            published_by: Set(officer),
+            snapshot: Set(snapshot),
+            end_reason: Set(String::new()),
+            ..Default::default()
+        });
+    }
+    for chunk in versions.chunks(BATCH) {
+        publication::Entity::insert_many(chunk.to_vec())
+            .exec(&txn)
+            .await?;
+    }
+    crate::catalogue::bump(&txn).await?;
+    txn.commit().await?;
+    Ok(snapshots.into_iter().map(|s| s.reference).collect())
+}
+
+/// A point in Lombardy at random, and its province.
+fn somewhere(dice: &mut Dice) -> (f64, f64, String) {
+    use forms::reference::{Placement, Provinces};
+    loop {
+        let (lat, lon) = (dice.between(44.68, 46.64), dice.between(8.5, 11.43));
+        if let Placement::Inside { province } = Provinces::get().place(lat, lon) {
+            return (lat, lon, province);
+        }
+    }
+}
+
+/// `n` rounded to `step`.
+fn round_to(n: f64, step: f64) -> String {
+    ((n / step).round() * step).to_string()
+}
+
+/// One made-up site, as a publication freezes it.
+fn site(dice: &mut Dice, now: DateTime<Utc>) -> crate::review::publication::Snapshot {
+    use std::collections::BTreeMap;
+    let (lat, lon, province) = somewhere(dice);
+    let towns: Vec<_> = Municipalities::get()
+        .all()
+        .iter()
+        .filter(|m| m.province_code == province)
+        .collect();
+    let town = towns[dice.below(towns.len() as u64) as usize];
+    let asset = dice.pick(&[
+        "greenfield",
+        "brownfield",
+        "building",
+        "building",
+        "urban_regeneration",
+    ]);
+    let functions = dice.pick(&[
+        "production;logistics",
+        "logistics",
+        "production",
+        "offices;research",
+        "retail;offices",
+        "hospitality",
+        "data_centre;production",
+        "student_housing;residential",
+        "health",
+    ]);
+    let offer = dice.pick(&["sale", "lease", "sale;lease", "concession", "lease"]);
+    let (title_it, title_en) = match (asset, functions) {
+        ("greenfield", _) => ("Area libera", "Greenfield site"),
+        ("brownfield", _) => ("Area produttiva dismessa", "Former industrial site"),
+        ("urban_regeneration", _) => ("Area di rigenerazione urbana", "Urban-regeneration area"),
+        (_, "logistics") => ("Capannone logistico", "Logistics warehouse"),
+        (_, f) if f.starts_with("offices") => ("Edificio per uffici", "Office building"),
+        (_, "hospitality") => ("Struttura ricettiva", "Hotel building"),
+        _ => ("Capannone produttivo", "Industrial building"),
+    };
+    let mut fields: BTreeMap<String, String> = BTreeMap::new();
+    let mut put = |id: &str, v: String| {
+        fields.insert(id.to_string(), v);
+    };
+    put("title_it", format!("{title_it} a {}", town.name));
+    put("title_en", format!("{title_en} in {}", town.name));
+    put("asset_type", asset.into());
+    let land = (dice.between(1_000f64.ln(), 300_000f64.ln())).exp();
+    put("land_area", round_to(land, 10.0));
+    let built = asset != "greenfield";
+    if built {
+        put(
+            "covered_area",
+            round_to(land * dice.between(0.2, 0.7), 10.0),
+        );
+        put(
+            "energy_class",
+            dice.pick(&["A2", "B", "C", "D", "E", "F", "G"]).into(),
+        );
+    }
+    let state = if built {
+        dice.pick(&["in_use", "inactive", "disused", "being_vacated"])
+    } else {
+        "inactive"
+    };
+    put("asset_state", state.into());
+    put("availability", offer.into());
+    if offer.contains("sale") {
+        put(
+            "price_eur",
+            round_to(land * dice.between(40.0, 400.0), 1000.0),
+        );
+    }
+    let from = now + Duration::days(dice.below(900) as i64 - 300);
+    put("available_from", from.format("%Y-%m-%d").to_string());
+    put(
+        "ownership",
+        dice.pick(&["private", "private", "public", "mixed"]).into(),
+    );
+    put("permitted_functions", functions.into());
+    put("zoning", "Ambito produttivo del PGT".into());
+    let remediation = if asset == "brownfield" {
+        dice.pick(&["needed", "in_progress", "completed", "certified"])
+    } else {
+        "not_needed"
+    };
+    put("remediation", remediation.into());
+    let km = |dice: &mut Dice, from: f64, to: f64| round_to(dice.between(from, to), 0.1);
+    put("km_motorway", km(dice, 0.3, 35.0));
+    put("km_railway", km(dice, 0.2, 25.0));
+    put("km_intermodal", km(dice, 1.0, 60.0));
+    put("km_airport", km(dice, 4.0, 90.0));
+    let power = dice.between(50f64.ln(), 8000f64.ln()).exp();
+    put("power_kw", round_to(power, 10.0));
+    let voltage = match power {
+        p if p < 200.0 => "low",
+        p if p < 5000.0 => "medium",
+        _ => "high",
+    };
+    put("voltage", voltage.into());
+    for utility in ["gas", "water", "sewerage", "broadband"] {
+        put(
+            utility,
+            if dice.below(5) == 0 { "no" } else { "yes" }.into(),
+        );
+    }
+    put(
+        "description_it",
+        format!(
+            "{title_it} di circa {} m² nel comune di {}, in provincia di {}. \
+             Accesso diretto alla viabilità principale e servizi a rete disponibili.",
+            forms::report::format_number((land / 100.0).round() * 100.0, forms::Lang::It),
+            town.name,
+            town.province_name
+        ),
+    );
+    put(
+        "description_en",
+        format!(
+            "{title_en} of about {} m² in the municipality of {}, province of {}. \
+             Direct access to the main roads; utilities available on site.",
+            forms::report::format_number((land / 100.0).round() * 100.0, forms::Lang::En),
+            town.name,
+            town.province_name
+        ),
+    );
+    let kind = if dice.below(4) == 0 { "b" } else { "a" };
+    if kind == "b" {
+        put(
+            "project_title",
+            format!("Sviluppo di {} a {}", title_it.to_lowercase(), town.name),
+        );
+        put(
+            "investment_eur",
+            round_to(land * dice.between(200.0, 1500.0), 100_000.0),
+        );
+        put("timeline_months", (12 + dice.below(48)).to_string());
+        put(
+            "development_status",
+            dice.pick(&["idea", "masterplan", "preliminary_design"])
+                .into(),
+        );
+        put(
+            "partners_sought",
+            dice.pick(&["investor", "investor;developer", "operator"])
+                .into(),
+        );
+    }
+    let declared = now - Duration::days(30 + dice.below(600) as i64);
+    crate::review::publication::Snapshot {
+        reference: String::new(),
+        kind: kind.into(),
+        municipality_code: town.istat_code.clone(),
+        municipality: town.list_label(),
+        address: format!("Via dell'Industria {}", 1 + dice.below(150)),
+        postcode: format!("2{:04}", dice.below(8000)),
+        latitude: Some((lat * 1e5).round() / 1e5),
+        longitude: Some((lon * 1e5).round() / 1e5),
+        fields,
+        photos: Vec::new(),
+        declared_at: Some(declared),
+        validated_at: Some(declared + Duration::days(5 + dice.below(40) as i64)),
     }
 }

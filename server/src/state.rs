@@ -1,5 +1,6 @@
 //! What every request handler and background job shares.
 
+use crate::catalogue::Catalogue;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::heavy::Heavy;
@@ -18,6 +19,8 @@ pub struct AppState {
     pub anchors: Arc<TrustAnchors>,
     /// Turns for the checks whose cost an uploader controls.
     pub heavy: Heavy,
+    /// The public catalogue, indexed in memory (rebuilt when what is online changes).
+    pub catalogue: Arc<Catalogue>,
 }
 
 impl AppState {
@@ -35,6 +38,7 @@ impl AppState {
         AppState {
             anchors: Arc::new(anchors),
             heavy: Heavy::new(config.limits.heavy_checks),
+            catalogue: Arc::default(),
             db,
             config: Arc::new(config),
             clock,

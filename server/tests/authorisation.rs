@@ -35,6 +35,16 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("GET", "/info/{name}", Who::Anyone),
     ("GET", "/lang/{code}", Who::Anyone),
     ("GET", "/healthz", Who::Anyone),
+    // The public catalogue: only versions online, for anyone (tests/catalogue.rs).
+    ("GET", "/opportunita", Who::Anyone),
+    ("GET", "/en/opportunities", Who::Anyone),
+    ("GET", "/opportunita/{reference}", Who::Anyone),
+    ("GET", "/en/opportunities/{reference}", Who::Anyone),
+    (
+        "GET",
+        "/opportunita/{reference}/foto/{document}",
+        Who::Anyone,
+    ),
     ("GET", "/register", Who::Anyone),
     ("POST", "/register", Who::Anyone),
     ("GET", "/register/sent", Who::Anyone),

@@ -12,12 +12,16 @@ async fn demo_data_is_created_once_and_is_consistent() {
         c.trust_anchors = Some(server::demo_pki::ensure(&c.data_dir.join("demo-pki")).unwrap())
     })
     .await;
-    assert_eq!(server::demo::seed(&app.state).await.unwrap(), 4);
+    assert_eq!(server::demo::seed(&app.state, 3).await.unwrap(), 4);
     assert_eq!(
-        server::demo::seed(&app.state).await.unwrap(),
+        server::demo::seed(&app.state, 3).await.unwrap(),
         0,
         "running again keeps what exists"
     );
+    // The demo catalogue: the sites asked for, published once.
+    let mut visitor = app.client("10.0.4.9");
+    let list = visitor.get("/opportunita").await;
+    assert!(list.body.contains("3 siti trovati"), "{}", list.body);
     // The demo officer logs in with the printed secret's code, as anyone
     // trying the back office would with an authenticator app.
     let printed = server::demo::describe();

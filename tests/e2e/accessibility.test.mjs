@@ -46,7 +46,7 @@ for (const javaScriptEnabled of [true, false]) {
     await menu.getByText("Menu", { exact: true }).click();
     assert.ok(await link.isVisible(), "open after a tap");
     await link.click();
-    await page.waitForURL("**/#catalogue");
+    await page.waitForURL("**/opportunita");
     await context.close();
   });
 }

@@ -166,7 +166,8 @@ export async function waitForLink(sink, to, pathPrefix, timeoutMs = 15000) {
   throw new Error(`no email to ${to} with a ${pathPrefix} link within ${timeoutMs} ms`);
 }
 
-export async function startPortal(smtpPort) {
+/** `demoSites`: how many made-up sites the demo catalogue holds (none unless asked). */
+export async function startPortal(smtpPort, { demoSites = 0 } = {}) {
   const bin = process.env.PORTAL_SERVER_BIN;
   if (!bin || !existsSync(bin)) throw new Error("PORTAL_SERVER_BIN must name the built portal-server (run through ./portal test)");
   const port = await freePort();
@@ -179,7 +180,7 @@ export async function startPortal(smtpPort) {
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !name.startsWith("PORTAL_") && name !== "DATABASE_URL"),
   );
-  const child = spawn(bin, ["serve", "--demo"], {
+  const child = spawn(bin, ["serve", "--demo", "--demo-sites", String(demoSites)], {
     env: {
       ...inherited,
       PORTAL_SITE_DIR: process.env.PORTAL_SITE_DIR,
@@ -262,12 +263,12 @@ export function watchConsole(page, { scriptsOff = false } = {}) {
  * Registers before/after hooks that start the SMTP sink, the portal and the browser
  * for a test file, and returns the live handles (filled in once `before` has run).
  */
-export function useStack(skip) {
+export function useStack(skip, portalOptions = {}) {
   const stack = {};
   before(async () => {
     if (skip) return;
     stack.sink = await startSmtpSink();
-    stack.portal = await startPortal(stack.sink.port);
+    stack.portal = await startPortal(stack.sink.port, portalOptions);
     stack.browser = await launchBrowser();
   });
   after(async () => {

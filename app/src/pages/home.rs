@@ -52,9 +52,7 @@ pub fn home(ctx: &PageCtx, deadline: &DeadlineView) -> String {
                 <ul class="cta-list">
                     <li id="submit"><a class="btn btn-primary w-100" href="/register">{t("home.cta_submit")}</a></li>
                     <li id="catalogue">
-                        <span class="btn btn-outline-primary w-100 disabled-link">
-                            {t("home.cta_catalogue")} " (" {t("site.coming_soon")} ")"
-                        </span>
+                        <a class="btn btn-outline-primary w-100" href=t("catalogue.path")>{t("home.cta_catalogue")}</a>
                     </li>
                     <li id="assistance">
                         <span class="btn btn-outline-primary w-100 disabled-link">

@@ -2,14 +2,13 @@
 //! that works without JavaScript) and one candidacy under review, with the
 //! officer's moves.
 
+use super::catalogue::site_card;
 use super::format_datetime;
 use crate::components::{CsrfField, ErrorSummary, Field, FilterField, Notice, TextAreaField};
-use crate::i18n::t;
 use crate::islands::file_chooser::describe;
 use crate::page::{render, PageCtx};
 use crate::view_data::{
-    AskView, CardView, ClockView, FormState, PublishView, QueueRow, QueueView, RequestView,
-    ReviewView,
+    AskView, ClockView, FormState, PublishView, QueueRow, QueueView, RequestView, ReviewView,
 };
 use leptos::prelude::*;
 
@@ -838,28 +837,4 @@ pub fn publish(ctx: &PageCtx, v: &PublishView) -> String {
         {button}
     };
     render(ctx, &title, body.into_any())
-}
-
-/// A site's card, in its own language (marked on the element, for screen
-/// readers): shared with the public catalogue.
-pub fn site_card(card: &CardView) -> impl IntoView {
-    let lang = card.lang;
-    let figures = card
-        .figures
-        .iter()
-        .map(|(label, value)| view! { <dt class="col-6">{label.clone()}</dt><dd class="col-6">{value.clone()}</dd> })
-        .collect::<Vec<_>>();
-    let description = (!card.description.is_empty())
-        .then(|| view! { <p class="card-text">{card.description.clone()}</p> });
-    view! {
-        <article class="card h-100 border" lang=lang.code() aria-label=card.title.clone()>
-            <div class="card-body">
-                <p class="text-muted small mb-1">{t(lang, card.kind)}</p>
-                <h2 class="h4 card-title">{card.title.clone()}</h2>
-                <p class="mb-2">{card.place.clone()}</p>
-                {description}
-                <dl class="row mb-0 small">{figures}</dl>
-            </div>
-        </article>
-    }
 }

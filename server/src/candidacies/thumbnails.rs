@@ -1,4 +1,5 @@
-//! Photos as staff see them on the review page: thumbnails the server makes.
+//! Photos as staff see them on the review page, and as the catalogue shows
+//! them: smaller copies the server makes.
 //! The upload is decoded under limits (a file claiming 60,000 × 60,000
 //! pixels is refused before any pixel is allocated), scaled to fit
 //! [`SIZE`] px and written again as a JPEG, which carries no metadata: EXIF,
@@ -12,12 +13,20 @@ use std::io::Cursor;
 
 /// The longest side of a thumbnail, in pixels.
 pub const SIZE: u32 = 320;
+/// The longest side of a photo as a site's page opens it.
+pub const LARGE: u32 = 1280;
 /// The largest photo decoded: a side (pixels) and the memory the decoder may take.
 const MAX_SIDE: u32 = 12_000;
 const MAX_ALLOC: u64 = 256 * 1024 * 1024;
 
 /// A thumbnail of the image `bytes` (JPEG or PNG): JPEG, no metadata.
 pub fn make(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    make_sized(bytes, SIZE)
+}
+
+/// The image `bytes` (JPEG or PNG) scaled to fit `size` pixels (never
+/// enlarged): JPEG, no metadata.
+pub fn make_sized(bytes: &[u8], size: u32) -> Result<Vec<u8>, String> {
     let mut reader = image::ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| e.to_string())?;
@@ -27,7 +36,11 @@ pub fn make(bytes: &[u8]) -> Result<Vec<u8>, String> {
     limits.max_alloc = Some(MAX_ALLOC);
     reader.limits(limits);
     let picture = reader.decode().map_err(|e| e.to_string())?;
-    let small = picture.thumbnail(SIZE, SIZE).to_rgb8();
+    let small = if picture.width() <= size && picture.height() <= size {
+        picture.to_rgb8()
+    } else {
+        picture.thumbnail(size, size).to_rgb8()
+    };
     let mut out = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 80)
         .encode_image(&small)
@@ -39,11 +52,28 @@ pub fn make(bytes: &[u8]) -> Result<Vec<u8>, String> {
 /// and kept as `uploads/thumbs/<sha256>.jpg`; `None` when `doc` is not a
 /// photo or does not decode.
 pub async fn of(state: &AppState, doc: &document::Model) -> AppResult<Option<Vec<u8>>> {
+    of_size(state, doc, SIZE).await
+}
+
+/// The name a copy of the photo stored as `sha256` is kept under, `size` px.
+pub fn kept_name(sha256: &str, size: u32) -> String {
+    match size {
+        SIZE => format!("{sha256}.jpg"),
+        size => format!("{sha256}-{size}.jpg"),
+    }
+}
+
+/// [`of`], `size` pixels on the longest side.
+pub async fn of_size(
+    state: &AppState,
+    doc: &document::Model,
+    size: u32,
+) -> AppResult<Option<Vec<u8>>> {
     if doc.purpose != forms::attachments::Purpose::Photo.code() {
         return Ok(None);
     }
     let dir = state.config.uploads_dir().join("thumbs");
-    let kept = dir.join(format!("{}.jpg", doc.sha256));
+    let kept = dir.join(kept_name(&doc.sha256, size));
     if let Ok(bytes) = tokio::fs::read(&kept).await {
         return Ok(Some(bytes));
     }
@@ -52,7 +82,7 @@ pub async fn of(state: &AppState, doc: &document::Model) -> AppResult<Option<Vec
     let original = state.config.uploads_dir().join(&doc.sha256);
     let made = state
         .heavy
-        .run(move || std::fs::read(&original).map(|bytes| make(&bytes)))
+        .run(move || std::fs::read(&original).map(|bytes| make_sized(&bytes, size)))
         .await?
         .map_err(|e| AppError::Internal(format!("{}: {e}", doc.sha256)))?;
     let Ok(thumbnail) = made else {

@@ -146,8 +146,11 @@ pub async fn delete_stored(dir: &Path, sha256: &str) {
     if sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
         let _ = tokio::fs::remove_file(dir.join(sha256)).await;
         // A photo's thumbnail shows what the photo showed: it goes with it.
-        let thumbnail = dir.join("thumbs").join(format!("{sha256}.jpg"));
-        let _ = tokio::fs::remove_file(thumbnail).await;
+        use crate::candidacies::thumbnails::{kept_name, LARGE, SIZE};
+        for size in [SIZE, LARGE] {
+            let copy = dir.join("thumbs").join(kept_name(sha256, size));
+            let _ = tokio::fs::remove_file(copy).await;
+        }
     }
 }
 

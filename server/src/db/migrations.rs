@@ -28,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(AddInternalNotes),
             Box::new(AddAuditLog),
             Box::new(StaffSecondFactor),
+            Box::new(CatalogueGeneration),
         ]
     }
 }
@@ -1587,5 +1588,47 @@ impl MigrationTrait for StaffSecondFactor {
             .await?;
         }
         Ok(())
+    }
+}
+
+#[derive(DeriveIden)]
+enum CatalogueState {
+    Table,
+    Id,
+    Generation,
+}
+
+/// One row whose number grows with every change to what is online (a
+/// version published or ended), in the transaction that makes it: each
+/// instance serving the catalogue compares it with the one its index was
+/// built at and rebuilds when they differ.
+pub struct CatalogueGeneration;
+
+impl MigrationName for CatalogueGeneration {
+    fn name(&self) -> &str {
+        "m20261127_000021_catalogue_generation"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for CatalogueGeneration {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(CatalogueState::Table)
+                .col(integer(CatalogueState::Id).primary_key())
+                .col(big_integer(CatalogueState::Generation).default(0))
+                .to_owned(),
+        )
+        .await?;
+        m.get_connection()
+            .execute_unprepared("INSERT INTO catalogue_state (id, generation) VALUES (1, 0)")
+            .await
+            .map(|_| ())
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(CatalogueState::Table).to_owned())
+            .await
     }
 }

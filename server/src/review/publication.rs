@@ -45,6 +45,14 @@ pub struct Snapshot {
     pub fields: BTreeMap<String, String>,
     /// The photos' document ids (a document a receipt lists is never deleted).
     pub photos: Vec<i64>,
+    /// When the proponent last declared these data (the submission, or the
+    /// reply to a request that changed them); `None` in versions published
+    /// before it was kept.
+    #[serde(default)]
+    pub declared_at: Option<DateTime<Utc>>,
+    /// When an officer validated them.
+    #[serde(default)]
+    pub validated_at: Option<DateTime<Utc>>,
 }
 
 /// What stops an officer from publishing a validated candidacy.
@@ -138,16 +146,36 @@ pub async fn consent(db: &impl ConnectionTrait, c: &candidacy::Model) -> AppResu
     })
 }
 
-/// Who validated `c` last (the move from review to validated).
-async fn validator(db: &impl ConnectionTrait, c: &candidacy::Model) -> AppResult<Option<i64>> {
+/// The last move of `c` from `from` to `to`, if any.
+async fn last_move(
+    db: &impl ConnectionTrait,
+    c: &candidacy::Model,
+    from: Status,
+    to: Status,
+) -> AppResult<Option<candidacy_event::Model>> {
     Ok(candidacy_event::Entity::find()
         .filter(candidacy_event::Column::CandidacyId.eq(c.id))
-        .filter(candidacy_event::Column::FromStatus.eq(Status::UnderReview.as_str()))
-        .filter(candidacy_event::Column::ToStatus.eq(Status::Validated.as_str()))
+        .filter(candidacy_event::Column::FromStatus.eq(from.as_str()))
+        .filter(candidacy_event::Column::ToStatus.eq(to.as_str()))
         .order_by_desc(candidacy_event::Column::Id)
         .one(db)
-        .await?
-        .map(|e| e.actor_id))
+        .await?)
+}
+
+/// Who validated `c` last (the move from review to validated).
+async fn validator(db: &impl ConnectionTrait, c: &candidacy::Model) -> AppResult<Option<i64>> {
+    let validated = last_move(db, c, Status::UnderReview, Status::Validated).await?;
+    Ok(validated.map(|e| e.actor_id))
+}
+
+/// When the proponent last declared `c`'s data: the reply to a request, or
+/// else the submission.
+async fn declared_at(
+    db: &impl ConnectionTrait,
+    c: &candidacy::Model,
+) -> AppResult<Option<DateTime<Utc>>> {
+    let reply = last_move(db, c, Status::IntegrationRequested, Status::UnderReview).await?;
+    Ok(reply.map(|e| e.at).or(c.submitted_at))
 }
 
 /// What stops `account` from publishing `c` now (nothing: it may). Asked
@@ -200,6 +228,10 @@ pub async fn snapshot(state: &AppState, c: &candidacy::Model) -> AppResult<Snaps
         longitude: c.longitude,
         fields,
         photos,
+        declared_at: declared_at(&state.db, c).await?,
+        validated_at: last_move(&state.db, c, Status::UnderReview, Status::Validated)
+            .await?
+            .map(|e| e.at),
     })
 }
 
@@ -247,6 +279,7 @@ pub async fn publish(
     }
     .insert(&txn)
     .await?;
+    crate::catalogue::bump(&txn).await?;
     if let Some(template) = moved.email {
         decisions::tell_filer_and_reader(state, &txn, c, template, |_| Vec::new()).await?;
     }
@@ -351,5 +384,8 @@ pub async fn end(
         .filter(publication::Column::EndedAt.is_null())
         .exec(txn)
         .await?;
+    if ended.rows_affected > 0 {
+        crate::catalogue::bump(txn).await?;
+    }
     Ok(ended.rows_affected)
 }

@@ -55,6 +55,8 @@ impl Ctx {
             path: self.path.clone(),
             nonce: self.nonce.clone(),
             leptos: self.state.leptos.clone(),
+            alternate: None,
+            seo: None,
         }
     }
 
@@ -93,7 +95,8 @@ pub async fn middleware(State(state): State<AppState>, request: Request, next: N
         .filter(|v| v.len() >= 32);
     let csrf = existing_csrf.clone().unwrap_or_else(tokens::random_token);
     let nonce = tokens::random_token();
-    let lang = pick_lang(&jar, request.headers());
+    let lang =
+        lang_of_path(request.uri().path()).unwrap_or_else(|| pick_lang(&jar, request.headers()));
     let ip = client_ip(&request, state.config.trusted_proxies);
     let path = request.uri().path().to_string();
     let session_secret = jar.get(session::COOKIE).map(|c| c.value().to_string());
@@ -289,6 +292,19 @@ fn form_field(body: &[u8], name: &str) -> Option<String> {
     url::form_urlencoded::parse(body)
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.into_owned())
+}
+
+/// The language an address is in, for pages that have one per language
+/// (the catalogue): `/en/…` is English, the Italian addresses Italian.
+fn lang_of_path(path: &str) -> Option<Lang> {
+    let under = |root: &str| path == root || path.starts_with(&format!("{root}/"));
+    if under("/en") {
+        Some(Lang::En)
+    } else if under("/opportunita") || under("/dati-aperti") {
+        Some(Lang::It)
+    } else {
+        None
+    }
 }
 
 fn pick_lang(jar: &CookieJar, headers: &HeaderMap) -> Lang {

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod candidacies;
+pub mod catalogue;
 pub mod context;
 pub mod errors;
 pub mod extract;
@@ -49,6 +50,14 @@ pub fn router(state: AppState) -> Router {
         .route("/info/{name}", get(pages::info))
         .route("/lang/{code}", get(pages::switch_lang))
         .route("/healthz", get(pages::health))
+        .route("/opportunita", get(catalogue::list))
+        .route("/en/opportunities", get(catalogue::list))
+        .route("/opportunita/{reference}", get(catalogue::site))
+        .route("/en/opportunities/{reference}", get(catalogue::site))
+        .route(
+            "/opportunita/{reference}/foto/{document}",
+            get(catalogue::photo),
+        )
         .route("/register", get(auth::register_form).post(auth::register))
         .route("/register/sent", get(auth::register_sent))
         .route("/verify", get(auth::verify))

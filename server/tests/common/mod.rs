@@ -78,6 +78,7 @@ pub fn test_config(dir: &std::path::Path, database_url: String) -> Config {
         production: false,
         limits: LimitsConfig::standard(),
         review: server::config::ReviewConfig::standard(),
+        service_email: "invest@example.it".into(),
     }
 }
 

@@ -8,13 +8,10 @@ use crate::web::context::Ctx;
 use app::i18n::t;
 use app::view_data::{CheckView, MapView};
 use app::Lang;
-use forms::reference::{Frame, Municipalities, Provinces};
+use forms::reference::Municipalities;
 use forms::Call;
 use sea_orm::EntityTrait;
 use std::collections::BTreeMap;
-
-/// The map's width in pixels (it shrinks to fit a phone).
-const MAP_WIDTH: f64 = 420.0;
 
 pub async fn map_and_checks(
     ctx: &Ctx,
@@ -105,27 +102,16 @@ fn say(lang: Lang, f: &Finding) -> String {
 /// The site on the map, its province highlighted; none without coordinates.
 fn map(lang: Lang, c: &candidacy::Model) -> Option<MapView> {
     let (lat, lon) = (c.latitude?, c.longitude?);
-    let frame = Frame::lombardy(MAP_WIDTH);
-    let own = c
-        .municipality_code
-        .as_deref()
-        .and_then(|code| Municipalities::get().by_istat_code(code))
-        .map(|m| m.province_code.clone());
-    let provinces = Provinces::get()
-        .outlines(&frame)
-        .into_iter()
-        .map(|(code, d)| (code.to_string(), d, own.as_deref() == Some(code)))
-        .collect();
     let municipality = crate::candidacies::municipality_label(c);
     let description = t(lang, "review.map_description")
         .replace("{place}", &municipality)
         .replace("{lat}", &format!("{lat:.5}"))
         .replace("{lon}", &format!("{lon:.5}"));
-    Some(MapView {
-        width: frame.width,
-        height: frame.height,
-        provinces,
-        points: vec![frame.project(lat, lon)],
+    let code = c.municipality_code.as_deref().unwrap_or_default();
+    Some(crate::web::catalogue::maps::one_site(
+        lat,
+        lon,
+        code,
         description,
-    })
+    ))
 }

@@ -4,95 +4,20 @@
 
 use super::candidacy::{href, rerender, too_late, From};
 use super::QueueQuery;
-use crate::candidacies::signed_forms::document_lang;
 use crate::candidacies::status::{self, Action};
 use crate::error::{AppError, AppResult};
-use crate::review::answers::{self, Kept};
 use crate::review::decisions;
-use crate::review::publication::{self, Obstacle, Snapshot};
+use crate::review::publication::{self, Obstacle};
+use crate::web::catalogue::cards::card;
 use crate::web::context::Ctx;
 use crate::web::extract::Reviewed;
 use crate::web::{page, see_other};
-use app::view_data::{CardView, PublishView};
+use app::view_data::PublishView;
 use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
-use forms::call::Field;
-use forms::Call;
 use serde::Deserialize;
-
-/// The key figures a card shows, when the template has them.
-const FIGURES: [&str; 9] = [
-    "asset_type",
-    "asset_state",
-    "land_area",
-    "covered_area",
-    "availability",
-    "price_eur",
-    "km_motorway",
-    "power_kw",
-    "energy_class",
-];
-
-/// The public card of `s` in `lang`: the title and description in that
-/// language (the other one when left empty), the place, the key figures.
-pub(crate) fn card(lang: app::Lang, s: &Snapshot) -> CardView {
-    let value = |id: &str| s.fields.get(id).map(|v| v.trim()).filter(|v| !v.is_empty());
-    let pick = |it: &str, en: &str| {
-        let (first, second) = match lang {
-            app::Lang::En => (en, it),
-            app::Lang::It => (it, en),
-        };
-        value(first)
-            .or_else(|| value(second))
-            .unwrap_or_default()
-            .to_string()
-    };
-    let call = Call::embedded();
-    let figures = FIGURES
-        .iter()
-        .filter_map(|id| {
-            let field = call.field(id)?;
-            let shown = shown(call, field, value(id)?, document_lang(lang));
-            Some((field.label.get(document_lang(lang)).to_string(), shown))
-        })
-        .collect();
-    let place = match s.address.trim() {
-        "" => s.municipality.clone(),
-        address => format!("{address}, {}", s.municipality),
-    };
-    let title = match pick("title_it", "title_en") {
-        t if t.is_empty() => s.reference.clone(),
-        t => t,
-    };
-    CardView {
-        lang,
-        title,
-        place,
-        kind: if s.kind == "b" {
-            "candidacy.kind_b"
-        } else {
-            "candidacy.kind_a"
-        },
-        description: pick("description_it", "description_en"),
-        figures,
-    }
-}
-
-/// A field's kept value as `lang` reads it: options by their label, numbers
-/// grouped the language's way with their unit.
-fn shown(call: &Call, field: &Field, kept: &str, lang: forms::Lang) -> String {
-    let text = match answers::read_kept(field, kept, lang) {
-        Kept::Number(n) => forms::report::format_number(n, lang),
-        Kept::Text(t) => t,
-        Kept::Labels(labels) => labels.join(", "),
-    };
-    match call.unit(field, lang) {
-        "" => text,
-        unit => format!("{text} {unit}"),
-    }
-}
 
 async fn preview(
     ctx: &Ctx,

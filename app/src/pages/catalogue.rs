@@ -1,0 +1,307 @@
+//! The public catalogue: the list of sites with its filters and map (a GET
+//! form; everything works without JavaScript) and each site's page. Both
+//! languages have their own addresses; the site's texts carry the language
+//! they were written in.
+
+use crate::components::field_id;
+use crate::i18n::t;
+use crate::map::lombardy_map;
+use crate::page::{render, PageCtx};
+use crate::view_data::{CardView, CatalogueView, FilterField, FilterInput, SiteView};
+use leptos::prelude::*;
+
+/// A site's card, in its own language (marked on the element, for screen
+/// readers): the catalogue's list and the officer's preview share it.
+pub fn site_card(card: &CardView) -> impl IntoView {
+    let lang = card.lang;
+    let figures = card
+        .figures
+        .iter()
+        .map(|(label, value)| view! { <dt class="col-6">{label.clone()}</dt><dd class="col-6">{value.clone()}</dd> })
+        .collect::<Vec<_>>();
+    let description = (!card.description.is_empty())
+        .then(|| view! { <p class="card-text">{card.description.clone()}</p> });
+    let title = match &card.href {
+        Some(href) => view! { <a href=href.clone()>{card.title.clone()}</a> }.into_any(),
+        None => card.title.clone().into_any(),
+    };
+    // The photo is decoration here: the title says what the card is.
+    let photo = card
+        .photo
+        .as_ref()
+        .map(|src| view! { <img class="card-photo" src=src.clone() alt="" loading="lazy" width="320" height="213" /> });
+    view! {
+        <article class="card h-100 border site-card" lang=lang.code() aria-label=card.title.clone()>
+            {photo}
+            <div class="card-body">
+                <p class="text-muted small mb-1">{t(lang, card.kind)}</p>
+                <h2 class="h4 card-title">{title}</h2>
+                <p class="mb-2">{card.place.clone()}</p>
+                {description}
+                <dl class="row mb-0 small">{figures}</dl>
+            </div>
+        </article>
+    }
+}
+
+pub fn list(ctx: &PageCtx, v: &CatalogueView) -> String {
+    let title = ctx.t("catalogue.title");
+    let groups = v
+        .groups
+        .iter()
+        .map(|g| {
+            let fields = g.fields.iter().map(filter_field).collect::<Vec<_>>();
+            view! {
+                <details class="filter-group mb-2" open=g.open>
+                    <summary>{g.legend.clone()}</summary>
+                    <div class="filter-fields">{fields}</div>
+                </details>
+            }
+        })
+        .collect::<Vec<_>>();
+    let active = (!v.active.is_empty()).then(|| {
+        let chips = v
+            .active
+            .iter()
+            .map(|(label, href)| {
+                let remove = ctx.t("catalogue.remove_filter").replace("{filter}", label);
+                view! { <li><a class="chip-link" href=href.clone() aria-label=remove>{label.clone()} " ×"</a></li> }
+            })
+            .collect::<Vec<_>>();
+        view! {
+            <div class="active-filters mb-3">
+                <p class="mb-1 small">{ctx.t("catalogue.active")}</p>
+                <ul class="chips">{chips}</ul>
+                <a href=v.clear.clone()>{ctx.t("catalogue.clear")}</a>
+            </div>
+        }
+        .into_any()
+    });
+    let count = match v.total {
+        1 => ctx.t("catalogue.count_one"),
+        n => ctx.t("catalogue.count").replace("{n}", &n.to_string()),
+    };
+    let sorts = v
+        .sorts
+        .iter()
+        .map(|(code, label, chosen)| view! { <option value=code.clone() selected=*chosen>{label.clone()}</option> })
+        .collect::<Vec<_>>();
+    let cards = v
+        .cards
+        .iter()
+        .map(|c| view! { <li class="col-md-6 mb-4">{site_card(c).into_any()}</li> }.into_any())
+        .collect::<Vec<_>>();
+    let relax = (v.total == 0).then(|| {
+        let items = v
+            .relax
+            .iter()
+            .map(|(text, href)| view! { <li><a href=href.clone()>{text.clone()}</a></li> })
+            .collect::<Vec<_>>();
+        let advice = if v.relax.is_empty() {
+            ctx.t("catalogue.none_at_all")
+        } else {
+            ctx.t("catalogue.none_relax")
+        };
+        view! {
+            <div class="alert alert-info" id="no-results">
+                <p class="mb-1">{ctx.t("catalogue.none")} " " {advice}</p>
+                <ul class="mb-0">{items}</ul>
+            </div>
+        }
+        .into_any()
+    });
+    let pages = (v.pages > 1).then(|| {
+        let status = ctx
+            .t("catalogue.page_of")
+            .replace("{page}", &v.page.to_string())
+            .replace("{pages}", &v.pages.to_string());
+        view! {
+            <nav class="pagination-wrapper" aria-label=ctx.t("catalogue.pages")>
+                <ul class="pagination">
+                    {v.previous.clone().map(|h| view! { <li class="page-item"><a class="page-link" href=h rel="prev">{ctx.t("catalogue.previous")}</a></li> })}
+                    <li class="page-item"><span class="page-link" aria-current="page">{status}</span></li>
+                    {v.next.clone().map(|h| view! { <li class="page-item"><a class="page-link" href=h rel="next">{ctx.t("catalogue.next")}</a></li> })}
+                </ul>
+            </nav>
+        }
+        .into_any()
+    });
+    let results = view! {
+        <p id="result-count" class="h4" role="status">{count}</p>
+        {active}
+        {relax}
+        {lombardy_map(&v.map, "catalogue-map").into_any()}
+        <ul class="row list-unstyled site-list" aria-labelledby="result-count">{cards}</ul>
+        {pages}
+        <p class="small"><a href=v.open_data.clone()>{ctx.t("catalogue.open_data_link")}</a></p>
+    }
+    .into_any();
+    let q_error_id = "f-q-error";
+    let search = view! {
+        <form method="get" action=v.action.clone() class="catalogue-search mb-4" role="search" aria-label=ctx.t("catalogue.search_label")>
+            <div class="mb-3">
+                <label for=field_id("q") class="form-label">{ctx.t("catalogue.f_q")}</label>
+                <input type="search" class=if v.q_error.is_some() { "form-control is-invalid" } else { "form-control" }
+                    id=field_id("q") name="q" value=v.q.clone() maxlength="200"
+                    aria-describedby=v.q_error.as_ref().map(|_| q_error_id) />
+                {v.q_error.clone().map(|e| view! { <div id=q_error_id class="invalid-feedback d-block">{e}</div> })}
+            </div>
+            <div class="select-wrapper mb-3">
+                <label for="f-sort">{ctx.t("catalogue.sort")}</label>
+                <select id="f-sort" name="sort">{sorts}</select>
+            </div>
+            <h2 class="h5">{ctx.t("catalogue.filters")}</h2>
+            {groups}
+            <button type="submit" class="btn btn-primary mt-2">{ctx.t("catalogue.apply")}</button>
+        </form>
+    }
+    .into_any();
+    let body = view! {
+        <h1>{title.clone()}</h1>
+        <p class="lead">{ctx.t("catalogue.intro")}</p>
+        <div class="row mt-3">
+            <div class="col-lg-4">{search}</div>
+            <div class="col-lg-8">{results}</div>
+        </div>
+    };
+    render(ctx, &title, body.into_any())
+}
+
+/// One filter: a label, its control, and what is wrong with what was typed.
+fn filter_field(f: &FilterField) -> AnyView {
+    let id = field_id(&f.name);
+    let error_id = format!("{id}-error");
+    let described = f.error.as_ref().map(|_| error_id.clone());
+    let error = f
+        .error
+        .clone()
+        .map(|e| view! { <div id=error_id.clone() class="invalid-feedback d-block">{e}</div> });
+    let class = if f.error.is_some() {
+        "form-control is-invalid"
+    } else {
+        "form-control"
+    };
+    let name = f.name.clone();
+    match &f.input {
+        FilterInput::Checks(options) => {
+            let boxes = options
+                .iter()
+                .enumerate()
+                .map(|(i, (value, label, ticked))| {
+                    let box_id = format!("{id}-{i}");
+                    view! {
+                        <div class="form-check">
+                            <input class="form-check-input" type="checkbox" id=box_id.clone()
+                                name=name.clone() value=value.clone() checked=*ticked />
+                            <label class="form-check-label" for=box_id>{label.clone()}</label>
+                        </div>
+                    }
+                })
+                .collect::<Vec<_>>();
+            view! {
+                <fieldset class="mb-3" id=id aria-describedby=described>
+                    <legend class="form-label fs-6">{f.label.clone()}</legend>
+                    {boxes}
+                    {error}
+                </fieldset>
+            }
+            .into_any()
+        }
+        FilterInput::Select(options) => {
+            let options = options
+                .iter()
+                .map(|(value, label, chosen)| view! { <option value=value.clone() selected=*chosen>{label.clone()}</option> })
+                .collect::<Vec<_>>();
+            view! {
+                <div class="select-wrapper mb-3">
+                    <label for=id.clone()>{f.label.clone()}</label>
+                    <select id=id name=name aria-describedby=described>{options}</select>
+                    {error}
+                </div>
+            }
+            .into_any()
+        }
+        FilterInput::Number(value) | FilterInput::Date(value) | FilterInput::Text(value) => {
+            let (kind, step) = match &f.input {
+                FilterInput::Number(_) => ("number", Some("any")),
+                FilterInput::Date(_) => ("date", None),
+                _ => ("text", None),
+            };
+            view! {
+                <div class="mb-3">
+                    <label for=id.clone() class="form-label">{f.label.clone()}</label>
+                    <input type=kind id=id name=name value=value.clone() class=class step=step
+                        min=step.map(|_| "0") inputmode=step.map(|_| "decimal") aria-describedby=described />
+                    {error}
+                </div>
+            }
+            .into_any()
+        }
+    }
+}
+
+pub fn detail(ctx: &PageCtx, v: &SiteView) -> String {
+    let lang = v.content_lang;
+    let photos = (!v.photos.is_empty()).then(|| {
+        let items = v
+            .photos
+            .iter()
+            .map(|(small, large, alt)| {
+                view! { <li><a href=large.clone()><img src=small.clone() alt=alt.clone() loading="lazy" width="320" height="213" /></a></li> }
+            })
+            .collect::<Vec<_>>();
+        view! {
+            <section aria-labelledby="photos-title" class="mb-4">
+                <h2 id="photos-title" class="h4">{ctx.t("catalogue.photos")}</h2>
+                <ul class="site-photos">{items}</ul>
+            </section>
+        }
+    });
+    let sections = v
+        .sections
+        .iter()
+        .map(|s| {
+            let heading = format!("section-{}", s.id);
+            let labelled = heading.clone();
+            let rows = s
+                .rows
+                .iter()
+                .map(|(label, value)| view! { <dt class="col-sm-5">{label.clone()}</dt><dd class="col-sm-7" lang=lang.code()>{value.clone()}</dd> })
+                .collect::<Vec<_>>();
+            view! {
+                <section aria-labelledby=labelled class="site-section mb-4">
+                    <h2 id=heading class="h4">{s.title.clone()}</h2>
+                    <dl class="row">{rows}</dl>
+                    <p class="provenance small">{s.provenance.clone()}</p>
+                </section>
+            }
+        })
+        .collect::<Vec<_>>();
+    let body = view! {
+        <p class="text-muted mb-1 no-print"><a href=v.back.clone()>{ctx.t("catalogue.back")}</a></p>
+        <article class="site-page">
+            <p class="text-muted mb-1">{v.kind.clone()} " · " {v.reference.clone()}</p>
+            <h1 lang=lang.code()>{v.title.clone()}</h1>
+            <p class="lead">{v.place.clone()}</p>
+            <div class="row">
+                <div class="col-lg-7">
+                    <p lang=lang.code() class="site-description">{v.description.clone()}</p>
+                    {photos}
+                    {sections}
+                </div>
+                <div class="col-lg-5">
+                    {v.map.as_ref().map(|m| lombardy_map(m, "site-map"))}
+                    <div class="card card-bg mb-3">
+                        <div class="card-body">
+                            <p class="mb-2"><a class="btn btn-primary" href=v.ask.clone()>{ctx.t("catalogue.ask")}</a></p>
+                            <p class="small mb-1">{ctx.t("catalogue.share")}</p>
+                            <p class="small share-link"><a href=v.share.clone()>{v.share.clone()}</a></p>
+                            <p class="small mb-0">{v.updated.clone()}</p>
+                        </div>
+                    </div>
+                </div>
+            </div>
+        </article>
+    };
+    render(ctx, &v.title, body.into_any())
+}

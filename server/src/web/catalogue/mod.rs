@@ -1,0 +1,602 @@
+//! The public catalogue's pages: the list with its filters and map
+//! (`/opportunita`, `/en/opportunities`), each site's page, its photos.
+//! Only versions online are read, from the catalogue's index; a site that
+//! is not online is a 404 everywhere.
+
+pub mod cards;
+pub mod maps;
+
+use crate::catalogue::filters::{Ask, Criterion, Filters, Sort, PARAMS};
+use crate::catalogue::{Loaded, Site};
+use crate::error::{AppError, AppResult};
+use crate::review::publication::Snapshot;
+use crate::web::context::Ctx;
+use crate::web::page;
+use app::i18n::t;
+use app::page::Seo;
+use app::view_data::{CatalogueView, FilterField, FilterGroup, FilterInput, SiteSection, SiteView};
+use app::Lang;
+use axum::extract::{Path, RawQuery};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use forms::reference::{Municipalities, Provinces};
+use forms::Call;
+
+/// The list's address in `lang`.
+pub fn list_path(lang: Lang) -> &'static str {
+    match lang {
+        Lang::It => "/opportunita",
+        Lang::En => "/en/opportunities",
+    }
+}
+
+/// A site's page in `lang`.
+pub fn site_path(lang: Lang, reference: &str) -> String {
+    format!("{}/{reference}", list_path(lang))
+}
+
+/// A photo of a site online, `large` or as a thumbnail.
+fn photo_path(reference: &str, document: i64, large: bool) -> String {
+    let size = if large { "?size=large" } else { "" };
+    format!("/opportunita/{reference}/foto/{document}{size}")
+}
+
+fn other(lang: Lang) -> Lang {
+    match lang {
+        Lang::It => Lang::En,
+        Lang::En => Lang::It,
+    }
+}
+
+fn forms_lang(lang: Lang) -> forms::Lang {
+    crate::candidacies::signed_forms::document_lang(lang)
+}
+
+/// "?query", or nothing for an empty one.
+fn with_query(path: &str, query: &str) -> String {
+    match query {
+        "" => path.to_string(),
+        q => format!("{path}?{q}"),
+    }
+}
+
+/// The list: the filters in the address, the sites that match, the map.
+pub async fn list(ctx: Ctx, RawQuery(query): RawQuery) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let filters = Filters::parse(query.as_deref().unwrap_or_default());
+    let loaded = ctx.state.catalogue.current(&ctx.state.db).await?;
+    let found = loaded.search(&filters);
+    let path = list_path(lang);
+    let href = |changes: &[(&str, &str)]| with_query(path, &filters.query_with(changes));
+    let cards = found.page.iter().map(|s| list_card(lang, s)).collect();
+    let chosen: Vec<String> = filters
+        .criteria
+        .iter()
+        .find_map(|(_, c)| match c {
+            Criterion::Provinces(p) => Some(p.clone()),
+            _ => None,
+        })
+        .unwrap_or_default();
+    let map = maps::results(lang, &found.all, &chosen, |code| {
+        href(&[("province", code)])
+    });
+    let relax = match found.all.is_empty() {
+        true => relaxations(lang, &loaded, &filters, &href),
+        false => Vec::new(),
+    };
+    let page_link = |n: usize| href(&[("page", &n.to_string())]);
+    let view = CatalogueView {
+        action: path.to_string(),
+        q: filters.values("q").next().unwrap_or_default().to_string(),
+        q_error: None,
+        groups: groups(lang, &filters),
+        active: active(lang, &filters, &href),
+        total: found.all.len(),
+        cards,
+        map,
+        sorts: Sort::ALL
+            .iter()
+            .map(|s| {
+                let label = t(lang, &format!("catalogue.sort_{}", s.code()));
+                (s.code().to_string(), label, *s == filters.sort)
+            })
+            .collect(),
+        page: found.page_number,
+        pages: found.pages,
+        previous: (found.page_number > 1).then(|| page_link(found.page_number - 1)),
+        next: (found.page_number < found.pages).then(|| page_link(found.page_number + 1)),
+        relax,
+        clear: path.to_string(),
+        open_data: t(lang, "catalogue.open_data_path"),
+    };
+    let own_query = filters.query_with(&[("page", &found.page_number.to_string())]);
+    let mut page_ctx = ctx.page();
+    page_ctx.alternate = Some(with_query(list_path(other(lang)), &own_query));
+    page_ctx.seo = Some(Seo {
+        canonical: ctx.state.link(&with_query(path, &own_query)),
+        alternates: Lang::ALL
+            .iter()
+            .map(|l| {
+                let address = ctx.state.link(&with_query(list_path(*l), &own_query));
+                (l.code().to_string(), address)
+            })
+            .collect(),
+        description: t(lang, "catalogue.intro"),
+        image: None,
+        json_ld: None,
+    });
+    let status = match filters.errors.is_empty() {
+        true => StatusCode::OK,
+        false => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    Ok(page(status, app::pages::catalogue::list(&page_ctx, &view)))
+}
+
+/// A result's card: linked to its page, with its first photo, the
+/// description cut to a few lines.
+fn list_card(lang: Lang, s: &Site) -> app::view_data::CardView {
+    let mut card = cards::card(lang, &s.snapshot);
+    card.href = Some(site_path(lang, s.reference()));
+    card.photo = s
+        .snapshot
+        .photos
+        .first()
+        .map(|id| photo_path(s.reference(), *id, false));
+    card.description = shorten(&card.description, 220);
+    card
+}
+
+/// `text` cut at a word to at most `max` characters, with an ellipsis.
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let at = cut.rfind(char::is_whitespace).unwrap_or(cut.len());
+    format!("{}…", cut[..at].trim_end())
+}
+
+/// The filters' form, grouped, each with what was typed and its error.
+fn groups(lang: Lang, f: &Filters) -> Vec<FilterGroup> {
+    const GROUPS: [(&str, &[&str]); 5] = [
+        ("catalogue.g_where", &["province", "municipality"]),
+        (
+            "catalogue.g_what",
+            &[
+                "kind",
+                "asset",
+                "state",
+                "function",
+                "offer",
+                "available_by",
+            ],
+        ),
+        (
+            "catalogue.g_size",
+            &[
+                "land_min",
+                "land_max",
+                "covered_min",
+                "covered_max",
+                "price_min",
+                "price_max",
+            ],
+        ),
+        (
+            "catalogue.g_infrastructure",
+            &[
+                "motorway_km",
+                "railway_km",
+                "intermodal_km",
+                "airport_km",
+                "power_kw",
+                "voltage",
+            ],
+        ),
+        ("catalogue.g_environment", &["remediation", "energy"]),
+    ];
+    GROUPS
+        .iter()
+        .map(|(legend, keys)| {
+            let fields: Vec<FilterField> = keys.iter().map(|k| field(lang, f, k)).collect();
+            let open = keys.iter().any(|k| f.values(k).next().is_some());
+            FilterGroup {
+                legend: t(lang, legend),
+                open,
+                fields,
+            }
+        })
+        .collect()
+}
+
+fn param(key: &str) -> &'static crate::catalogue::filters::Param {
+    PARAMS
+        .iter()
+        .find(|p| p.key == key)
+        .expect("the form names only parameters of the table")
+}
+
+/// One filter of the form.
+fn field(lang: Lang, f: &Filters, key: &str) -> FilterField {
+    let p = param(key);
+    let typed: Vec<&str> = f.values(key).collect();
+    let first = typed.first().copied().unwrap_or_default().to_string();
+    let ticks = |options: Vec<(String, String)>| {
+        options
+            .into_iter()
+            .map(|(id, label)| {
+                let ticked = typed.iter().any(|t| t.eq_ignore_ascii_case(&id));
+                (id, label, ticked)
+            })
+            .collect()
+    };
+    let input = match p.ask {
+        Ask::Words | Ask::Municipality => FilterInput::Text(first),
+        Ask::Kind => {
+            let call = Call::embedded();
+            let mut options = vec![(String::new(), t(lang, "catalogue.any"), first.is_empty())];
+            for kind in [forms::Kind::Settlement, forms::Kind::Investment] {
+                let label = call.kind_label(kind, forms_lang(lang)).to_string();
+                options.push((kind.code().to_string(), label, first == kind.code()));
+            }
+            FilterInput::Select(options)
+        }
+        Ask::Province => {
+            let names = Municipalities::get();
+            let mut options: Vec<(String, String)> = Provinces::get()
+                .codes()
+                .map(|c| {
+                    (
+                        c.to_string(),
+                        names.province_name(c).unwrap_or(c).to_string(),
+                    )
+                })
+                .collect();
+            options.sort_by(|a, b| a.1.cmp(&b.1));
+            FilterInput::Checks(ticks(options))
+        }
+        Ask::AnyOf(id) => {
+            let call = Call::embedded();
+            let options = call
+                .field(id)
+                .map(|field| call.options(field))
+                .unwrap_or(&[])
+                .iter()
+                .map(|o| (o.id.clone(), o.label(forms_lang(lang)).to_string()))
+                .collect();
+            FilterInput::Checks(ticks(options))
+        }
+        Ask::AtLeast(_) | Ask::AtMost(_) => FilterInput::Number(first),
+        Ask::AvailableBy => FilterInput::Date(first),
+    };
+    FilterField {
+        name: key.to_string(),
+        label: t(lang, p.label),
+        input,
+        error: f
+            .errors
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, e)| t(lang, e)),
+    }
+}
+
+/// What a filter in force asks, in words: "Province: Bergamo, Milano".
+fn in_words(lang: Lang, key: &str, c: &Criterion) -> String {
+    let call = Call::embedded();
+    let fl = forms_lang(lang);
+    let names = Municipalities::get();
+    let number = |n: f64| forms::report::format_number(n, fl);
+    let value = match c {
+        Criterion::Words(words) => format!("«{}»", words.join(" ")),
+        Criterion::Kind(k) => forms::Kind::from_code(k)
+            .map(|k| call.kind_label(k, fl).to_string())
+            .unwrap_or_default(),
+        Criterion::Provinces(codes) => codes
+            .iter()
+            .map(|c| names.province_name(c).unwrap_or(c))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Criterion::Municipality(code) => names
+            .by_istat_code(code)
+            .map(|m| m.list_label())
+            .unwrap_or_default(),
+        Criterion::AnyOf(field, ids) => {
+            let field = call.field(field);
+            ids.iter()
+                .map(|id| {
+                    field
+                        .and_then(|f| call.option_label(f, id, fl))
+                        .unwrap_or(id)
+                        .to_string()
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+        Criterion::AtLeast(_, n) | Criterion::AtMost(_, n) => number(*n),
+        Criterion::AvailableBy(d) => d.format("%d/%m/%Y").to_string(),
+    };
+    format!("{}: {value}", t(lang, param(key).label))
+}
+
+/// Each filter in force as a chip that removes it.
+fn active(
+    lang: Lang,
+    f: &Filters,
+    href: &impl Fn(&[(&str, &str)]) -> String,
+) -> Vec<(String, String)> {
+    f.criteria
+        .iter()
+        .map(|(key, c)| (in_words(lang, key, c), href(&[(key, "")])))
+        .collect()
+}
+
+/// When nothing matches: each filter whose removal finds sites, and how many.
+fn relaxations(
+    lang: Lang,
+    loaded: &Loaded,
+    f: &Filters,
+    href: &impl Fn(&[(&str, &str)]) -> String,
+) -> Vec<(String, String)> {
+    loaded
+        .relaxations(f)
+        .into_iter()
+        .map(|(key, n)| {
+            let key_text = if n == 1 {
+                "catalogue.relax_one"
+            } else {
+                "catalogue.relax"
+            };
+            let text = t(lang, key_text)
+                .replace("{filter}", &t(lang, param(key).label))
+                .replace("{n}", &n.to_string());
+            (text, href(&[(key, "")]))
+        })
+        .collect()
+}
+
+/// A site's page: every public field by section, with who declared and who
+/// verified it; its photos; the map; how to ask about it.
+pub async fn site(ctx: Ctx, Path(reference): Path<String>) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let loaded = ctx.state.catalogue.current(&ctx.state.db).await?;
+    let site = loaded.site(&reference).ok_or(AppError::NotFound)?;
+    let s = &site.snapshot;
+    let card = cards::card(lang, s);
+    let content_lang = content_lang(lang, s);
+    let fl = forms_lang(lang);
+    let call = Call::embedded();
+    let kind = forms::Kind::from_code(&s.kind).unwrap_or(forms::Kind::Settlement);
+    let count = s.photos.len();
+    let photos = s
+        .photos
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let alt = t(lang, "catalogue.photo_alt")
+                .replace("{i}", &(i + 1).to_string())
+                .replace("{n}", &count.to_string())
+                .replace("{title}", &card.title);
+            (
+                photo_path(&reference, *id, false),
+                photo_path(&reference, *id, true),
+                alt,
+            )
+        })
+        .collect();
+    let map = match (s.latitude, s.longitude) {
+        (Some(lat), Some(lon)) => {
+            let description = t(lang, "catalogue.site_map")
+                .replace("{place}", &s.municipality)
+                .replace(
+                    "{lat}",
+                    &forms::report::format_number((lat * 1e5).round() / 1e5, fl),
+                )
+                .replace(
+                    "{lon}",
+                    &forms::report::format_number((lon * 1e5).round() / 1e5, fl),
+                );
+            Some(maps::one_site(lat, lon, &s.municipality_code, description))
+        }
+        _ => None,
+    };
+    let provenance = provenance(lang, s, site.published_at);
+    let sections = call
+        .sections
+        .iter()
+        .filter(|sec| sec.kinds.is_empty() || sec.kinds.contains(&kind))
+        .filter_map(|sec| {
+            let rows: Vec<(String, String)> = call
+                .fields_for(kind)
+                .filter(|f| {
+                    f.public && f.section == sec.id && !SHOWN_ABOVE.contains(&f.id.as_str())
+                })
+                .filter_map(|f| {
+                    let kept = site.value(&f.id)?;
+                    Some((f.label.get(fl).to_string(), cards::shown(call, f, kept, fl)))
+                })
+                .collect();
+            (!rows.is_empty()).then(|| SiteSection {
+                id: sec.id.clone(),
+                title: sec.label(fl).to_string(),
+                rows,
+                provenance: provenance.clone(),
+            })
+        })
+        .collect();
+    let share = ctx.state.link(&site_path(lang, &reference));
+    let subject = t(lang, "catalogue.ask_subject")
+        .replace("{reference}", &reference)
+        .replace("{title}", &card.title);
+    let ask = format!(
+        "mailto:{}?subject={}",
+        ctx.state.config.service_email,
+        url::form_urlencoded::byte_serialize(subject.as_bytes())
+            .collect::<String>()
+            .replace('+', "%20")
+    );
+    let updated = t(lang, "catalogue.updated")
+        .replace("{date}", &day(lang, site.published_at))
+        .replace("{version}", &site.version.to_string());
+    let view = SiteView {
+        content_lang,
+        title: card.title.clone(),
+        reference: reference.clone(),
+        kind: call.kind_label(kind, fl).to_string(),
+        place: card.place.clone(),
+        description: card.description.clone(),
+        photos,
+        map,
+        sections,
+        updated,
+        share: share.clone(),
+        ask,
+        back: list_path(lang).to_string(),
+    };
+    let mut page_ctx = ctx.page();
+    page_ctx.alternate = Some(site_path(other(lang), &reference));
+    let image = s
+        .photos
+        .first()
+        .map(|id| ctx.state.link(&photo_path(&reference, *id, true)));
+    page_ctx.seo = Some(Seo {
+        canonical: share,
+        alternates: Lang::ALL
+            .iter()
+            .map(|l| {
+                (
+                    l.code().to_string(),
+                    ctx.state.link(&site_path(*l, &reference)),
+                )
+            })
+            .collect(),
+        description: shorten(&card.description, 200),
+        json_ld: Some(place_json_ld(&ctx, lang, site, &card, image.as_deref())),
+        image,
+    });
+    Ok(page(
+        StatusCode::OK,
+        app::pages::catalogue::detail(&page_ctx, &view),
+    ))
+}
+
+/// Shown at the top of a site's page, not again in its sections.
+const SHOWN_ABOVE: [&str; 6] = [
+    "title_it",
+    "title_en",
+    "description_it",
+    "description_en",
+    "address",
+    "municipality",
+];
+
+/// The language a site's texts are shown in on a page in `lang`: that one,
+/// unless the proponent wrote only in the other.
+fn content_lang(lang: Lang, s: &Snapshot) -> Lang {
+    let has = |id: &str| s.fields.get(id).is_some_and(|v| !v.trim().is_empty());
+    match lang {
+        Lang::En if !has("title_en") && has("title_it") => Lang::It,
+        Lang::It if !has("title_it") && has("title_en") => Lang::En,
+        lang => lang,
+    }
+}
+
+/// "Declared by the proponent on …; verified by Regione Lombardia on …".
+fn provenance(lang: Lang, s: &Snapshot, published: DateTime<Utc>) -> String {
+    let declared = s
+        .declared_at
+        .map(|at| t(lang, "catalogue.declared").replace("{date}", &day(lang, at)));
+    let verified = match s.validated_at {
+        Some(at) => t(lang, "catalogue.verified").replace("{date}", &day(lang, at)),
+        None => t(lang, "catalogue.verified_before").replace("{date}", &day(lang, published)),
+    };
+    declared
+        .into_iter()
+        .chain([verified])
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// "3 maggio 2027": the day in Rome.
+fn day(lang: Lang, at: DateTime<Utc>) -> String {
+    app::pages::format_date(lang, &crate::clock::rome(at))
+}
+
+/// schema.org's description of the site: a Place with its address and
+/// coordinates, for search engines.
+fn place_json_ld(
+    ctx: &Ctx,
+    lang: Lang,
+    site: &Site,
+    card: &app::view_data::CardView,
+    image: Option<&str>,
+) -> String {
+    let s = &site.snapshot;
+    let locality = Municipalities::get()
+        .by_istat_code(&s.municipality_code)
+        .map(|m| m.name.clone())
+        .unwrap_or_default();
+    let mut place = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "Place",
+        "name": card.title,
+        "description": card.description,
+        "url": ctx.state.link(&site_path(lang, site.reference())),
+        "identifier": site.reference(),
+        "address": {
+            "@type": "PostalAddress",
+            "streetAddress": s.address,
+            "postalCode": s.postcode,
+            "addressLocality": locality,
+            "addressRegion": "Lombardia",
+            "addressCountry": "IT",
+        },
+    });
+    if let (Some(lat), Some(lon)) = (s.latitude, s.longitude) {
+        place["geo"] = serde_json::json!({
+            "@type": "GeoCoordinates", "latitude": lat, "longitude": lon,
+        });
+    }
+    if let Some(image) = image {
+        place["image"] = image.into();
+    }
+    place.to_string()
+}
+
+#[derive(serde::Deserialize)]
+pub struct PhotoQuery {
+    size: Option<String>,
+}
+
+/// A photo of a site online, as the server scaled it (a new JPEG: nothing
+/// of the uploaded file, its metadata or position, reaches the public).
+/// Only the photos the version online lists; anything else is a 404.
+pub async fn photo(
+    ctx: Ctx,
+    Path((reference, document)): Path<(String, i64)>,
+    axum::extract::Query(q): axum::extract::Query<PhotoQuery>,
+) -> AppResult<Response> {
+    let loaded = ctx.state.catalogue.current(&ctx.state.db).await?;
+    let site = loaded.site(&reference).ok_or(AppError::NotFound)?;
+    if !site.snapshot.photos.contains(&document) {
+        return Err(AppError::NotFound);
+    }
+    let doc = crate::candidacies::documents::find(&ctx.state.db, site.candidacy_id, document)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    use crate::candidacies::thumbnails::{of_size, LARGE, SIZE};
+    let size = match q.size.as_deref() {
+        Some("large") => LARGE,
+        _ => SIZE,
+    };
+    let bytes = of_size(&ctx.state, &doc, size)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let headers = [
+        (header::CONTENT_TYPE, "image/jpeg"),
+        // Short: a site taken offline takes its photos with it.
+        (header::CACHE_CONTROL, "public, max-age=300"),
+    ];
+    Ok((headers, bytes).into_response())
+}

@@ -1,0 +1,455 @@
+//! The public catalogue over HTTP: only versions online are listed or
+//! shown; no field the call keeps from the public reaches a public page;
+//! the filters combine as a site selector expects against a known set;
+//! an instance sees what another published.
+
+mod common;
+
+use app::view_data::Role;
+use axum::http::StatusCode;
+use common::drafts::{app, complete_draft, reread};
+use common::{Client, TestApp};
+use server::candidacies::status::Status;
+use server::review::publication::{self, Snapshot};
+use std::collections::BTreeMap;
+
+/// Rossi's candidacy published the way officers publish: submitted, taken
+/// and validated by Anna, published by Bruno. (Rossi, its id, its reference.)
+async fn published(app: &TestApp) -> (Client, i64, String) {
+    let mut d = complete_draft(app, "rossi@example.it", "10.0.50.1", &[]).await;
+    let r = d.owner.post(&format!("{}/submit", d.base), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id: i64 = d.base.rsplit('/').next().unwrap().parse().unwrap();
+    let mut anna = app
+        .privileged_user("anna@regione.test", Role::Staff, "10.0.50.2")
+        .await;
+    for (path, form) in [("take", vec![]), ("decide", vec![("decision", "validate")])] {
+        let r = anna
+            .post(&format!("/staff/candidacies/{id}/{path}"), &form)
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{path}: {}", r.body);
+    }
+    let mut bruno = app
+        .privileged_user("bruno@regione.test", Role::Staff, "10.0.50.3")
+        .await;
+    let stamp = publication::seen(&reread(app, id).await).to_string();
+    let r = bruno
+        .post(
+            &format!("/staff/candidacies/{id}/publish"),
+            &[("seen", &stamp)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(reread(app, id).await.status, Status::Published);
+    let reference = reread(app, id).await.reference.unwrap();
+    (d.owner, id, reference)
+}
+
+/// Every public page of the catalogue about `reference`, in both languages.
+async fn public_pages(visitor: &mut Client, reference: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for path in [
+        "/opportunita".to_string(),
+        "/en/opportunities".to_string(),
+        format!("/opportunita/{reference}"),
+        format!("/en/opportunities/{reference}"),
+    ] {
+        let r = visitor.get(&path).await;
+        out.push((path, r.body));
+    }
+    out
+}
+
+#[tokio::test]
+async fn a_published_site_is_listed_and_shown_and_gone_once_offline() {
+    let app = app().await;
+    let mut visitor = app.client("10.0.50.9");
+    // Nothing online yet: the list says so; an unknown reference is a 404.
+    let r = visitor.get("/opportunita").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("0 siti trovati"), "{}", r.body);
+    assert_eq!(
+        visitor.get("/opportunita/OL-2027-000001").await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    let (_rossi, id, reference) = published(&app).await;
+    let title = "Valore di prova «title_it»";
+    let r = visitor.get("/opportunita").await;
+    assert!(r.body.contains("1 sito trovato"), "{}", r.body);
+    assert!(r.body.contains(title), "{}", r.body);
+    let page = visitor.get(&format!("/opportunita/{reference}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    // Every public field the template filled, in words; its provenance.
+    assert!(
+        page.body.contains("Superficie territoriale"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("25.000,5 m²"), "{}", page.body);
+    assert!(
+        page.body.contains("verificati da Regione Lombardia il"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("rel=\"canonical\""));
+    assert!(page.body.contains("hreflang=\"en\""));
+    assert!(page.body.contains("\"@type\":\"Place\""));
+    // The English page has its own address and the English words.
+    let en = visitor.get(&format!("/en/opportunities/{reference}")).await;
+    assert!(en.body.contains("<html lang=\"en\""), "{}", en.body);
+    assert!(en.body.contains("25,000.5 m²"), "{}", en.body);
+    // The photo: scaled again by the server, a JPEG.
+    let photo = page
+        .body
+        .split("src=\"")
+        .skip(1)
+        .map(|s| &s[..s.find('"').unwrap()])
+        .find(|s| s.contains("/foto/"))
+        .expect("a photo")
+        .replace("&amp;", "&");
+    let r = visitor.get(&photo).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.headers["content-type"], "image/jpeg");
+    assert!(image::load_from_memory(&r.bytes).is_ok());
+    // Only the photos the version lists: not another of its documents.
+    let other = {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        use server::db::entities::document;
+        document::Entity::find()
+            .filter(document::Column::CandidacyId.eq(id))
+            .filter(document::Column::Purpose.ne("photo"))
+            .one(&app.state.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+    };
+    let not_a_photo = format!("/opportunita/{reference}/foto/{other}");
+    assert_eq!(
+        visitor.get(&not_a_photo).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Taken offline (as unpublishing, withdrawing and a rejected revision
+    // do): gone from the list, the page and the photo.
+    let txn = sea_orm::TransactionTrait::begin(&app.state.db)
+        .await
+        .unwrap();
+    let officer = app.account("bruno@regione.test").await.id;
+    publication::end(&txn, id, officer, "test", app.state.clock.now())
+        .await
+        .unwrap();
+    txn.commit().await.unwrap();
+    let r = visitor.get("/opportunita").await;
+    assert!(
+        r.body.contains("0 siti trovati") && !r.body.contains(title),
+        "{}",
+        r.body
+    );
+    for path in [
+        format!("/opportunita/{reference}"),
+        format!("/en/opportunities/{reference}"),
+        photo,
+    ] {
+        assert_eq!(
+            visitor.get(&path).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn no_field_the_call_keeps_private_reaches_a_public_page() {
+    let app = app().await;
+    let (_rossi, _, reference) = published(&app).await;
+    let mut visitor = app.client("10.0.50.9");
+    let pages = public_pages(&mut visitor, &reference).await;
+    let call = forms::Call::embedded();
+    let sample = forms::sample::complete(forms::Kind::Settlement);
+    let mut checked = 0;
+    for field in call.fields.iter().filter(|f| !f.public) {
+        let mut secrets = vec![field.label.it.clone(), field.label.en.clone()];
+        if let Some(v) = sample.get(&field.id) {
+            let kept = server::review::answers::canonical(v);
+            if kept.len() >= 5 {
+                secrets.push(kept);
+            }
+        }
+        secrets.push(format!("«{}»", field.id));
+        for (path, body) in &pages {
+            for secret in &secrets {
+                assert!(
+                    !body.contains(secret.as_str()),
+                    "{path} shows {} ({secret})",
+                    field.id
+                );
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked >= 4, "the call keeps {checked} fields private");
+    // Nor the proponent's own data, from the profile.
+    for secret in [
+        "rossi@example.it",
+        "Mario Rossi",
+        "RSSMRA80A01F205X",
+        "123 4567",
+    ] {
+        for (path, body) in &pages {
+            assert!(!body.contains(secret), "{path} shows {secret}");
+        }
+    }
+}
+
+/// A site for the filter tests: `fields` over a plain settlement in `town`.
+fn site(town: &str, lat: f64, lon: f64, fields: &[(&str, &str)]) -> Snapshot {
+    let m = forms::reference::Municipalities::get().find(town).unwrap();
+    let mut all: BTreeMap<String, String> = BTreeMap::new();
+    for (k, v) in fields {
+        all.insert(k.to_string(), v.to_string());
+    }
+    Snapshot {
+        kind: "a".into(),
+        municipality_code: m.istat_code.clone(),
+        municipality: m.list_label(),
+        address: "Via di prova 1".into(),
+        postcode: "24000".into(),
+        latitude: Some(lat),
+        longitude: Some(lon),
+        fields: all,
+        ..Default::default()
+    }
+}
+
+/// The references listed for `query`, in order, and the count shown.
+async fn found(visitor: &mut Client, query: &str) -> (Vec<String>, String) {
+    let r = visitor.get(&format!("/opportunita?{query}")).await;
+    let refs = r
+        .body
+        .split("href=\"/opportunita/")
+        .skip(1)
+        .map(|s| s[..s.find('"').unwrap()].to_string())
+        .filter(|s| !s.contains('/'))
+        .collect();
+    let count = r.body.split("id=\"result-count\"").nth(1).map(|s| {
+        let s = &s[s.find('>').unwrap() + 1..];
+        s[..s.find('<').unwrap()].to_string()
+    });
+    (refs, count.unwrap_or_default())
+}
+
+#[tokio::test]
+async fn filters_combine_against_a_known_set() {
+    let app = TestApp::new().await;
+    let officer = {
+        app.staff_account("anna@regione.test", Role::Staff).await;
+        app.account("anna@regione.test").await.id
+    };
+    let sites = vec![
+        // 0: a logistics warehouse by the motorway near Bergamo, for sale.
+        site(
+            "Dalmine",
+            45.65,
+            9.60,
+            &[
+                ("title_it", "Capannone logistico"),
+                ("title_en", "Logistics warehouse"),
+                ("asset_type", "building"),
+                ("land_area", "40000"),
+                ("covered_area", "18000"),
+                ("availability", "sale;lease"),
+                ("price_eur", "6000000"),
+                ("km_motorway", "1.5"),
+                ("permitted_functions", "logistics;production"),
+                ("power_kw", "1500"),
+                ("voltage", "medium"),
+                ("available_from", "2027-01-01"),
+                ("energy_class", "B"),
+            ],
+        ),
+        // 1: a small greenfield plot in Bergamo province, far from the motorway.
+        site(
+            "Clusone",
+            45.89,
+            9.95,
+            &[
+                ("title_it", "Area libera"),
+                ("title_en", "Greenfield plot"),
+                ("asset_type", "greenfield"),
+                ("land_area", "3000"),
+                ("availability", "sale"),
+                ("price_eur", "150000"),
+                ("km_motorway", "40"),
+                ("permitted_functions", "production"),
+                ("available_from", "2026-06-01"),
+            ],
+        ),
+        // 2: offices in Milan, for lease only.
+        site(
+            "Milano",
+            45.46,
+            9.19,
+            &[
+                ("title_it", "Edificio per uffici"),
+                ("title_en", "Office building"),
+                ("asset_type", "building"),
+                ("land_area", "2500"),
+                ("covered_area", "2000"),
+                ("availability", "lease"),
+                ("km_motorway", "6"),
+                ("permitted_functions", "offices"),
+                ("power_kw", "300"),
+                ("voltage", "medium"),
+                ("available_from", "2029-01-01"),
+                ("energy_class", "A2"),
+            ],
+        ),
+        // 3: a brownfield in Brescia to be cleaned up, large.
+        site(
+            "Brescia",
+            45.54,
+            10.21,
+            &[
+                ("title_it", "Area produttiva dismessa"),
+                ("title_en", "Former steelworks"),
+                ("asset_type", "brownfield"),
+                ("land_area", "120000"),
+                ("availability", "sale"),
+                ("price_eur", "9000000"),
+                ("km_motorway", "3"),
+                ("remediation", "needed"),
+                ("permitted_functions", "production;logistics"),
+                ("power_kw", "8000"),
+                ("voltage", "high"),
+                ("available_from", "2028-03-01"),
+            ],
+        ),
+    ];
+    let refs = server::seed::publish_all(&app.state.db, officer, sites, app.state.clock.now())
+        .await
+        .unwrap();
+    let mut v = app.client("10.0.50.9");
+    let pick = |ids: &[usize]| -> Vec<String> { ids.iter().map(|i| refs[*i].clone()).collect() };
+    let sorted = |mut r: Vec<String>| {
+        r.sort();
+        r
+    };
+    let cases: &[(&str, &[usize])] = &[
+        ("", &[0, 1, 2, 3]),
+        ("province=BG", &[0, 1]),
+        ("province=BG&province=BS", &[0, 1, 3]),
+        ("province=BG&land_min=10000", &[0]),
+        ("land_min=2500&land_max=3000", &[1, 2]),
+        ("covered_min=1000", &[0, 2]),
+        ("function=logistics", &[0, 3]),
+        ("function=offices&function=logistics", &[0, 2, 3]),
+        ("offer=lease", &[0, 2]),
+        ("price_max=7000000&offer=sale", &[0, 1]),
+        ("motorway_km=5", &[0, 3]),
+        ("power_kw=1000&voltage=medium", &[0]),
+        ("remediation=needed", &[3]),
+        ("energy=A2&energy=B", &[0, 2]),
+        ("available_by=2027-12-31", &[0, 1]),
+        ("asset=building&state=in_use", &[]),
+        ("municipality=Dalmine", &[0]),
+        ("q=warehouse", &[0]),
+        ("q=logistico", &[0]),
+        ("q=steel", &[3]),
+        ("q=brescia+area", &[3]),
+        ("q=milano&kind=a", &[2]),
+        ("kind=b", &[]),
+    ];
+    for (query, expected) in cases {
+        let (got, _) = found(&mut v, query).await;
+        assert_eq!(sorted(got), sorted(pick(expected)), "{query}");
+    }
+    // Sorted by land area and by distance to the motorway.
+    assert_eq!(found(&mut v, "sort=area").await.0, pick(&[3, 0, 1, 2]));
+    assert_eq!(found(&mut v, "sort=motorway").await.0, pick(&[0, 3, 2, 1]));
+    // Nothing matches: each filter that, dropped, finds something, with how many.
+    let r = v.get("/opportunita?province=MI&land_min=100000").await;
+    assert!(r.body.contains("0 siti trovati"), "{}", r.body);
+    assert!(r.body.contains("senza «Provincia»: 1 sito"), "{}", r.body);
+    assert!(
+        r.body
+            .contains("senza «Superficie territoriale minima (m²)»: 1 sito"),
+        "{}",
+        r.body
+    );
+    // A value that does not read is said next to its field and asks nothing.
+    let r = v.get("/opportunita?land_min=tanto&province=BG").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Scrivi un numero"), "{}", r.body);
+    assert!(r.body.contains("value=\"tanto\""), "{}", r.body);
+    assert!(r.body.contains("2 siti trovati"), "{}", r.body);
+}
+
+#[tokio::test]
+async fn another_instance_lists_what_one_published_and_drops_what_one_ended() {
+    let app = TestApp::new().await;
+    app.staff_account("anna@regione.test", Role::Staff).await;
+    let officer = app.account("anna@regione.test").await.id;
+    let (_state, router) = app.second_instance().await;
+    let mut first = app.client("10.0.50.7");
+    let mut second = app.client_of(&router, "10.0.50.8");
+    // Both build their index before anything is online.
+    assert!(first
+        .get("/opportunita")
+        .await
+        .body
+        .contains("0 siti trovati"));
+    assert!(second
+        .get("/opportunita")
+        .await
+        .body
+        .contains("0 siti trovati"));
+    let one = site("Lodi", 45.31, 9.50, &[("title_it", "Area a Lodi")]);
+    let refs = server::seed::publish_all(&app.state.db, officer, vec![one], app.state.clock.now())
+        .await
+        .unwrap();
+    assert!(second
+        .get("/opportunita")
+        .await
+        .body
+        .contains("1 sito trovato"));
+    assert_eq!(
+        second
+            .get(&format!("/opportunita/{}", refs[0]))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let id = reread_by_reference(&app, &refs[0]).await;
+    let txn = sea_orm::TransactionTrait::begin(&app.state.db)
+        .await
+        .unwrap();
+    publication::end(&txn, id, officer, "test", app.state.clock.now())
+        .await
+        .unwrap();
+    txn.commit().await.unwrap();
+    assert!(first
+        .get("/opportunita")
+        .await
+        .body
+        .contains("0 siti trovati"));
+    assert_eq!(
+        second
+            .get(&format!("/opportunita/{}", refs[0]))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+async fn reread_by_reference(app: &TestApp, reference: &str) -> i64 {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    server::db::entities::candidacy::Entity::find()
+        .filter(server::db::entities::candidacy::Column::Reference.eq(reference))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}

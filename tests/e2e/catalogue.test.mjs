@@ -1,0 +1,123 @@
+// The public catalogue in a real browser, with JavaScript and without: a
+// visitor filters by province and area, follows a province on the map,
+// searches an English word, opens a site and switches its language; a value
+// that does not read is said next to its field. axe on the list, the
+// filtered list, the empty list with its advice and a site's page, in both
+// languages. The demo catalogue holds 48 made-up sites (seeded the same way
+// each run).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { audit, browserMissing, useStack, watchConsole } from "./harness.mjs";
+
+const skip = browserMissing();
+const stack = useStack(skip, { demoSites: 48 });
+
+/** The number in "N siti trovati" / "N sites found". */
+async function resultCount(page) {
+  const text = await page.locator("#result-count").innerText();
+  return Number(text.match(/\d+/)[0]);
+}
+
+for (const javaScriptEnabled of [true, false]) {
+  const js = javaScriptEnabled ? "on" : "off";
+  test(`a visitor filters by province and area, and by the map (JavaScript ${js})`, { skip, timeout: 120000 }, async () => {
+    const context = await stack.browser.newContext({ locale: "it-IT", javaScriptEnabled });
+    const page = await context.newPage();
+    const problems = watchConsole(page, { scriptsOff: !javaScriptEnabled });
+    await page.goto(stack.portal.base + "/");
+    await page.getByRole("link", { name: "Consulta il catalogo" }).click();
+    await page.waitForURL("**/opportunita");
+    assert.equal(await resultCount(page), 48);
+    await audit(page, `catalogue ${js} list`, { javaScript: javaScriptEnabled });
+
+    await page.locator("summary", { hasText: "Dove" }).click();
+    // The box is drawn by its label, which takes the click.
+    await page.locator("#f-province label", { hasText: /^Bergamo$/ }).click();
+    assert.ok(await page.getByRole("checkbox", { name: "Bergamo" }).isChecked());
+    await page.locator("summary", { hasText: "Dimensioni e prezzo" }).click();
+    await page.getByLabel("Superficie territoriale minima (m²)").fill("20000");
+    await page.getByRole("button", { name: "Applica i filtri" }).click();
+    await page.waitForURL(/province=BG/);
+    assert.match(page.url(), /land_min=20000/);
+    const found = await resultCount(page);
+    const cards = page.locator(".site-card");
+    assert.ok(found > 0 && found < 48, `${found} sites in Bergamo of 20,000 m² or more`);
+    assert.equal(await cards.count(), Math.min(found, 20));
+    for (const card of await cards.all()) {
+      const text = await card.innerText();
+      assert.match(text, /\(BG\)/, text);
+      const area = Number(text.match(/Superficie territoriale\s+([\d.]+)/)[1].replaceAll(".", ""));
+      assert.ok(area >= 20000, text);
+    }
+    // The filters in force, each removable; the form shows them again.
+    await assert.doesNotReject(page.getByRole("link", { name: "Togli il filtro Provincia: Bergamo" }).waitFor());
+    assert.equal(await page.locator("#f-land_min").inputValue(), "20000");
+    await audit(page, `catalogue ${js} filtered`, { javaScript: javaScriptEnabled });
+
+    // A province on the map is a link that filters by it, keeping the rest.
+    await page.getByRole("link", { name: /^Brescia: \d+ siti/ }).click();
+    await page.waitForURL(/province=BS/);
+    assert.match(page.url(), /land_min=20000/);
+    assert.ok(!page.url().includes("province=BG"));
+    const texts = await page.locator(".site-card").allInnerTexts();
+    assert.ok(texts.every((t) => t.includes("(BS)")), texts.join("\n---\n"));
+
+    // Nothing matches: the page says which filter to drop and what it gives.
+    await page.goto(stack.portal.base + "/opportunita?province=SO&land_min=290000&function=data_centre");
+    assert.equal(await resultCount(page), 0);
+    const advice = page.locator("#no-results a");
+    assert.ok((await advice.count()) > 0);
+    const first = await advice.first().innerText();
+    const promised = Number(first.match(/(\d+) sit/)[1]);
+    await advice.first().click();
+    await page.waitForLoadState();
+    assert.equal(await resultCount(page), promised, first);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test(`a visitor searches in English, opens a site and reads it in Italian (JavaScript ${js})`, { skip, timeout: 120000 }, async () => {
+    const context = await stack.browser.newContext({ locale: "en-GB", javaScriptEnabled });
+    const page = await context.newPage();
+    await page.goto(stack.portal.base + "/en/opportunities");
+    await page.getByLabel("Words to search for (title, description, municipality)").fill("warehouse");
+    await page.getByRole("button", { name: "Apply filters" }).click();
+    await page.waitForURL(/\/en\/opportunities\?q=warehouse/);
+    const titles = await page.locator(".site-card h2").allInnerTexts();
+    assert.ok(titles.length > 0, "some warehouses");
+    assert.ok(titles.every((t) => /warehouse/i.test(t)), titles.join(", "));
+    await page.locator(".site-card h2 a").first().click();
+    await page.waitForURL(/\/en\/opportunities\/OL-SEED-\d+$/);
+    const reference = page.url().split("/").pop();
+    assert.match(await page.locator("h1").innerText(), /warehouse/i);
+    await assert.doesNotReject(page.getByText(/Data declared by the proponent on \d+ \w+ \d{4}; verified by Regione Lombardia on/).first().waitFor());
+    const mail = await page.getByRole("link", { name: "Ask about this site" }).getAttribute("href");
+    assert.match(mail, new RegExp(`^mailto:.*subject=.*${reference}`));
+    await audit(page, `catalogue ${js} site en`, { javaScript: javaScriptEnabled });
+    // The language switch leads to the same site's Italian address.
+    await page.getByRole("link", { name: "Italiano" }).click();
+    await page.waitForURL(`**/opportunita/${reference}`);
+    assert.match(await page.locator("h1").innerText(), /Capannone logistico/);
+    assert.equal(await page.locator("html").getAttribute("lang"), "it");
+    await audit(page, `catalogue ${js} site it`, { javaScript: javaScriptEnabled });
+    await context.close();
+  });
+}
+
+test("a value that does not read is said next to its field, in both languages", { skip, timeout: 60000 }, async () => {
+  const context = await stack.browser.newContext({ locale: "it-IT" });
+  const page = await context.newPage();
+  for (const [path, message] of [
+    ["/opportunita?land_min=tanto&province=BG", "Scrivi un numero, per esempio 2500 o 2500,5."],
+    ["/en/opportunities?land_min=lots&province=BG", "Write a number, for example 2500 or 2500.5."],
+  ]) {
+    const response = await page.goto(stack.portal.base + path);
+    assert.equal(response.status(), 422);
+    const field = page.locator("#f-land_min");
+    assert.equal(await field.getAttribute("aria-describedby"), "f-land_min-error");
+    assert.equal(await page.locator("#f-land_min-error").innerText(), message);
+    assert.ok(await field.isVisible(), "the group with the error is open");
+    await audit(page, `catalogue error ${path.startsWith("/en") ? "en" : "it"}`);
+  }
+  await context.close();
+});
