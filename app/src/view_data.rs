@@ -716,3 +716,15 @@ pub struct SiteSection {
     pub rows: Vec<(String, String)>,
     pub provenance: String,
 }
+
+/// The open-data page: the files of the catalogue and their description.
+#[derive(Clone, Debug)]
+pub struct OpenDataView {
+    pub sites: usize,
+    /// When the newest version online was published, in words.
+    pub modified: Option<String>,
+    /// (name, address, what it holds).
+    pub files: Vec<(String, String, String)>,
+    pub licence: String,
+    pub catalogue: String,
+}

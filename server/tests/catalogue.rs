@@ -53,6 +53,11 @@ async fn public_pages(visitor: &mut Client, reference: &str) -> Vec<(String, Str
         "/en/opportunities".to_string(),
         format!("/opportunita/{reference}"),
         format!("/en/opportunities/{reference}"),
+        "/open-data/opportunities.csv".to_string(),
+        "/open-data/opportunities.geojson".to_string(),
+        "/open-data/catalogue.jsonld".to_string(),
+        "/sitemap.xml".to_string(),
+        "/dati-aperti".to_string(),
     ] {
         let r = visitor.get(&path).await;
         out.push((path, r.body));
@@ -78,6 +83,43 @@ async fn a_published_site_is_listed_and_shown_and_gone_once_offline() {
     let r = visitor.get("/opportunita").await;
     assert!(r.body.contains("1 sito trovato"), "{}", r.body);
     assert!(r.body.contains(title), "{}", r.body);
+    // In the open data and the sitemap, in both languages.
+    let csv = visitor.get("/open-data/opportunities.csv").await;
+    assert_eq!(csv.headers["content-type"], "text/csv; charset=utf-8");
+    let mut rows = csv::Reader::from_reader(csv.bytes.as_slice());
+    let header = rows.headers().unwrap().clone();
+    let row = rows.records().next().unwrap().unwrap();
+    let cell = |name: &str| row[header.iter().position(|h| h == name).unwrap()].to_string();
+    assert_eq!(cell("reference"), reference);
+    assert_eq!(cell("land_area"), "25000.5");
+    assert_eq!(cell("municipality"), "Bergamo");
+    let geo = visitor.get("/open-data/opportunities.geojson").await.bytes;
+    let geo: serde_json::Value = serde_json::from_slice(&geo).unwrap();
+    let feature = &geo["features"][0];
+    let point = serde_json::json!([9.6773, 45.6983]);
+    assert_eq!(feature["geometry"]["coordinates"], point);
+    assert_eq!(
+        feature["properties"]["land_area"],
+        serde_json::json!(25000.5)
+    );
+    let dcat = visitor.get("/open-data/catalogue.jsonld").await.bytes;
+    let dcat: serde_json::Value = serde_json::from_slice(&dcat).unwrap();
+    let licence = &dcat["dcat:dataset"][0]["dcat:distribution"][0]["dct:license"]["@id"];
+    assert_eq!(licence, "https://creativecommons.org/licenses/by/4.0/");
+    let sitemap = visitor.get("/sitemap.xml").await.body;
+    for path in [
+        format!("/opportunita/{reference}"),
+        format!("/en/opportunities/{reference}"),
+    ] {
+        assert!(sitemap.contains(&format!("{path}</loc>")), "{sitemap}");
+    }
+    // Harvesters ask again cheaply: the file is tagged with its version.
+    let tag = csv.headers["etag"].to_str().unwrap().to_string();
+    let again = axum::http::Request::get("/open-data/opportunities.csv")
+        .header("if-none-match", &tag)
+        .body(axum::body::Body::empty())
+        .unwrap();
+    assert_eq!(visitor.send(again).await.status, StatusCode::NOT_MODIFIED);
     let page = visitor.get(&format!("/opportunita/{reference}")).await;
     assert_eq!(page.status, StatusCode::OK);
     // Every public field the template filled, in words; its provenance.
@@ -157,6 +199,15 @@ async fn a_published_site_is_listed_and_shown_and_gone_once_offline() {
             StatusCode::NOT_FOUND,
             "{path}"
         );
+    }
+    for path in [
+        "/open-data/opportunities.csv",
+        "/open-data/opportunities.geojson",
+        "/sitemap.xml",
+    ] {
+        let r = visitor.get(path).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(!r.body.contains(&reference), "{path} still lists it");
     }
 }
 

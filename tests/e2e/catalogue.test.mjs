@@ -121,3 +121,21 @@ test("a value that does not read is said next to its field, in both languages", 
   }
   await context.close();
 });
+
+test("the open data: the page in both languages and its files", { skip, timeout: 60000 }, async () => {
+  const context = await stack.browser.newContext({ locale: "it-IT" });
+  const page = await context.newPage();
+  await page.goto(stack.portal.base + "/opportunita");
+  await page.getByRole("link", { name: /Scarica il catalogo come dati aperti/ }).click();
+  await page.waitForURL("**/dati-aperti");
+  await assert.doesNotReject(page.getByText("Il catalogo contiene ora 48 siti.").waitFor());
+  await audit(page, "open data it");
+  await page.getByRole("link", { name: "English" }).click();
+  await page.waitForURL("**/en/open-data");
+  await audit(page, "open data en");
+  const csv = await (await fetch(stack.portal.base + "/open-data/opportunities.csv")).text();
+  assert.equal(csv.trim().split("\n").length, 49, "a header and 48 sites");
+  const geo = await (await fetch(stack.portal.base + "/open-data/opportunities.geojson")).json();
+  assert.equal(geo.features.length, 48);
+  await context.close();
+});

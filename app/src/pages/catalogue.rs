@@ -7,7 +7,7 @@ use crate::components::field_id;
 use crate::i18n::t;
 use crate::map::lombardy_map;
 use crate::page::{render, PageCtx};
-use crate::view_data::{CardView, CatalogueView, FilterField, FilterInput, SiteView};
+use crate::view_data::{CardView, CatalogueView, FilterField, FilterInput, OpenDataView, SiteView};
 use leptos::prelude::*;
 
 /// A site's card, in its own language (marked on the element, for screen
@@ -304,4 +304,33 @@ pub fn detail(ctx: &PageCtx, v: &SiteView) -> String {
         </article>
     };
     render(ctx, &v.title, body.into_any())
+}
+
+pub fn open_data(ctx: &PageCtx, v: &OpenDataView) -> String {
+    let title = ctx.t("open_data.title");
+    let files = v
+        .files
+        .iter()
+        .map(|(name, href, about)| view! { <li><a href=href.clone()>{name.clone()}</a> " – " {about.clone()}</li> })
+        .collect::<Vec<_>>();
+    let count = ctx
+        .t("open_data.count")
+        .replace("{n}", &v.sites.to_string());
+    let modified = v
+        .modified
+        .clone()
+        .map(|m| ctx.t("open_data.modified").replace("{date}", &m));
+    let body = view! {
+        <h1>{title.clone()}</h1>
+        <p class="lead">{ctx.t("open_data.intro")}</p>
+        <p>{count} " " {modified}</p>
+        <h2 class="h4">{ctx.t("open_data.files")}</h2>
+        <ul>{files}</ul>
+        <h2 class="h4">{ctx.t("open_data.licence_title")}</h2>
+        <p>{ctx.t("open_data.licence")} " " <a href=v.licence.clone() rel="license">"CC BY 4.0"</a></p>
+        <p>{ctx.t("open_data.fields")}</p>
+        <h2 class="h4">{ctx.t("open_data.harvest_title")}</h2>
+        <p>{ctx.t("open_data.harvest")} " " <a href=v.catalogue.clone()>{v.catalogue.clone()}</a></p>
+    };
+    render(ctx, &title, body.into_any())
 }

@@ -18,7 +18,7 @@ use chrono::{DateTime, Utc};
 use forms::reference::Municipalities;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Statement};
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 /// A site online: the version published, as frozen.
 #[derive(Clone, Debug)]
@@ -96,6 +96,9 @@ pub struct Loaded {
     pub sites: Vec<Site>,
     words: WordIndex,
     by_reference: HashMap<String, usize>,
+    /// The open-data files of this generation, made on first request.
+    pub csv: OnceLock<Arc<Vec<u8>>>,
+    pub geojson: OnceLock<Arc<Vec<u8>>>,
 }
 
 /// A page of results and what the map needs.
@@ -129,6 +132,7 @@ impl Loaded {
             sites,
             words,
             by_reference,
+            ..Default::default()
         }
     }
 

@@ -58,6 +58,22 @@ pub fn router(state: AppState) -> Router {
             "/opportunita/{reference}/foto/{document}",
             get(catalogue::photo),
         )
+        .route("/dati-aperti", get(catalogue::open_data::show))
+        .route("/en/open-data", get(catalogue::open_data::show))
+        .route(
+            "/open-data/opportunities.csv",
+            get(catalogue::open_data::csv),
+        )
+        .route(
+            "/open-data/opportunities.geojson",
+            get(catalogue::open_data::geojson),
+        )
+        .route(
+            "/open-data/catalogue.jsonld",
+            get(catalogue::open_data::dcat),
+        )
+        .route("/sitemap.xml", get(catalogue::open_data::sitemap))
+        .route("/robots.txt", get(catalogue::open_data::robots))
         .route("/register", get(auth::register_form).post(auth::register))
         .route("/register/sent", get(auth::register_sent))
         .route("/verify", get(auth::verify))

@@ -5,6 +5,7 @@
 
 pub mod cards;
 pub mod maps;
+pub mod open_data;
 
 use crate::catalogue::filters::{Ask, Criterion, Filters, Sort, PARAMS};
 use crate::catalogue::{Loaded, Site};
@@ -108,7 +109,7 @@ pub async fn list(ctx: Ctx, RawQuery(query): RawQuery) -> AppResult<Response> {
         next: (found.page_number < found.pages).then(|| page_link(found.page_number + 1)),
         relax,
         clear: path.to_string(),
-        open_data: t(lang, "catalogue.open_data_path"),
+        open_data: open_data::page_path(lang).to_string(),
     };
     let own_query = filters.query_with(&[("page", &found.page_number.to_string())]);
     let mut page_ctx = ctx.page();
