@@ -406,11 +406,16 @@ pub struct ReviewView {
 pub struct CardView {
     /// The card's language (its `lang` attribute), whatever the page's.
     pub lang: Lang,
+    /// The title's language where it is not the card's (only the other one
+    /// was filled in).
+    pub title_lang: Option<Lang>,
     pub title: String,
     /// The site's page, in the catalogue (none in a preview).
     pub href: Option<String>,
     /// A thumbnail of its first photo.
     pub photo: Option<String>,
+    /// Its reference, when the card can be chosen for the comparison.
+    pub compare: Option<String>,
     /// "Via Grumello 57, Bergamo (BG)".
     pub place: String,
     /// Translation key of the kind.
@@ -633,7 +638,8 @@ pub struct CatalogueView {
     pub action: String,
     /// The words searched for, as typed.
     pub q: String,
-    pub q_error: Option<String>,
+    /// Nothing is online at all (not just nothing matching).
+    pub empty_catalogue: bool,
     pub groups: Vec<FilterGroup>,
     /// ("Province: Bergamo", the address without it) for each filter in force.
     pub active: Vec<(String, String)>,
@@ -652,6 +658,8 @@ pub struct CatalogueView {
     pub clear: String,
     /// The open-data page.
     pub open_data: String,
+    /// Where the chosen cards are compared.
+    pub compare: String,
 }
 
 /// A group of filters, folded unless one of them is in force.
@@ -694,6 +702,8 @@ pub struct SiteView {
     pub kind: String,
     pub place: String,
     pub description: String,
+    /// The description's language (each text falls back on its own).
+    pub description_lang: Lang,
     /// (thumbnail, large, alternative text).
     pub photos: Vec<(String, String, String)>,
     pub map: Option<MapView>,
@@ -727,4 +737,18 @@ pub struct OpenDataView {
     pub files: Vec<(String, String, String)>,
     pub licence: String,
     pub catalogue: String,
+}
+
+/// Sites side by side.
+#[derive(Clone, Debug)]
+pub struct CompareView {
+    /// (title, place, the site's page, the comparison without it).
+    pub columns: Vec<(String, String, String, String)>,
+    /// (field, each site's value in words).
+    pub rows: Vec<(String, Vec<String>)>,
+    /// What was left out of the comparison, and why.
+    pub notices: Vec<String>,
+    /// The comparison as an Excel file.
+    pub xlsx: Option<String>,
+    pub back: String,
 }

@@ -242,7 +242,8 @@ const UNIT_SUFFIXES: &[&str] = &[
     "months", "euro", "mesi", "eur", "m²", "m2", "mq", "km", "kw", "€", "m",
 ];
 
-fn parse_number_text(text: &str) -> Option<f64> {
+/// A number as a person types it: "2.500,5", "2500.5", "2 500", "12 km", "€ 9000".
+pub fn parse_number_text(text: &str) -> Option<f64> {
     let mut t = text.trim().to_lowercase();
     for unit in UNIT_SUFFIXES {
         if let Some(rest) = t.strip_suffix(unit) {

@@ -19,6 +19,9 @@ use std::time::Instant;
 mod officer;
 #[path = "shared/postgres.rs"]
 mod postgres;
+#[path = "shared/stats.rs"]
+mod stats;
+use stats::summary;
 #[path = "shared/session.rs"]
 mod session;
 use session::Session;
@@ -38,16 +41,6 @@ const PAGES: [&str; 7] = [
     "/staff?page=40",
 ];
 const ROUNDS: usize = 60;
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    let at = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[at.min(sorted.len() - 1)]
-}
-
-fn summary(mut times: Vec<f64>) -> (f64, f64) {
-    times.sort_by(f64::total_cmp);
-    (percentile(&times, 0.5), percentile(&times, 0.99))
-}
 
 /// Seeds `count` candidacies into the database at `url` (in `schema` on
 /// PostgreSQL) and times the queue's pages against the baseline.

@@ -324,6 +324,10 @@ impl Config {
         if matches!(self.mail.transport, MailTransport::File(_)) {
             return refuse("PORTAL_SMTP_URL", "is required");
         }
+        // "Ask about this site" must reach someone, not the no-reply sender.
+        if self.service_email.ends_with(".invalid") || self.service_email.contains("noreply") {
+            return refuse("PORTAL_SERVICE_EMAIL", "must be the service's own address");
+        }
         Ok(())
     }
 }

@@ -504,3 +504,83 @@ async fn reread_by_reference(app: &TestApp, reference: &str) -> i64 {
         .unwrap()
         .id
 }
+
+#[tokio::test]
+async fn up_to_four_sites_side_by_side_and_as_excel() {
+    use calamine::Reader;
+    let app = TestApp::new().await;
+    app.staff_account("anna@regione.test", Role::Staff).await;
+    let officer = app.account("anna@regione.test").await.id;
+    let sites = (0..5)
+        .map(|i| {
+            let area = format!("{}", 1000 * (i + 1));
+            let title = format!("Sito {i}");
+            site(
+                "Lodi",
+                45.31,
+                9.50,
+                &[("title_it", &title), ("land_area", &area)],
+            )
+        })
+        .collect();
+    let refs = server::seed::publish_all(&app.state.db, officer, sites, app.state.clock.now())
+        .await
+        .unwrap();
+    let mut v = app.client("10.0.50.9");
+    let query = |n: usize| {
+        refs[..n]
+            .iter()
+            .map(|r| format!("site={r}"))
+            .collect::<Vec<_>>()
+            .join("&")
+    };
+    let page = v.get(&format!("/opportunita/confronto?{}", query(2))).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Sito 0") && page.body.contains("Sito 1"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains(
+            "<th scope=\"row\">Superficie territoriale</th><td>1.000 m²</td><td>2.000 m²</td>"
+        ),
+        "{}",
+        page.body
+    );
+    // Five asked, four compared, and the page says so; one gone, said too.
+    let page = v
+        .get(&format!(
+            "/opportunita/confronto?{}&site=OL-2027-999999",
+            query(5)
+        ))
+        .await;
+    assert!(page.body.contains("al massimo 4 siti"), "{}", page.body);
+    assert!(page.body.contains("non è più pubblicato"), "{}", page.body);
+    assert!(!page.body.contains("Sito 4"));
+    // The Excel file: a row per field, numbers as numbers, in English on the English address.
+    let file = v
+        .get(&format!("/en/opportunities/compare.xlsx?{}", query(3)))
+        .await;
+    assert_eq!(file.status, StatusCode::OK);
+    let mut book: calamine::Xlsx<_> =
+        calamine::Xlsx::new(std::io::Cursor::new(file.bytes)).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let row = sheet
+        .rows()
+        .find(|r| r[0] == "Land area")
+        .expect("a land area row");
+    assert_eq!(row[1], calamine::Data::Float(1000.0));
+    assert_eq!(row[3], calamine::Data::Float(3000.0));
+    // Nothing to compare: a page that says how to choose, no file.
+    let empty = v.get("/opportunita/confronto").await;
+    assert!(
+        empty.body.contains("Nessun sito da confrontare"),
+        "{}",
+        empty.body
+    );
+    assert_eq!(
+        v.get("/opportunita/confronto.xlsx").await.status,
+        StatusCode::NOT_FOUND
+    );
+}

@@ -104,6 +104,43 @@ for (const javaScriptEnabled of [true, false]) {
   });
 }
 
+for (const javaScriptEnabled of [true, false]) {
+  const js = javaScriptEnabled ? "on" : "off";
+  test(`a visitor compares two sites and downloads the comparison (JavaScript ${js})`, { skip, timeout: 120000 }, async () => {
+    const context = await stack.browser.newContext({ locale: "it-IT", javaScriptEnabled, acceptDownloads: true });
+    const page = await context.newPage();
+    await page.goto(stack.portal.base + "/opportunita?province=BG");
+    const titles = await page.locator(".site-card h2").allInnerTexts();
+    assert.ok(titles.length >= 2, "two sites to compare");
+    for (const title of titles.slice(0, 2)) {
+      await page.locator(".site-card", { hasText: title }).locator(".compare-check label").click();
+    }
+    await page.getByRole("button", { name: "Confronta i siti scelti (fino a 4)" }).click();
+    await page.waitForURL(/\/opportunita\/confronto\?site=OL-SEED-\d+&site=OL-SEED-\d+$/);
+    const heads = await page.locator("thead th a[href^='/opportunita/OL-']").allInnerTexts();
+    assert.deepEqual(heads, titles.slice(0, 2));
+    assert.match(await page.locator("tbody").innerText(), /Superficie territoriale\s+[\d.]+ m²\s+[\d.]+ m²/);
+    await audit(page, `compare ${js} it`, { javaScript: javaScriptEnabled });
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: "Scarica il confronto in Excel" }).click(),
+    ]);
+    assert.equal(download.suggestedFilename(), "confronto-siti.xlsx");
+    const path = await download.path();
+    const { readFileSync } = await import("node:fs");
+    assert.equal(readFileSync(path).subarray(0, 2).toString(), "PK", "a zip: the xlsx container");
+    // The same comparison in English, one site removed.
+    await page.getByRole("link", { name: "English" }).click();
+    await page.waitForURL(/\/en\/opportunities\/compare\?site=/);
+    // The link's purpose is given by its column's header, the site's name.
+    await page.locator("thead th").nth(1).getByRole("link", { name: "Remove from the comparison" }).click();
+    await page.waitForURL(/\/en\/opportunities\/compare\?site=OL-SEED-\d+$/);
+    assert.equal(await page.locator("thead th a[href^='/en/opportunities/OL-']").count(), 1);
+    await audit(page, `compare ${js} en`, { javaScript: javaScriptEnabled });
+    await context.close();
+  });
+}
+
 test("a value that does not read is said next to its field, in both languages", { skip, timeout: 60000 }, async () => {
   const context = await stack.browser.newContext({ locale: "it-IT" });
   const page = await context.newPage();

@@ -7,7 +7,9 @@ use crate::components::field_id;
 use crate::i18n::t;
 use crate::map::lombardy_map;
 use crate::page::{render, PageCtx};
-use crate::view_data::{CardView, CatalogueView, FilterField, FilterInput, OpenDataView, SiteView};
+use crate::view_data::{
+    CardView, CatalogueView, CompareView, FilterField, FilterInput, OpenDataView, SiteView,
+};
 use leptos::prelude::*;
 
 /// A site's card, in its own language (marked on the element, for screen
@@ -30,12 +32,25 @@ pub fn site_card(card: &CardView) -> impl IntoView {
         .photo
         .as_ref()
         .map(|src| view! { <img class="card-photo" src=src.clone() alt="" loading="lazy" width="320" height="213" /> });
+    // The box belongs to the comparison's form, after the list (`form=`).
+    let choose = card.compare.as_ref().map(|reference| {
+        let id = format!("compare-{reference}");
+        let label = t(lang, "compare.choose_label").replace("{site}", &card.title);
+        view! {
+            <div class="form-check compare-check">
+                <input class="form-check-input" type="checkbox" form="compare-form" name="site"
+                    value=reference.clone() id=id.clone() aria-label=label />
+                <label class="form-check-label" for=id>{t(lang, "compare.choose")}</label>
+            </div>
+        }
+    });
     view! {
         <article class="card h-100 border site-card" lang=lang.code() aria-label=card.title.clone()>
             {photo}
             <div class="card-body">
+                {choose}
                 <p class="text-muted small mb-1">{t(lang, card.kind)}</p>
-                <h2 class="h4 card-title">{title}</h2>
+                <h2 class="h4 card-title" lang=card.title_lang.map(|l| l.code())>{title}</h2>
                 <p class="mb-2">{card.place.clone()}</p>
                 {description}
                 <dl class="row mb-0 small">{figures}</dl>
@@ -97,10 +112,10 @@ pub fn list(ctx: &PageCtx, v: &CatalogueView) -> String {
             .iter()
             .map(|(text, href)| view! { <li><a href=href.clone()>{text.clone()}</a></li> })
             .collect::<Vec<_>>();
-        let advice = if v.relax.is_empty() {
-            ctx.t("catalogue.none_at_all")
-        } else {
-            ctx.t("catalogue.none_relax")
+        let advice = match (v.empty_catalogue, v.relax.is_empty()) {
+            (true, _) => ctx.t("catalogue.none_at_all"),
+            (false, true) => ctx.t("catalogue.none_several"),
+            (false, false) => ctx.t("catalogue.none_relax"),
         };
         view! {
             <div class="alert alert-info" id="no-results">
@@ -132,19 +147,20 @@ pub fn list(ctx: &PageCtx, v: &CatalogueView) -> String {
         {relax}
         {lombardy_map(&v.map, "catalogue-map").into_any()}
         <ul class="row list-unstyled site-list" aria-labelledby="result-count">{cards}</ul>
+        {(!v.cards.is_empty()).then(|| view! {
+            <form method="get" action=v.compare.clone() id="compare-form" class="mb-3">
+                <button type="submit" class="btn btn-outline-primary">{ctx.t("compare.submit")}</button>
+            </form>
+        })}
         {pages}
         <p class="small"><a href=v.open_data.clone()>{ctx.t("catalogue.open_data_link")}</a></p>
     }
     .into_any();
-    let q_error_id = "f-q-error";
     let search = view! {
         <form method="get" action=v.action.clone() class="catalogue-search mb-4" role="search" aria-label=ctx.t("catalogue.search_label")>
             <div class="mb-3">
                 <label for=field_id("q") class="form-label">{ctx.t("catalogue.f_q")}</label>
-                <input type="search" class=if v.q_error.is_some() { "form-control is-invalid" } else { "form-control" }
-                    id=field_id("q") name="q" value=v.q.clone() maxlength="200"
-                    aria-describedby=v.q_error.as_ref().map(|_| q_error_id) />
-                {v.q_error.clone().map(|e| view! { <div id=q_error_id class="invalid-feedback d-block">{e}</div> })}
+                <input type="search" class="form-control" id=field_id("q") name="q" value=v.q.clone() maxlength="200" />
             </div>
             <div class="select-wrapper mb-3">
                 <label for="f-sort">{ctx.t("catalogue.sort")}</label>
@@ -266,7 +282,7 @@ pub fn detail(ctx: &PageCtx, v: &SiteView) -> String {
             let rows = s
                 .rows
                 .iter()
-                .map(|(label, value)| view! { <dt class="col-sm-5">{label.clone()}</dt><dd class="col-sm-7" lang=lang.code()>{value.clone()}</dd> })
+                .map(|(label, value)| view! { <dt class="col-sm-5">{label.clone()}</dt><dd class="col-sm-7">{value.clone()}</dd> })
                 .collect::<Vec<_>>();
             view! {
                 <section aria-labelledby=labelled class="site-section mb-4">
@@ -285,7 +301,7 @@ pub fn detail(ctx: &PageCtx, v: &SiteView) -> String {
             <p class="lead">{v.place.clone()}</p>
             <div class="row">
                 <div class="col-lg-7">
-                    <p lang=lang.code() class="site-description">{v.description.clone()}</p>
+                    <p lang=v.description_lang.code() class="site-description">{v.description.clone()}</p>
                     {photos}
                     {sections}
                 </div>
@@ -331,6 +347,64 @@ pub fn open_data(ctx: &PageCtx, v: &OpenDataView) -> String {
         <p>{ctx.t("open_data.fields")}</p>
         <h2 class="h4">{ctx.t("open_data.harvest_title")}</h2>
         <p>{ctx.t("open_data.harvest")} " " <a href=v.catalogue.clone()>{v.catalogue.clone()}</a></p>
+    };
+    render(ctx, &title, body.into_any())
+}
+
+pub fn compare(ctx: &PageCtx, v: &CompareView) -> String {
+    let title = ctx.t("compare.title");
+    let notices = v
+        .notices
+        .iter()
+        .map(|n| view! { <div class="alert alert-warning" role="status">{n.clone()}</div> })
+        .collect::<Vec<_>>();
+    let heads = v
+        .columns
+        .iter()
+        .map(|(name, place, href, without)| {
+            view! {
+                <th scope="col">
+                    <a href=href.clone()>{name.clone()}</a>
+                    <span class="d-block small fw-normal">{place.clone()}</span>
+                    <a class="d-block small fw-normal no-print" href=without.clone()>{ctx.t("compare.remove_short")}</a>
+                </th>
+            }
+        })
+        .collect::<Vec<_>>();
+    let rows = v
+        .rows
+        .iter()
+        .map(|(label, values)| {
+            let cells = values
+                .iter()
+                .map(|x| view! { <td>{x.clone()}</td> })
+                .collect::<Vec<_>>();
+            view! { <tr><th scope="row">{label.clone()}</th>{cells}</tr> }
+        })
+        .collect::<Vec<_>>();
+    let table = (!v.columns.is_empty()).then(|| {
+        view! {
+            <div class="table-responsive compare-table" tabindex="0" role="region" aria-labelledby="compare-caption">
+                <table class="table">
+                    <caption id="compare-caption">{ctx.t("compare.caption")}</caption>
+                    <thead><tr><th scope="col">{ctx.t("compare.field")}</th>{heads}</tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        }
+        .into_any()
+    });
+    let empty = v
+        .columns
+        .is_empty()
+        .then(|| view! { <p id="compare-empty">{ctx.t("compare.empty")}</p> });
+    let body = view! {
+        <p class="text-muted mb-1 no-print"><a href=v.back.clone()>{ctx.t("catalogue.back")}</a></p>
+        <h1>{title.clone()}</h1>
+        {notices}
+        {empty}
+        {table}
+        {v.xlsx.clone().map(|href| view! { <p class="no-print"><a class="btn btn-outline-primary" href=href>{ctx.t("compare.xlsx")}</a></p> })}
     };
     render(ctx, &title, body.into_any())
 }

@@ -114,7 +114,8 @@ fn key(text: &str) -> String {
     out
 }
 
-fn fold_accent(c: char) -> char {
+/// `c` without its accent (lower-case vowels of Italian and its neighbours).
+pub fn fold_accent(c: char) -> char {
     match c {
         'à' | 'á' | 'â' | 'ä' => 'a',
         'è' | 'é' | 'ê' | 'ë' => 'e',

@@ -39,6 +39,20 @@ pub struct Param {
     pub label: &'static str,
 }
 
+/// Why a value typed for a filter asks nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// Not one of the options offered.
+    UnknownOption,
+    /// No municipality of Lombardy by that name or code.
+    UnknownMunicipality,
+    NotANumber,
+    Negative,
+    /// A maximum below its minimum.
+    Range,
+    NotADate,
+}
+
 /// Every filter, in the order of the form.
 pub const PARAMS: &[Param] = &[
     Param {
@@ -158,10 +172,12 @@ pub const PARAMS: &[Param] = &[
     },
 ];
 
-/// The most parameters read from one address, and the longest value: a
-/// hostile address costs a bounded parse.
+/// The most parameters read from one address, the longest value and the
+/// most characters kept in all: a hostile address costs a bounded parse, and
+/// the links a page repeats it in stay small.
 const MAX_PAIRS: usize = 200;
 const MAX_VALUE_CHARS: usize = 200;
+const MAX_TYPED_CHARS: usize = 2_000;
 /// Sites per page of results.
 pub const PAGE_SIZE: usize = 20;
 
@@ -215,10 +231,7 @@ impl Criterion {
                 .is_some_and(|v| v.split(';').any(|id| ids.iter().any(|w| w == id))),
             Criterion::AtLeast(field, n) => site.number(field).is_some_and(|v| v >= *n),
             Criterion::AtMost(field, n) => site.number(field).is_some_and(|v| v <= *n),
-            Criterion::AvailableBy(date) => site
-                .value("available_from")
-                .and_then(|v| NaiveDate::parse_from_str(v, "%Y-%m-%d").ok())
-                .is_some_and(|from| from <= *date),
+            Criterion::AvailableBy(date) => site.available_from.is_some_and(|from| from <= *date),
         }
     }
 }
@@ -230,8 +243,8 @@ pub struct Filters {
     pub criteria: Vec<(&'static str, Criterion)>,
     /// Every value as typed, by parameter (to fill the form in again).
     pub typed: Vec<(&'static str, String)>,
-    /// (parameter, translation key) of each value that does not read.
-    pub errors: Vec<(&'static str, &'static str)>,
+    /// Each parameter whose value does not read, and why.
+    pub errors: Vec<(&'static str, Problem)>,
     pub sort: Sort,
     /// From 1.
     pub page: usize,
@@ -259,7 +272,7 @@ impl Filters {
                 "page" => f.page = value.parse().ok().filter(|p| *p >= 1).unwrap_or(1),
                 key => {
                     if let Some(p) = PARAMS.iter().find(|p| p.key == key) {
-                        f.typed.push((p.key, value));
+                        f.keep(p, value);
                     }
                 }
             }
@@ -270,12 +283,25 @@ impl Filters {
                 continue;
             }
             match read(p.ask, &values) {
+                // Only function words ("the", "di"): nothing to look for.
+                Ok(Criterion::Words(w)) if w.is_empty() => {}
                 Ok(c) => f.criteria.push((p.key, c)),
-                Err(key) => f.errors.push((p.key, key)),
+                Err(problem) => f.errors.push((p.key, problem)),
             }
         }
         f.check_ranges();
         f
+    }
+
+    /// Keeps `value` typed for `p`: once, the first only where one value
+    /// asks (a number, a date), within [`MAX_TYPED_CHARS`] in all.
+    fn keep(&mut self, p: &Param, value: String) {
+        let single = !matches!(p.ask, Ask::Province | Ask::AnyOf(_) | Ask::Words);
+        let seen = |(k, v): &(&str, String)| *k == p.key && (single || *v == value);
+        let used: usize = self.typed.iter().map(|(_, v)| v.len()).sum();
+        if !self.typed.iter().any(seen) && used + value.len() <= MAX_TYPED_CHARS {
+            self.typed.push((p.key, value));
+        }
     }
 
     /// The values typed for `key`.
@@ -305,7 +331,7 @@ impl Filters {
             if let (Some(lo), Some(hi)) = (bound(self, min), bound(self, max)) {
                 if lo > hi {
                     self.criteria.retain(|(k, _)| *k != min && *k != max);
-                    self.errors.push((max, "catalogue.error_range"));
+                    self.errors.push((max, Problem::Range));
                 }
             }
         }
@@ -335,9 +361,11 @@ impl Filters {
     /// The page goes back to 1 unless a change sets it.
     pub fn query_with(&self, changes: &[(&str, &str)]) -> String {
         let changed = |k: &str| changes.iter().any(|(c, _)| *c == k);
+        // Values that do not read stay in the form, not in the links.
+        let reads = |k: &str| self.criteria.iter().any(|(c, _)| *c == k);
         let mut out = url::form_urlencoded::Serializer::new(String::new());
         for (k, v) in &self.typed {
-            if !changed(k) {
+            if !changed(k) && reads(k) {
                 out.append_pair(k, v);
             }
         }
@@ -353,58 +381,51 @@ impl Filters {
     }
 }
 
-/// The criterion `values` of a parameter asking `ask` make, or the
-/// translation key saying why they do not read.
-fn read(ask: Ask, values: &[&str]) -> Result<Criterion, &'static str> {
+/// The criterion `values` of a parameter asking `ask` make, or why they do not read.
+fn read(ask: Ask, values: &[&str]) -> Result<Criterion, Problem> {
     let first = values[0];
     match ask {
         Ask::Words => Ok(Criterion::Words(search::query_words(&values.join(" ")))),
-        Ask::Kind => match first {
-            "a" | "b" => Ok(Criterion::Kind(first.to_string())),
-            _ => Err("catalogue.error_option"),
+        Ask::Kind => match first.to_ascii_lowercase().as_str() {
+            k @ ("a" | "b") => Ok(Criterion::Kind(k.to_string())),
+            _ => Err(Problem::UnknownOption),
         },
         Ask::Province => {
             let known: Vec<&str> = Provinces::get().codes().collect();
             let codes: Vec<String> = values.iter().map(|v| v.to_ascii_uppercase()).collect();
             match codes.iter().all(|c| known.contains(&c.as_str())) {
                 true => Ok(Criterion::Provinces(codes)),
-                false => Err("catalogue.error_option"),
+                false => Err(Problem::UnknownOption),
             }
         }
         Ask::Municipality => Municipalities::get()
             .find(first)
             .map(|m| Criterion::Municipality(m.istat_code.clone()))
-            .ok_or("catalogue.error_municipality"),
+            .ok_or(Problem::UnknownMunicipality),
         Ask::AnyOf(field) => {
             let call = Call::embedded();
             let options = call.field(field).map(|f| call.options(f)).unwrap_or(&[]);
-            match values.iter().all(|v| options.iter().any(|o| o.id == *v)) {
-                true => Ok(Criterion::AnyOf(
-                    field,
-                    values.iter().map(|v| v.to_string()).collect(),
-                )),
-                false => Err("catalogue.error_option"),
-            }
+            // Each value as the option's own id, whatever its case.
+            let id = |v: &&str| options.iter().find(|o| o.id.eq_ignore_ascii_case(v));
+            let ids: Option<Vec<String>> =
+                values.iter().map(|v| id(v).map(|o| o.id.clone())).collect();
+            ids.map(|ids| Criterion::AnyOf(field, ids))
+                .ok_or(Problem::UnknownOption)
         }
         Ask::AtLeast(field) => number(first).map(|n| Criterion::AtLeast(field, n)),
         Ask::AtMost(field) => number(first).map(|n| Criterion::AtMost(field, n)),
-        Ask::AvailableBy => NaiveDate::parse_from_str(first, "%Y-%m-%d")
+        Ask::AvailableBy => forms::value::date(&forms::Cell::Text(first.to_string()))
             .map(Criterion::AvailableBy)
-            .map_err(|_| "catalogue.error_date"),
+            .ok_or(Problem::NotADate),
     }
 }
 
-/// A number as a form sends it ("2500", "2500.5"; "2500,5" too), not negative.
-fn number(text: &str) -> Result<f64, &'static str> {
-    let plain = if text.contains('.') {
-        text.to_string()
-    } else {
-        text.replace(',', ".")
-    };
-    match plain.parse::<f64>() {
-        Ok(n) if n.is_finite() && n >= 0.0 => Ok(n),
-        Ok(_) => Err("catalogue.error_negative"),
-        Err(_) => Err("catalogue.error_number"),
+/// A number as a form sends it ("2500.5") or a person types it ("2.500,5").
+fn number(text: &str) -> Result<f64, Problem> {
+    match forms::value::parse_number_text(text) {
+        Some(n) if n >= 0.0 => Ok(n),
+        Some(_) => Err(Problem::Negative),
+        None => Err(Problem::NotANumber),
     }
 }
 
@@ -428,7 +449,7 @@ mod tests {
         assert!(f
             .criteria
             .contains(&("land_min", Criterion::AtLeast("land_area", 5000.0))));
-        assert_eq!(f.errors, [("land_max", "catalogue.error_number")]);
+        assert_eq!(f.errors, [("land_max", Problem::NotANumber)]);
         assert_eq!(f.values("land_max").collect::<Vec<_>>(), ["abc"]);
         assert!(f.typed.iter().all(|(k, _)| *k != "unknown"));
     }
@@ -436,7 +457,7 @@ mod tests {
     #[test]
     fn bad_values_are_reported_where_they_were_typed() {
         let f = Filters::parse(
-            "province=XX&asset=castle&municipality=Atlantide&available_by=31/12/2027\
+            "province=XX&asset=castle&municipality=Atlantide&available_by=31/31/2027\
              &power_kw=-5&price_min=9&price_max=3&kind=c",
         );
         let errors: Vec<_> = f.errors.iter().map(|(k, _)| *k).collect();
@@ -483,8 +504,54 @@ mod tests {
         let long = format!("q={}", "a".repeat(1_000_000));
         let f = Filters::parse(&long);
         assert_eq!(f.values("q").next().unwrap().len(), MAX_VALUE_CHARS);
+        // Repeated values are kept once; distinct ones up to a total size.
         let many = "province=BG&".repeat(100_000);
-        let f = Filters::parse(&many);
-        assert_eq!(f.typed.len(), MAX_PAIRS);
+        assert_eq!(Filters::parse(&many).typed.len(), 1);
+        let distinct: String = (0..200)
+            .map(|i| format!("q=word{i:03}xxxxxxxxxxxx&"))
+            .collect();
+        let f = Filters::parse(&distinct);
+        let kept: usize = f.typed.iter().map(|(_, v)| v.len()).sum();
+        assert!(kept <= MAX_TYPED_CHARS && f.typed.len() < 200, "{kept}");
+        // A second value of a single-valued filter is not kept.
+        let f = Filters::parse("land_min=5&land_min=7");
+        assert_eq!(f.values("land_min").collect::<Vec<_>>(), ["5"]);
+    }
+}
+
+#[cfg(test)]
+mod reading {
+    use super::*;
+
+    #[test]
+    fn numbers_dates_and_options_read_as_people_type_them() {
+        let f = Filters::parse(
+            "land_min=2.500&price_max=1.200.000,50&available_by=31/12/2027&asset=BUILDING&kind=B",
+        );
+        assert!(f.errors.is_empty(), "{:?}", f.errors);
+        let has = |k: &str, c: Criterion| f.criteria.contains(&(param_key(k), c));
+        assert!(has("land_min", Criterion::AtLeast("land_area", 2500.0)));
+        assert!(has(
+            "price_max",
+            Criterion::AtMost("price_eur", 1_200_000.5)
+        ));
+        let end = NaiveDate::from_ymd_opt(2027, 12, 31).unwrap();
+        assert!(has("available_by", Criterion::AvailableBy(end)));
+        assert!(has(
+            "asset",
+            Criterion::AnyOf("asset_type", vec!["building".into()])
+        ));
+        assert!(has("kind", Criterion::Kind("b".into())));
+        // Only function words: no filter at all.
+        assert!(Filters::parse("q=the+of+di").criteria.is_empty());
+        // Links leave out what does not read.
+        assert_eq!(
+            Filters::parse("land_min=tanto&province=BG").query_with(&[]),
+            "province=BG"
+        );
+    }
+
+    fn param_key(k: &str) -> &'static str {
+        PARAMS.iter().find(|p| p.key == k).unwrap().key
     }
 }

@@ -30,6 +30,9 @@ pub struct Site {
     pub snapshot: Snapshot,
     /// The province code of its municipality.
     pub province: String,
+    /// Every field that holds a number, read once (filters test them often).
+    numbers: HashMap<String, f64>,
+    pub available_from: Option<chrono::NaiveDate>,
 }
 
 impl Site {
@@ -38,6 +41,16 @@ impl Site {
             .by_istat_code(&snapshot.municipality_code)
             .map(|m| m.province_code.clone())
             .unwrap_or_default();
+        let numbers = snapshot
+            .fields
+            .iter()
+            .filter_map(|(id, v)| Some((id.clone(), v.trim().parse::<f64>().ok()?)))
+            .filter(|(_, n)| n.is_finite())
+            .collect();
+        let available_from = snapshot
+            .fields
+            .get("available_from")
+            .and_then(|v| chrono::NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").ok());
         Site {
             publication_id: p.id,
             candidacy_id: p.candidacy_id,
@@ -45,6 +58,8 @@ impl Site {
             published_at: p.published_at,
             snapshot,
             province,
+            numbers,
+            available_from,
         }
     }
 
@@ -58,10 +73,7 @@ impl Site {
     }
 
     pub fn number(&self, field: &str) -> Option<f64> {
-        self.value(field)?
-            .parse()
-            .ok()
-            .filter(|n: &f64| n.is_finite())
+        self.numbers.get(field).copied()
     }
 
     /// The reference that names it in addresses (`OL-2027-000123`).
@@ -185,23 +197,26 @@ impl Loaded {
     }
 
     /// When `f` finds nothing: each filter that, dropped alone, would find
-    /// something, with how many sites; most first.
+    /// something, with how many sites; most first. One pass: a site counts
+    /// for a filter when that filter is the only one it fails.
     pub fn relaxations(&self, f: &Filters) -> Vec<(&'static str, usize)> {
         let hits = self.word_hits(f);
+        let mut counts = vec![0usize; f.criteria.len()];
+        for (site, hit) in self.sites.iter().zip(hits) {
+            let mut failed = f.criteria.iter().enumerate().filter(|(_, (_, c))| match c {
+                Criterion::Words(_) => !hit,
+                c => !c.accepts(site),
+            });
+            if let (Some((only, _)), None) = (failed.next(), failed.next()) {
+                counts[only] += 1;
+            }
+        }
         let mut out: Vec<(&'static str, usize)> = f
             .criteria
             .iter()
-            .map(|(key, criterion)| {
-                let words_dropped = matches!(criterion, Criterion::Words(_));
-                let count = self
-                    .sites
-                    .iter()
-                    .zip(&hits)
-                    .filter(|(s, hit)| (words_dropped || **hit) && f.accepts(s, Some(key)))
-                    .count();
-                (*key, count)
-            })
+            .zip(counts)
             .filter(|(_, n)| *n > 0)
+            .map(|((key, _), n)| (*key, n))
             .collect();
         out.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
         out
@@ -219,29 +234,30 @@ pub struct Catalogue {
 impl Catalogue {
     /// The catalogue as the database holds it now.
     pub async fn current(&self, db: &impl ConnectionTrait) -> AppResult<Arc<Loaded>> {
+        if let Some(held) = self.held(generation(db).await?) {
+            return Ok(held);
+        }
+        let _turn = self.rebuilding.lock().await;
+        // Asked again in the turn: another request may have rebuilt it, or
+        // something more may have been published meanwhile. The generation
+        // is read before the rows, so a change committed in between leaves
+        // a newer one than the index is labelled with, and is read next time.
         let generation = generation(db).await?;
         if let Some(held) = self.held(generation) {
             return Ok(held);
         }
-        let _turn = self.rebuilding.lock().await;
-        // Another request may have rebuilt it while this one waited.
-        if let Some(held) = self.held(generation) {
-            return Ok(held);
-        }
-        // The generation is read before the rows: a change committed in
-        // between leaves a newer generation than the one kept, so the next
-        // request builds again rather than keep a stale index.
         let rows = publication::Entity::find()
             .filter(publication::Column::EndedAt.is_null())
             .all(db)
             .await?;
-        let mut sites = Vec::with_capacity(rows.len());
-        for row in rows {
-            let snapshot = snapshot_of(&row)?;
-            sites.push(Site::new(row, snapshot));
+        // Reading ten thousand snapshots is CPU work: off the request threads.
+        let fresh = tokio::task::spawn_blocking(move || Arc::new(build(generation, rows)))
+            .await
+            .map_err(|e| AppError::Internal(format!("catalogue index: {e}")))?;
+        let mut held = self.loaded.write().expect("catalogue lock");
+        if held.as_ref().is_none_or(|h| h.generation <= generation) {
+            *held = Some(fresh.clone());
         }
-        let fresh = Arc::new(Loaded::build(generation, sites));
-        *self.loaded.write().expect("catalogue lock") = Some(fresh.clone());
         Ok(fresh)
     }
 
@@ -252,6 +268,23 @@ impl Catalogue {
             .filter(|l| l.generation == generation)
             .cloned()
     }
+}
+
+/// The index of `rows`, the versions online at `generation`. A snapshot
+/// that does not read is left out and logged: one bad row does not take
+/// the catalogue down.
+fn build(generation: i64, rows: Vec<publication::Model>) -> Loaded {
+    let sites = rows
+        .into_iter()
+        .filter_map(|row| match snapshot_of(&row) {
+            Ok(snapshot) => Some(Site::new(row, snapshot)),
+            Err(e) => {
+                tracing::error!(error = %e, "a version online does not read: not listed");
+                None
+            }
+        })
+        .collect();
+    Loaded::build(generation, sites)
 }
 
 /// The generation of what is online.

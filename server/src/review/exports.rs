@@ -154,7 +154,7 @@ fn status_key(s: Status) -> String {
 
 /// A frozen value as a cell: options by their label in `lang`, numbers as
 /// numbers, municipalities by name.
-fn value(field: &Field, kept: &str, lang: forms::Lang) -> Cell {
+pub fn value(field: &Field, kept: &str, lang: forms::Lang) -> Cell {
     match answers::read_kept(field, kept, lang) {
         Kept::Number(n) => Cell::Number(n),
         Kept::Text(t) => Cell::Text(t),

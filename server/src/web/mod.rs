@@ -58,6 +58,13 @@ pub fn router(state: AppState) -> Router {
             "/opportunita/{reference}/foto/{document}",
             get(catalogue::photo),
         )
+        .route("/opportunita/confronto", get(catalogue::compare::show))
+        .route("/en/opportunities/compare", get(catalogue::compare::show))
+        .route("/opportunita/confronto.xlsx", get(catalogue::compare::xlsx))
+        .route(
+            "/en/opportunities/compare.xlsx",
+            get(catalogue::compare::xlsx),
+        )
         .route("/dati-aperti", get(catalogue::open_data::show))
         .route("/en/open-data", get(catalogue::open_data::show))
         .route(

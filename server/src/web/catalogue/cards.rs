@@ -53,11 +53,15 @@ pub fn card(lang: app::Lang, s: &Snapshot) -> CardView {
         t if t.is_empty() => s.reference.clone(),
         t => t,
     };
+    // The title may be in the other language, when only that one was filled in.
+    let title_lang = Some(written_in(lang, s, "title_it", "title_en")).filter(|l| *l != lang);
     CardView {
         lang,
+        title_lang,
         title,
         href: None,
         photo: None,
+        compare: None,
         place,
         kind: if s.kind == "b" {
             "candidacy.kind_b"
@@ -89,12 +93,30 @@ pub fn shown(call: &Call, field: &Field, kept: &str, lang: forms::Lang) -> Strin
 }
 
 /// "30 aprile 2027" / "30 April 2027".
-fn day_in_words(date: chrono::NaiveDate, lang: forms::Lang) -> String {
+pub fn day_in_words(date: chrono::NaiveDate, lang: forms::Lang) -> String {
     use chrono::Datelike;
     let lang = match lang {
         forms::Lang::En => app::Lang::En,
         forms::Lang::It => app::Lang::It,
     };
-    let month = app::i18n::t(lang, &format!("time.months.{}", date.month0()));
-    format!("{} {month} {}", date.day(), date.year())
+    let day = app::view_data::RomeDateTime {
+        year: date.year(),
+        month: date.month(),
+        day: date.day(),
+        hour: 0,
+        minute: 0,
+        second: 0,
+    };
+    app::pages::format_date(lang, &day)
+}
+
+/// The language the text `it`/`en` of a site is shown in on a page in
+/// `lang`: that one, unless the proponent wrote it only in the other.
+pub fn written_in(lang: app::Lang, s: &Snapshot, it: &str, en: &str) -> app::Lang {
+    let has = |id: &str| s.fields.get(id).is_some_and(|v| !v.trim().is_empty());
+    match lang {
+        app::Lang::En if !has(en) && has(it) => app::Lang::It,
+        app::Lang::It if !has(it) && has(en) => app::Lang::En,
+        lang => lang,
+    }
 }

@@ -51,12 +51,23 @@ pub fn results(
     let in_province = |code: &str| results.iter().filter(|s| s.province == code).count();
     let provinces = shapes(&frame, |code| {
         let name = Municipalities::get().province_name(code).unwrap_or(code);
-        let label = t(lang, "catalogue.map_province")
+        let n = in_province(code);
+        let key = if n == 1 {
+            "catalogue.map_province_one"
+        } else {
+            "catalogue.map_province"
+        };
+        let label = t(lang, key)
             .replace("{province}", name)
-            .replace("{n}", &in_province(code).to_string());
+            .replace("{n}", &n.to_string());
         (chosen.iter().any(|c| c == code), Some((link(code), label)))
     });
-    let mut description = t(lang, "catalogue.map_description")
+    let key = if placed == 1 {
+        "catalogue.map_description_one"
+    } else {
+        "catalogue.map_description"
+    };
+    let mut description = t(lang, key)
         .replace("{n}", &placed.to_string())
         .replace("{marks}", &marks.len().to_string());
     if placed < results.len() {

@@ -4,10 +4,11 @@
 //! is not online is a 404 everywhere.
 
 pub mod cards;
+pub mod compare;
 pub mod maps;
 pub mod open_data;
 
-use crate::catalogue::filters::{Ask, Criterion, Filters, Sort, PARAMS};
+use crate::catalogue::filters::{Ask, Criterion, Filters, Problem, Sort, PARAMS};
 use crate::catalogue::{Loaded, Site};
 use crate::error::{AppError, AppResult};
 use crate::review::publication::Snapshot;
@@ -50,9 +51,7 @@ fn other(lang: Lang) -> Lang {
     }
 }
 
-fn forms_lang(lang: Lang) -> forms::Lang {
-    crate::candidacies::signed_forms::document_lang(lang)
-}
+use crate::candidacies::signed_forms::document_lang as forms_lang;
 
 /// "?query", or nothing for an empty one.
 fn with_query(path: &str, query: &str) -> String {
@@ -90,7 +89,7 @@ pub async fn list(ctx: Ctx, RawQuery(query): RawQuery) -> AppResult<Response> {
     let view = CatalogueView {
         action: path.to_string(),
         q: filters.values("q").next().unwrap_or_default().to_string(),
-        q_error: None,
+        empty_catalogue: loaded.sites.is_empty(),
         groups: groups(lang, &filters),
         active: active(lang, &filters, &href),
         total: found.all.len(),
@@ -110,6 +109,7 @@ pub async fn list(ctx: Ctx, RawQuery(query): RawQuery) -> AppResult<Response> {
         relax,
         clear: path.to_string(),
         open_data: open_data::page_path(lang).to_string(),
+        compare: compare::compare_path(lang).to_string(),
     };
     let own_query = filters.query_with(&[("page", &found.page_number.to_string())]);
     let mut page_ctx = ctx.page();
@@ -145,6 +145,7 @@ fn list_card(lang: Lang, s: &Site) -> app::view_data::CardView {
         .first()
         .map(|id| photo_path(s.reference(), *id, false));
     card.description = shorten(&card.description, 220);
+    card.compare = Some(s.reference().to_string());
     card
 }
 
@@ -279,7 +280,19 @@ fn field(lang: Lang, f: &Filters, key: &str) -> FilterField {
             .errors
             .iter()
             .find(|(k, _)| *k == key)
-            .map(|(_, e)| t(lang, e)),
+            .map(|(_, problem)| t(lang, problem_key(*problem))),
+    }
+}
+
+/// The message that says what is wrong with a value typed for a filter.
+fn problem_key(p: Problem) -> &'static str {
+    match p {
+        Problem::UnknownOption => "catalogue.error_option",
+        Problem::UnknownMunicipality => "catalogue.error_municipality",
+        Problem::NotANumber => "catalogue.error_number",
+        Problem::Negative => "catalogue.error_negative",
+        Problem::Range => "catalogue.error_range",
+        Problem::NotADate => "catalogue.error_date",
     }
 }
 
@@ -316,7 +329,7 @@ fn in_words(lang: Lang, key: &str, c: &Criterion) -> String {
                 .join(", ")
         }
         Criterion::AtLeast(_, n) | Criterion::AtMost(_, n) => number(*n),
-        Criterion::AvailableBy(d) => d.format("%d/%m/%Y").to_string(),
+        Criterion::AvailableBy(d) => cards::day_in_words(*d, fl),
     };
     format!("{}: {value}", t(lang, param(key).label))
 }
@@ -365,54 +378,95 @@ pub async fn site(ctx: Ctx, Path(reference): Path<String>) -> AppResult<Response
     let site = loaded.site(&reference).ok_or(AppError::NotFound)?;
     let s = &site.snapshot;
     let card = cards::card(lang, s);
-    let content_lang = content_lang(lang, s);
-    let fl = forms_lang(lang);
     let call = Call::embedded();
     let kind = forms::Kind::from_code(&s.kind).unwrap_or(forms::Kind::Settlement);
-    let count = s.photos.len();
-    let photos = s
+    let share = ctx.state.link(&site_path(lang, &reference));
+    let view = SiteView {
+        content_lang: cards::written_in(lang, s, "title_it", "title_en"),
+        description_lang: cards::written_in(lang, s, "description_it", "description_en"),
+        title: card.title.clone(),
+        reference: reference.clone(),
+        kind: call.kind_label(kind, forms_lang(lang)).to_string(),
+        place: card.place.clone(),
+        description: card.description.clone(),
+        photos: photos(lang, site, &card.title),
+        map: site_map(lang, s),
+        sections: sections(lang, site, kind),
+        updated: t(lang, "catalogue.updated")
+            .replace("{date}", &day(lang, site.published_at))
+            .replace("{version}", &site.version.to_string()),
+        share: share.clone(),
+        ask: ask_link(&ctx, &reference, &card.title),
+        back: list_path(lang).to_string(),
+    };
+    let mut page_ctx = ctx.page();
+    page_ctx.alternate = Some(site_path(other(lang), &reference));
+    let image = s
         .photos
+        .first()
+        .map(|id| ctx.state.link(&photo_path(&reference, *id, true)));
+    let alternates = Lang::ALL
         .iter()
+        .map(|l| {
+            (
+                l.code().to_string(),
+                ctx.state.link(&site_path(*l, &reference)),
+            )
+        })
+        .collect();
+    page_ctx.seo = Some(Seo {
+        canonical: share,
+        alternates,
+        description: shorten(&card.description, 200),
+        json_ld: Some(place_json_ld(&ctx, lang, site, &card, image.as_deref())),
+        image,
+    });
+    let html = app::pages::catalogue::detail(&page_ctx, &view);
+    Ok(page(StatusCode::OK, html))
+}
+
+/// The site's photos: (thumbnail, large, alternative text).
+fn photos(lang: Lang, site: &Site, title: &str) -> Vec<(String, String, String)> {
+    let all = &site.snapshot.photos;
+    all.iter()
         .enumerate()
         .map(|(i, id)| {
             let alt = t(lang, "catalogue.photo_alt")
                 .replace("{i}", &(i + 1).to_string())
-                .replace("{n}", &count.to_string())
-                .replace("{title}", &card.title);
-            (
-                photo_path(&reference, *id, false),
-                photo_path(&reference, *id, true),
-                alt,
-            )
+                .replace("{n}", &all.len().to_string())
+                .replace("{title}", title);
+            let r = site.reference();
+            (photo_path(r, *id, false), photo_path(r, *id, true), alt)
         })
-        .collect();
-    let map = match (s.latitude, s.longitude) {
-        (Some(lat), Some(lon)) => {
-            let description = t(lang, "catalogue.site_map")
-                .replace("{place}", &s.municipality)
-                .replace(
-                    "{lat}",
-                    &forms::report::format_number((lat * 1e5).round() / 1e5, fl),
-                )
-                .replace(
-                    "{lon}",
-                    &forms::report::format_number((lon * 1e5).round() / 1e5, fl),
-                );
-            Some(maps::one_site(lat, lon, &s.municipality_code, description))
-        }
-        _ => None,
-    };
-    let provenance = provenance(lang, s, site.published_at);
-    let sections = call
-        .sections
+        .collect()
+}
+
+/// The site on the map, said in words; none without coordinates.
+fn site_map(lang: Lang, s: &Snapshot) -> Option<app::view_data::MapView> {
+    let (lat, lon) = (s.latitude?, s.longitude?);
+    let degrees = |d: f64| forms::report::format_number((d * 1e5).round() / 1e5, forms_lang(lang));
+    let description = t(lang, "catalogue.site_map")
+        .replace("{place}", &s.municipality)
+        .replace("{lat}", &degrees(lat))
+        .replace("{lon}", &degrees(lon));
+    Some(maps::one_site(lat, lon, &s.municipality_code, description))
+}
+
+/// Each section of the call that applies, with its public fields filled in
+/// and who declared and verified them.
+fn sections(lang: Lang, site: &Site, kind: forms::Kind) -> Vec<SiteSection> {
+    let call = Call::embedded();
+    let fl = forms_lang(lang);
+    let provenance = provenance(lang, &site.snapshot, site.published_at);
+    let shown = |f: &&forms::call::Field| f.public && !SHOWN_ABOVE.contains(&f.id.as_str());
+    call.sections
         .iter()
         .filter(|sec| sec.kinds.is_empty() || sec.kinds.contains(&kind))
         .filter_map(|sec| {
             let rows: Vec<(String, String)> = call
                 .fields_for(kind)
-                .filter(|f| {
-                    f.public && f.section == sec.id && !SHOWN_ABOVE.contains(&f.id.as_str())
-                })
+                .filter(|f| f.section == sec.id)
+                .filter(shown)
                 .filter_map(|f| {
                     let kept = site.value(&f.id)?;
                     Some((f.label.get(fl).to_string(), cards::shown(call, f, kept, fl)))
@@ -425,61 +479,21 @@ pub async fn site(ctx: Ctx, Path(reference): Path<String>) -> AppResult<Response
                 provenance: provenance.clone(),
             })
         })
-        .collect();
-    let share = ctx.state.link(&site_path(lang, &reference));
-    let subject = t(lang, "catalogue.ask_subject")
-        .replace("{reference}", &reference)
-        .replace("{title}", &card.title);
-    let ask = format!(
+        .collect()
+}
+
+/// "Ask about this site": an email to the service, the site in its subject
+/// (until investors' requests exist).
+fn ask_link(ctx: &Ctx, reference: &str, title: &str) -> String {
+    let subject = t(ctx.lang, "catalogue.ask_subject")
+        .replace("{reference}", reference)
+        .replace("{title}", title);
+    let encoded: String = url::form_urlencoded::byte_serialize(subject.as_bytes()).collect();
+    format!(
         "mailto:{}?subject={}",
         ctx.state.config.service_email,
-        url::form_urlencoded::byte_serialize(subject.as_bytes())
-            .collect::<String>()
-            .replace('+', "%20")
-    );
-    let updated = t(lang, "catalogue.updated")
-        .replace("{date}", &day(lang, site.published_at))
-        .replace("{version}", &site.version.to_string());
-    let view = SiteView {
-        content_lang,
-        title: card.title.clone(),
-        reference: reference.clone(),
-        kind: call.kind_label(kind, fl).to_string(),
-        place: card.place.clone(),
-        description: card.description.clone(),
-        photos,
-        map,
-        sections,
-        updated,
-        share: share.clone(),
-        ask,
-        back: list_path(lang).to_string(),
-    };
-    let mut page_ctx = ctx.page();
-    page_ctx.alternate = Some(site_path(other(lang), &reference));
-    let image = s
-        .photos
-        .first()
-        .map(|id| ctx.state.link(&photo_path(&reference, *id, true)));
-    page_ctx.seo = Some(Seo {
-        canonical: share,
-        alternates: Lang::ALL
-            .iter()
-            .map(|l| {
-                (
-                    l.code().to_string(),
-                    ctx.state.link(&site_path(*l, &reference)),
-                )
-            })
-            .collect(),
-        description: shorten(&card.description, 200),
-        json_ld: Some(place_json_ld(&ctx, lang, site, &card, image.as_deref())),
-        image,
-    });
-    Ok(page(
-        StatusCode::OK,
-        app::pages::catalogue::detail(&page_ctx, &view),
-    ))
+        encoded.replace('+', "%20")
+    )
 }
 
 /// Shown at the top of a site's page, not again in its sections.
@@ -491,17 +505,6 @@ const SHOWN_ABOVE: [&str; 6] = [
     "address",
     "municipality",
 ];
-
-/// The language a site's texts are shown in on a page in `lang`: that one,
-/// unless the proponent wrote only in the other.
-fn content_lang(lang: Lang, s: &Snapshot) -> Lang {
-    let has = |id: &str| s.fields.get(id).is_some_and(|v| !v.trim().is_empty());
-    match lang {
-        Lang::En if !has("title_en") && has("title_it") => Lang::It,
-        Lang::It if !has("title_it") && has("title_en") => Lang::En,
-        lang => lang,
-    }
-}
 
 /// "Declared by the proponent on …; verified by Regione Lombardia on …".
 fn provenance(lang: Lang, s: &Snapshot, published: DateTime<Utc>) -> String {
@@ -596,8 +599,9 @@ pub async fn photo(
         .ok_or(AppError::NotFound)?;
     let headers = [
         (header::CONTENT_TYPE, "image/jpeg"),
-        // Short: a site taken offline takes its photos with it.
-        (header::CACHE_CONTROL, "public, max-age=300"),
+        // Kept by the browser only, and briefly: a site taken offline takes
+        // its photos with it, and no shared cache keeps this response.
+        (header::CACHE_CONTROL, "private, max-age=300"),
     ];
     Ok((headers, bytes).into_response())
 }

@@ -34,8 +34,8 @@ async fn preview(
         back: href(c.id, q),
         from: q.encoded(),
         cards: vec![
-            card(app::Lang::It, &snapshot),
-            card(app::Lang::En, &snapshot),
+            preview_card(app::Lang::It, c.id, &snapshot),
+            preview_card(app::Lang::En, c.id, &snapshot),
         ],
         obstacles: obstacles.iter().map(|o| o.key()).collect(),
         replaces: online.map(|p| p.version),
@@ -134,4 +134,15 @@ async fn after(
         }
         Err(e) => Err(e),
     }
+}
+
+/// The public card of candidacy `id` in `lang`, with the photo the
+/// catalogue will show first: the officer sees what goes online.
+fn preview_card(lang: app::Lang, id: i64, s: &publication::Snapshot) -> app::view_data::CardView {
+    let mut shown = card(lang, s);
+    shown.photo = s
+        .photos
+        .first()
+        .map(|doc| format!("/staff/candidacies/{id}/documents/{doc}/thumbnail"));
+    shown
 }

@@ -1,0 +1,159 @@
+//! The public catalogue with 10,000 sites online, server side, in one
+//! process (no network): the list with the filters and searches site
+//! selectors use, a site's page, through the real router and database, on
+//! SQLite and, when `TEST_DATABASE_URL` names one, on PostgreSQL (in a
+//! schema of its own). The baseline, in the same run, is `/healthz` (the
+//! router and middleware without the catalogue).
+//!
+//!     cargo run --release -p server --example catalogue_bench [-- 10000]
+//!
+//! Also: the index's rebuild after a publication, and the bytes of the list
+//! page and of its map for all the sites, as brotli sends them. Throughput
+//! under load is measured by `scripts/bench.sh` with wrk.
+//!
+//! Prints figures; asserts only that every page answered 200.
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use std::time::Instant;
+use tower::ServiceExt;
+
+#[path = "shared/officer.rs"]
+mod officer;
+#[path = "shared/postgres.rs"]
+mod postgres;
+#[path = "shared/stats.rs"]
+mod stats;
+use stats::summary;
+
+/// What visitors ask the catalogue for, each timed `ROUNDS` times.
+const PAGES: [&str; 8] = [
+    "/opportunita",
+    "/opportunita?province=BG",
+    "/opportunita?province=MI&province=MB&land_min=5000&sort=area",
+    "/opportunita?function=logistics&motorway_km=5&power_kw=500",
+    "/en/opportunities?q=warehouse",
+    "/opportunita?q=capannone+bergamo&offer=lease",
+    "/opportunita?page=200",
+    "/opportunita?province=SO&land_min=290000&function=data_centre",
+];
+const ROUNDS: usize = 60;
+
+/// `path` through the router; the body as sent with `encoding` (if any).
+async fn get(router: &Router, path: &str, encoding: Option<&str>) -> Vec<u8> {
+    let mut request = Request::get(path);
+    if let Some(e) = encoding {
+        request = request.header(header::ACCEPT_ENCODING, e);
+    }
+    let request = request
+        .header("x-forwarded-for", "10.9.9.9")
+        .body(Body::empty())
+        .unwrap();
+    let response = router.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "{path}");
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX).await;
+    body.unwrap().to_vec()
+}
+
+/// `path`'s time in ms, `ROUNDS` times.
+async fn timed(router: &Router, path: &str) -> Vec<f64> {
+    let mut times = Vec::with_capacity(ROUNDS);
+    for _ in 0..ROUNDS {
+        let t = Instant::now();
+        get(router, path, None).await;
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    times
+}
+
+/// Brotli at the quality the portal's compression layer uses by default.
+fn brotli_len(bytes: &[u8]) -> usize {
+    let mut out = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 4,
+        ..Default::default()
+    };
+    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params).unwrap();
+    out.len()
+}
+
+async fn run(label: &str, url: &str, schema: Option<&str>, dir: &std::path::Path, count: usize) {
+    std::env::set_var("PORTAL_DATA_DIR", dir);
+    std::env::set_var("DATABASE_URL", url);
+    std::env::set_var("PORTAL_OUTBOX_WORKER", "false");
+    std::env::set_var("PORTAL_TRUST_PROXY", "true");
+    let config = server::config::Config::from_env().unwrap();
+    let db = server::db::connect(url, schema).await.unwrap();
+    let state = server::state::AppState::new(db, config, server::clock::Clock::system());
+    let now = state.clock.now();
+    let officer = officer::create(&state.db, now).await;
+    let t = Instant::now();
+    let refs = server::seed::sites(&state.db, count, officer.id, now)
+        .await
+        .unwrap();
+    println!(
+        "{label}: published {} made-up sites in {:.1} s",
+        refs.len(),
+        t.elapsed().as_secs_f64()
+    );
+    let router = server::web::router(state.clone());
+    let t = Instant::now();
+    get(&router, "/opportunita", None).await;
+    println!(
+        "{label}: first list after the publication (index built from {count} versions): {:.0} ms",
+        t.elapsed().as_secs_f64() * 1000.0
+    );
+    let detail = format!("/opportunita/{}", refs[refs.len() / 2]);
+    let pages: Vec<&str> = PAGES.iter().copied().chain([detail.as_str()]).collect();
+    for page in &pages {
+        get(&router, page, None).await;
+    }
+    let mut all = Vec::new();
+    for page in &pages {
+        let times = timed(&router, page).await;
+        let (p50, p99) = summary(times.clone());
+        println!("{label}: {page:<66} p50 {p50:6.2} ms  p99 {p99:6.2} ms");
+        all.extend(times);
+    }
+    let base = timed(&router, "/healthz").await;
+    let (p50, p99) = summary(all);
+    let (b50, b99) = summary(base);
+    println!(
+        "{label}: catalogue, all pages: p50 {p50:.2} ms, p99 {p99:.2} ms over {} requests \
+         (targets: 20 and 100); baseline /healthz p50 {b50:.3} ms, p99 {b99:.3} ms",
+        ROUNDS * pages.len()
+    );
+    let html = get(&router, "/opportunita", None).await;
+    let sent = get(&router, "/opportunita", Some("br")).await;
+    let text = String::from_utf8_lossy(&html);
+    let from = text.find("<figure id=\"catalogue-map\"").unwrap();
+    let to = from + text[from..].find("</figure>").unwrap() + "</figure>".len();
+    let map = &html[from..to];
+    println!(
+        "{label}: the list of all {count}: page {:.1} KB, {:.1} KB as sent with brotli; \
+         its map {:.1} KB, {:.1} KB brotli (target 60 KB)",
+        html.len() as f64 / 1024.0,
+        sent.len() as f64 / 1024.0,
+        map.len() as f64 / 1024.0,
+        brotli_len(map) as f64 / 1024.0
+    );
+}
+
+#[tokio::main]
+async fn main() {
+    let count: usize = std::env::args()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(10_000);
+    let dir = std::env::temp_dir().join(format!("catalogue-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let sqlite = format!("sqlite://{}/bench.db?mode=rwc", dir.display());
+    run("SQLite", &sqlite, None, &dir, count).await;
+    let files = dir.clone();
+    postgres::in_fresh_schema("catalogue", |url, schema| async move {
+        run("PostgreSQL", &url, Some(&schema), &files, count).await;
+    })
+    .await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
