@@ -95,6 +95,10 @@ pub struct LimitsConfig {
     pub drafts_per_account: u64,
     /// `PORTAL_MAX_ACCOUNT_MB`: megabytes of files an account may keep. Default 2048.
     pub bytes_per_account: u64,
+    /// `PORTAL_CATALOGUE_RECHECK_MS`: how long an instance serves its index of
+    /// the catalogue before asking the database whether anything was published
+    /// or taken offline. Default 500; 0 asks on every request.
+    pub catalogue_recheck: Duration,
 }
 
 impl LimitsConfig {
@@ -116,6 +120,7 @@ impl LimitsConfig {
             request_timeout: secs("PORTAL_REQUEST_TIMEOUT_SECS", 900)?,
             drafts_per_account: parsed("PORTAL_MAX_DRAFTS", 30)?,
             bytes_per_account: parsed::<u64>("PORTAL_MAX_ACCOUNT_MB", 2048)? * 1024 * 1024,
+            catalogue_recheck: Duration::from_millis(parsed("PORTAL_CATALOGUE_RECHECK_MS", 500)?),
         })
     }
 
@@ -129,6 +134,7 @@ impl LimitsConfig {
             request_timeout: Duration::from_secs(900),
             drafts_per_account: 30,
             bytes_per_account: 2048 * 1024 * 1024,
+            catalogue_recheck: Duration::from_millis(500),
         }
     }
 }

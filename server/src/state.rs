@@ -38,7 +38,7 @@ impl AppState {
         AppState {
             anchors: Arc::new(anchors),
             heavy: Heavy::new(config.limits.heavy_checks),
-            catalogue: Arc::default(),
+            catalogue: Arc::new(Catalogue::new(config.limits.catalogue_recheck)),
             db,
             config: Arc::new(config),
             clock,

@@ -584,3 +584,33 @@ async fn up_to_four_sites_side_by_side_and_as_excel() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn anonymous_visitors_share_a_kept_page_and_accounts_get_their_own() {
+    let app = TestApp::new().await;
+    app.staff_account("anna@regione.test", Role::Staff).await;
+    let officer = app.account("anna@regione.test").await.id;
+    let one = site("Lodi", 45.31, 9.50, &[("title_it", "Area a Lodi")]);
+    server::seed::publish_all(&app.state.db, officer, vec![one], app.state.clock.now())
+        .await
+        .unwrap();
+    let mut first = app.client("10.0.50.7");
+    let mut second = app.client("10.0.50.8");
+    let plain = first.get("/opportunita?province=LO").await;
+    assert!(plain.body.contains("Area a Lodi"));
+    // The same page, kept, compressed once for a browser that takes brotli.
+    let request = axum::http::Request::get("/opportunita?province=LO")
+        .header("accept-encoding", "gzip, br")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let packed = second.send(request).await;
+    assert_eq!(packed.headers["content-encoding"], "br");
+    let mut html = Vec::new();
+    brotli::BrotliDecompress(&mut packed.bytes.as_slice(), &mut html).unwrap();
+    assert_eq!(String::from_utf8(html).unwrap(), plain.body);
+    // Someone logged in sees their own header, not the kept page.
+    let mut rossi = app.user("rossi@example.it", "proponent", "10.0.50.6").await;
+    let own = rossi.get("/opportunita?province=LO").await;
+    assert!(own.body.contains("rossi@example.it"), "{}", own.body);
+    assert!(!plain.body.contains("rossi@example.it"));
+}

@@ -3,11 +3,16 @@
 //! tens of megabytes and filter in a millisecond, where a query per filter
 //! against two database backends would not.
 //!
-//! Several instances can serve one database: each request reads the
-//! generation (one row, bumped in the same transaction as every publication
-//! and every end of one) and rebuilds the index when it moved, so a site
-//! published through one instance is listed by every instance on its next
-//! request, and one taken offline is gone from all of them.
+//! Several instances can serve one database: each reads the generation (one
+//! row, bumped in the same transaction as every publication and every end
+//! of one) at most every `PORTAL_CATALOGUE_RECHECK_MS` (half a second by
+//! default) and rebuilds its index when it moved. A site published or taken
+//! offline through any instance is listed, or gone, on every instance within
+//! that time; between two reads an instance answers from memory, without the
+//! database, which is what lets the list serve thousands of visitors a second.
+//!
+//! Pages rendered for anonymous visitors are kept with the index they were
+//! made from (`pages`), so they go with it when the catalogue changes.
 
 use super::filters::{Criterion, Filters, Sort, PAGE_SIZE};
 use super::search::WordIndex;
@@ -111,6 +116,45 @@ pub struct Loaded {
     /// The open-data files of this generation, made on first request.
     pub csv: OnceLock<Arc<Vec<u8>>>,
     pub geojson: OnceLock<Arc<Vec<u8>>>,
+    /// Pages made from this generation, by what they show.
+    pub pages: PageCache,
+}
+
+/// Rendered pages of one generation, by key, bounded in bytes: when full,
+/// new pages are made for each request rather than kept.
+#[derive(Debug, Default)]
+pub struct PageCache {
+    kept: std::sync::Mutex<(HashMap<String, Arc<Kept>>, usize)>,
+}
+
+/// A page as rendered, and compressed once when first asked for.
+#[derive(Debug)]
+pub struct Kept {
+    pub html: bytes::Bytes,
+    pub brotli: OnceLock<bytes::Bytes>,
+}
+
+impl PageCache {
+    /// At most this many bytes of HTML per generation.
+    const BUDGET: usize = 64 * 1024 * 1024;
+
+    pub fn get(&self, key: &str) -> Option<Arc<Kept>> {
+        self.kept.lock().expect("page cache").0.get(key).cloned()
+    }
+
+    /// Keeps `html` under `key` if the budget allows; the page either way.
+    pub fn put(&self, key: String, html: String) -> Arc<Kept> {
+        let page = Arc::new(Kept {
+            html: bytes::Bytes::from(html),
+            brotli: OnceLock::new(),
+        });
+        let mut kept = self.kept.lock().expect("page cache");
+        if kept.1 + page.html.len() <= Self::BUDGET {
+            kept.1 += page.html.len();
+            kept.0.insert(key, page.clone());
+        }
+        page
+    }
 }
 
 /// A page of results and what the map needs.
@@ -224,17 +268,42 @@ impl Loaded {
 }
 
 /// The shared index: the last one built (none before the first request),
-/// and a lock so that one request rebuilds it while the others wait for it.
-#[derive(Default)]
+/// when the database was last asked about it, and a lock so that one request
+/// rebuilds it while the others wait for it.
 pub struct Catalogue {
     loaded: RwLock<Option<Arc<Loaded>>>,
     rebuilding: tokio::sync::Mutex<()>,
+    asked: std::sync::Mutex<Option<std::time::Instant>>,
+    recheck: std::time::Duration,
 }
 
 impl Catalogue {
-    /// The catalogue as the database holds it now.
+    /// A catalogue that asks the database again after `recheck`.
+    pub fn new(recheck: std::time::Duration) -> Catalogue {
+        Catalogue {
+            loaded: RwLock::default(),
+            rebuilding: tokio::sync::Mutex::default(),
+            asked: std::sync::Mutex::default(),
+            recheck,
+        }
+    }
+
+    /// The catalogue as the database held it at most `recheck` ago.
     pub async fn current(&self, db: &impl ConnectionTrait) -> AppResult<Arc<Loaded>> {
-        if let Some(held) = self.held(generation(db).await?) {
+        let recent = self
+            .asked
+            .lock()
+            .expect("catalogue clock")
+            .is_some_and(|at| at.elapsed() < self.recheck);
+        if recent {
+            if let Some(held) = self.loaded.read().expect("catalogue lock").clone() {
+                return Ok(held);
+            }
+        }
+        let asked_at = std::time::Instant::now();
+        let now = generation(db).await?;
+        *self.asked.lock().expect("catalogue clock") = Some(asked_at);
+        if let Some(held) = self.held(now) {
             return Ok(held);
         }
         let _turn = self.rebuilding.lock().await;

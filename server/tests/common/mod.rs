@@ -76,7 +76,11 @@ pub fn test_config(dir: &std::path::Path, database_url: String) -> Config {
         },
         trust_anchors: None,
         production: false,
-        limits: LimitsConfig::standard(),
+        // Each request asks the database: tests publish and look at once.
+        limits: LimitsConfig {
+            catalogue_recheck: std::time::Duration::ZERO,
+            ..LimitsConfig::standard()
+        },
         review: server::config::ReviewConfig::standard(),
         service_email: "invest@example.it".into(),
     }

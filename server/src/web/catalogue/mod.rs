@@ -9,6 +9,7 @@ pub mod maps;
 pub mod open_data;
 
 use crate::catalogue::filters::{Ask, Criterion, Filters, Problem, Sort, PARAMS};
+use crate::catalogue::index::Kept;
 use crate::catalogue::{Loaded, Site};
 use crate::error::{AppError, AppResult};
 use crate::review::publication::Snapshot;
@@ -19,11 +20,12 @@ use app::page::Seo;
 use app::view_data::{CatalogueView, FilterField, FilterGroup, FilterInput, SiteSection, SiteView};
 use app::Lang;
 use axum::extract::{Path, RawQuery};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use forms::reference::{Municipalities, Provinces};
 use forms::Call;
+use std::sync::Arc;
 
 /// The list's address in `lang`.
 pub fn list_path(lang: Lang) -> &'static str {
@@ -62,10 +64,22 @@ fn with_query(path: &str, query: &str) -> String {
 }
 
 /// The list: the filters in the address, the sites that match, the map.
-pub async fn list(ctx: Ctx, RawQuery(query): RawQuery) -> AppResult<Response> {
+pub async fn list(ctx: Ctx, headers: HeaderMap, RawQuery(query): RawQuery) -> AppResult<Response> {
     let lang = ctx.lang;
     let filters = Filters::parse(query.as_deref().unwrap_or_default());
     let loaded = ctx.state.catalogue.current(&ctx.state.db).await?;
+    // What the page shows: the filters that read (a page with errors is not kept).
+    let key = filters.errors.is_empty().then(|| {
+        let page = filters.page.to_string();
+        format!(
+            "list|{}|{}",
+            lang.code(),
+            filters.query_with(&[("page", &page)])
+        )
+    });
+    if let Some(kept) = kept(&ctx, &loaded, key.as_deref()) {
+        return Ok(send(&headers, &kept));
+    }
     let found = loaded.search(&filters);
     let path = list_path(lang);
     let href = |changes: &[(&str, &str)]| with_query(path, &filters.query_with(changes));
@@ -127,11 +141,65 @@ pub async fn list(ctx: Ctx, RawQuery(query): RawQuery) -> AppResult<Response> {
         image: None,
         json_ld: None,
     });
-    let status = match filters.errors.is_empty() {
-        true => StatusCode::OK,
-        false => StatusCode::UNPROCESSABLE_ENTITY,
+    let html = app::pages::catalogue::list(&page_ctx, &view);
+    match (key, filters.errors.is_empty()) {
+        (Some(key), true) if anonymous(&ctx) => Ok(send(&headers, &loaded.pages.put(key, html))),
+        (_, true) => Ok(page(StatusCode::OK, html)),
+        (_, false) => Ok(page(StatusCode::UNPROCESSABLE_ENTITY, html)),
+    }
+}
+
+/// A visitor without an account (or not yet through its second factor):
+/// every such visitor gets the same page for the same address.
+fn anonymous(ctx: &Ctx) -> bool {
+    ctx.user.is_none() && ctx.pending.is_none()
+}
+
+/// The page kept under `key` for an anonymous visitor, if any.
+fn kept(ctx: &Ctx, loaded: &Loaded, key: Option<&str>) -> Option<Arc<Kept>> {
+    key.filter(|_| anonymous(ctx))
+        .and_then(|k| loaded.pages.get(k))
+}
+
+/// A kept page, compressed with brotli (once) for a browser that takes it.
+fn send(headers: &HeaderMap, page: &Kept) -> Response {
+    let takes_brotli = headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(',').any(|part| {
+                let mut it = part.split(';').map(str::trim);
+                it.next() == Some("br") && !it.any(|q| q == "q=0" || q == "q=0.0")
+            })
+        });
+    let mut response = if takes_brotli {
+        let body = page.brotli.get_or_init(|| brotli(&page.html)).clone();
+        let mut r = Response::new(axum::body::Body::from(body));
+        r.headers_mut()
+            .insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
+        r
+    } else {
+        Response::new(axum::body::Body::from(page.html.clone()))
     };
-    Ok(page(status, app::pages::catalogue::list(&page_ctx, &view)))
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    response
+}
+
+/// `html` compressed as the compression layer would, but once per page.
+fn brotli(html: &[u8]) -> bytes::Bytes {
+    let mut out = Vec::with_capacity(html.len() / 5);
+    let params = ::brotli::enc::BrotliEncoderParams {
+        quality: 5,
+        ..Default::default()
+    };
+    // Writing to memory cannot fail.
+    let _ = ::brotli::BrotliCompress(&mut &html[..], &mut out, &params);
+    bytes::Bytes::from(out)
 }
 
 /// A result's card: linked to its page, with its first photo, the
@@ -372,10 +440,18 @@ fn relaxations(
 
 /// A site's page: every public field by section, with who declared and who
 /// verified it; its photos; the map; how to ask about it.
-pub async fn site(ctx: Ctx, Path(reference): Path<String>) -> AppResult<Response> {
+pub async fn site(
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path(reference): Path<String>,
+) -> AppResult<Response> {
     let lang = ctx.lang;
     let loaded = ctx.state.catalogue.current(&ctx.state.db).await?;
     let site = loaded.site(&reference).ok_or(AppError::NotFound)?;
+    let key = format!("site|{}|{reference}", lang.code());
+    if let Some(kept) = kept(&ctx, &loaded, Some(&key)) {
+        return Ok(send(&headers, &kept));
+    }
     let s = &site.snapshot;
     let card = cards::card(lang, s);
     let call = Call::embedded();
@@ -422,7 +498,10 @@ pub async fn site(ctx: Ctx, Path(reference): Path<String>) -> AppResult<Response
         image,
     });
     let html = app::pages::catalogue::detail(&page_ctx, &view);
-    Ok(page(StatusCode::OK, html))
+    match anonymous(&ctx) {
+        true => Ok(send(&headers, &loaded.pages.put(key, html))),
+        false => Ok(page(StatusCode::OK, html)),
+    }
 }
 
 /// The site's photos: (thumbnail, large, alternative text).
