@@ -45,6 +45,7 @@ const MATRIX: &[(&str, &str, Who)] = &[
         "/opportunita/{reference}/foto/{document}",
         Who::Anyone,
     ),
+    ("GET", "/opportunita/{reference}/scheda.xlsx", Who::Anyone),
     ("GET", "/opportunita/confronto", Who::Anyone),
     ("GET", "/en/opportunities/compare", Who::Anyone),
     ("GET", "/opportunita/confronto.xlsx", Who::Anyone),

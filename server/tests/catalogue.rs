@@ -113,6 +113,24 @@ async fn a_published_site_is_listed_and_shown_and_gone_once_offline() {
     ] {
         assert!(sitemap.contains(&format!("{path}</loc>")), "{sitemap}");
     }
+    // The brief in Excel: each field in Italian and English, numbers as numbers.
+    let brief = visitor
+        .get(&format!("/opportunita/{reference}/scheda.xlsx"))
+        .await;
+    assert_eq!(brief.status, StatusCode::OK);
+    {
+        use calamine::Reader;
+        let mut book: calamine::Xlsx<_> =
+            calamine::Xlsx::new(std::io::Cursor::new(brief.bytes)).unwrap();
+        let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+        let row = sheet
+            .rows()
+            .find(|r| r[0] == "Superficie territoriale")
+            .unwrap();
+        assert_eq!(row[1], calamine::Data::Float(25000.5));
+        assert_eq!(row[2], calamine::Data::String("Land area".into()));
+        assert_eq!(row[3], calamine::Data::Float(25000.5));
+    }
     // Harvesters ask again cheaply: the file is tagged with its version.
     let tag = csv.headers["etag"].to_str().unwrap().to_string();
     let again = axum::http::Request::get("/open-data/opportunities.csv")
@@ -192,6 +210,7 @@ async fn a_published_site_is_listed_and_shown_and_gone_once_offline() {
     for path in [
         format!("/opportunita/{reference}"),
         format!("/en/opportunities/{reference}"),
+        format!("/opportunita/{reference}/scheda.xlsx"),
         photo,
     ] {
         assert_eq!(

@@ -77,7 +77,7 @@ for (const javaScriptEnabled of [true, false]) {
   });
 
   test(`a visitor searches in English, opens a site and reads it in Italian (JavaScript ${js})`, { skip, timeout: 120000 }, async () => {
-    const context = await stack.browser.newContext({ locale: "en-GB", javaScriptEnabled });
+    const context = await stack.browser.newContext({ locale: "en-GB", javaScriptEnabled, acceptDownloads: true });
     const page = await context.newPage();
     await page.goto(stack.portal.base + "/en/opportunities");
     await page.getByLabel("Words to search for (title, description, municipality)").fill("warehouse");
@@ -93,6 +93,11 @@ for (const javaScriptEnabled of [true, false]) {
     await assert.doesNotReject(page.getByText(/Data declared by the proponent on \d+ \w+ \d{4}; verified by Regione Lombardia on/).first().waitFor());
     const mail = await page.getByRole("link", { name: "Ask about this site" }).getAttribute("href");
     assert.match(mail, new RegExp(`^mailto:.*subject=.*${reference}`));
+    const [brief] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: "Download the site's brief as Excel (Italian and English)" }).click(),
+    ]);
+    assert.equal(brief.suggestedFilename(), `${reference}.xlsx`);
     await audit(page, `catalogue ${js} site en`, { javaScript: javaScriptEnabled });
     // The language switch leads to the same site's Italian address.
     await page.getByRole("link", { name: "Italiano" }).click();

@@ -127,10 +127,11 @@ pub struct PageCache {
     kept: std::sync::Mutex<(HashMap<String, Arc<Kept>>, usize)>,
 }
 
-/// A page as rendered, and compressed once when first asked for.
+/// A page as rendered (or a file as made), and compressed once when first
+/// asked for.
 #[derive(Debug)]
 pub struct Kept {
-    pub html: bytes::Bytes,
+    pub body: bytes::Bytes,
     pub brotli: OnceLock<bytes::Bytes>,
 }
 
@@ -142,15 +143,15 @@ impl PageCache {
         self.kept.lock().expect("page cache").0.get(key).cloned()
     }
 
-    /// Keeps `html` under `key` if the budget allows; the page either way.
-    pub fn put(&self, key: String, html: String) -> Arc<Kept> {
+    /// Keeps `body` under `key` if the budget allows; the page either way.
+    pub fn put(&self, key: String, body: impl Into<bytes::Bytes>) -> Arc<Kept> {
         let page = Arc::new(Kept {
-            html: bytes::Bytes::from(html),
+            body: body.into(),
             brotli: OnceLock::new(),
         });
         let mut kept = self.kept.lock().expect("page cache");
-        if kept.1 + page.html.len() <= Self::BUDGET {
-            kept.1 += page.html.len();
+        if kept.1 + page.body.len() <= Self::BUDGET {
+            kept.1 += page.body.len();
             kept.0.insert(key, page.clone());
         }
         page

@@ -58,6 +58,10 @@ pub fn router(state: AppState) -> Router {
             "/opportunita/{reference}/foto/{document}",
             get(catalogue::photo),
         )
+        .route(
+            "/opportunita/{reference}/scheda.xlsx",
+            get(catalogue::brief::xlsx),
+        )
         .route("/opportunita/confronto", get(catalogue::compare::show))
         .route("/en/opportunities/compare", get(catalogue::compare::show))
         .route("/opportunita/confronto.xlsx", get(catalogue::compare::xlsx))

@@ -3,6 +3,7 @@
 //! Only versions online are read, from the catalogue's index; a site that
 //! is not online is a 404 everywhere.
 
+pub mod brief;
 pub mod cards;
 pub mod compare;
 pub mod maps;
@@ -173,13 +174,13 @@ fn send(headers: &HeaderMap, page: &Kept) -> Response {
             })
         });
     let mut response = if takes_brotli {
-        let body = page.brotli.get_or_init(|| brotli(&page.html)).clone();
+        let body = page.brotli.get_or_init(|| brotli(&page.body)).clone();
         let mut r = Response::new(axum::body::Body::from(body));
         r.headers_mut()
             .insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
         r
     } else {
-        Response::new(axum::body::Body::from(page.html.clone()))
+        Response::new(axum::body::Body::from(page.body.clone()))
     };
     let h = response.headers_mut();
     h.insert(
@@ -472,6 +473,7 @@ pub async fn site(
             .replace("{date}", &day(lang, site.published_at))
             .replace("{version}", &site.version.to_string()),
         share: share.clone(),
+        brief: brief::xlsx_path(&reference),
         ask: ask_link(&ctx, &reference, &card.title),
         back: list_path(lang).to_string(),
     };

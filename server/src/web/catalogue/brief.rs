@@ -1,0 +1,81 @@
+//! A site's brief as an Excel file (`/opportunita/{reference}/scheda.xlsx`):
+//! who, where, when it was declared and verified, and every public field, in
+//! Italian and English side by side, numbers as numbers. Made once per
+//! version of the catalogue and kept with it, so it changes when the site does.
+
+use super::{cards, site_path};
+use crate::catalogue::Site;
+use crate::error::{AppError, AppResult};
+use crate::review::exports::{self, Cell};
+use crate::web::context::Ctx;
+use crate::web::download;
+use app::i18n::t;
+use app::Lang;
+use axum::extract::Path;
+use axum::response::Response;
+use forms::Call;
+
+/// The brief's address.
+pub fn xlsx_path(reference: &str) -> String {
+    format!("/opportunita/{reference}/scheda.xlsx")
+}
+
+pub async fn xlsx(ctx: Ctx, Path(reference): Path<String>) -> AppResult<Response> {
+    let loaded = ctx.state.catalogue.current(&ctx.state.db).await?;
+    let site = loaded.site(&reference).ok_or(AppError::NotFound)?;
+    let key = format!("brief.xlsx|{reference}");
+    let kept = match loaded.pages.get(&key) {
+        Some(kept) => kept,
+        None => loaded.pages.put(key, workbook(&ctx, site)?),
+    };
+    let mime = forms::template::guard::Format::Xlsx.mime();
+    let name = format!("{reference}.xlsx");
+    Ok(download(mime, &name, kept.body.to_vec()))
+}
+
+/// The workbook: (label, value) in Italian, then in English, per row.
+fn workbook(ctx: &Ctx, site: &Site) -> AppResult<Vec<u8>> {
+    let both = [Lang::It, Lang::En];
+    let text = |key: &str| both.map(|l| Cell::Text(t(l, key)));
+    let s = &site.snapshot;
+    let pair = |label: [Cell; 2], value: [Cell; 2]| {
+        let [li, le] = label;
+        let [vi, ve] = value;
+        vec![li, vi, le, ve]
+    };
+    let same = |v: String| [Cell::Text(v.clone()), Cell::Text(v)];
+    let day = |at: Option<chrono::DateTime<chrono::Utc>>| {
+        at.map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default()
+    };
+    let titles = both.map(|l| Cell::Text(cards::card(l, s).title));
+    let mut rows = vec![
+        pair(
+            text("compare.reference"),
+            same(site.reference().to_string()),
+        ),
+        pair(text("brief.title"), titles),
+        pair(text("brief.place"), same(cards::card(Lang::It, s).place)),
+        pair(text("brief.published"), same(day(Some(site.published_at)))),
+        pair(text("brief.declared"), same(day(s.declared_at))),
+        pair(text("brief.verified"), same(day(s.validated_at))),
+        pair(
+            text("brief.page"),
+            both.map(|l| Cell::Text(ctx.state.link(&site_path(l, site.reference())))),
+        ),
+    ];
+    let call = Call::embedded();
+    for field in call.fields.iter().filter(|f| f.public) {
+        let Some(kept) = site.value(&field.id) else {
+            continue;
+        };
+        let labels = both.map(|l| Cell::Text(field.label.get(super::forms_lang(l)).to_string()));
+        let values = both.map(|l| exports::value(field, kept, super::forms_lang(l)));
+        rows.push(pair(labels, values));
+    }
+    let headers: Vec<String> = both
+        .iter()
+        .flat_map(|l| [t(*l, "brief.field"), t(*l, "brief.value")])
+        .collect();
+    exports::xlsx(&headers, std::iter::once(rows)).map_err(AppError::Internal)
+}
