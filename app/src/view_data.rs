@@ -712,8 +712,9 @@ pub struct SiteView {
     pub updated: String,
     /// The page's lasting address.
     pub share: String,
-    /// The site's brief as an Excel file, in both languages.
+    /// The site's brief as an Excel file and as PDF, in both languages.
     pub brief: String,
+    pub brief_pdf: String,
     /// "Ask about this site": a mailto until the investors' requests exist.
     pub ask: String,
     pub back: String,

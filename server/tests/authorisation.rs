@@ -46,6 +46,7 @@ const MATRIX: &[(&str, &str, Who)] = &[
         Who::Anyone,
     ),
     ("GET", "/opportunita/{reference}/scheda.xlsx", Who::Anyone),
+    ("GET", "/opportunita/{reference}/scheda.pdf", Who::Anyone),
     ("GET", "/opportunita/confronto", Who::Anyone),
     ("GET", "/en/opportunities/compare", Who::Anyone),
     ("GET", "/opportunita/confronto.xlsx", Who::Anyone),

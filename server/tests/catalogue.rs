@@ -131,6 +131,23 @@ async fn a_published_site_is_listed_and_shown_and_gone_once_offline() {
         assert_eq!(row[2], calamine::Data::String("Land area".into()));
         assert_eq!(row[3], calamine::Data::Float(25000.5));
     }
+    // The brief in PDF, read back by poppler: both languages, the figures.
+    let pdf = visitor
+        .get(&format!("/opportunita/{reference}/scheda.pdf"))
+        .await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert_eq!(pdf.headers["content-type"], "application/pdf");
+    if let Some(text) = common::pdf_text(&pdf.bytes) {
+        for words in [
+            "Superficie territoriale",
+            "25.000,5 m²",
+            "Land area",
+            "25,000.5 m²",
+            title,
+        ] {
+            assert!(text.contains(words), "{words} in {text}");
+        }
+    }
     // Harvesters ask again cheaply: the file is tagged with its version.
     let tag = csv.headers["etag"].to_str().unwrap().to_string();
     let again = axum::http::Request::get("/open-data/opportunities.csv")
@@ -211,6 +228,7 @@ async fn a_published_site_is_listed_and_shown_and_gone_once_offline() {
         format!("/opportunita/{reference}"),
         format!("/en/opportunities/{reference}"),
         format!("/opportunita/{reference}/scheda.xlsx"),
+        format!("/opportunita/{reference}/scheda.pdf"),
         photo,
     ] {
         assert_eq!(

@@ -98,6 +98,14 @@ for (const javaScriptEnabled of [true, false]) {
       page.getByRole("link", { name: "Download the site's brief as Excel (Italian and English)" }).click(),
     ]);
     assert.equal(brief.suggestedFilename(), `${reference}.xlsx`);
+    // The PDF brief, read back by poppler: both languages.
+    const [pdf] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: "Download the site's brief as PDF (Italian and English)" }).click(),
+    ]);
+    const { execFileSync } = await import("node:child_process");
+    const text = execFileSync("pdftotext", [await pdf.path(), "-"]).toString();
+    for (const words of ["Superficie territoriale", "Land area", reference]) assert.ok(text.includes(words), `${words} in the brief`);
     await audit(page, `catalogue ${js} site en`, { javaScript: javaScriptEnabled });
     // The language switch leads to the same site's Italian address.
     await page.getByRole("link", { name: "Italiano" }).click();

@@ -310,6 +310,7 @@ pub fn detail(ctx: &PageCtx, v: &SiteView) -> String {
                     <div class="card card-bg mb-3">
                         <div class="card-body">
                             <p class="mb-2"><a class="btn btn-primary" href=v.ask.clone()>{ctx.t("catalogue.ask")}</a></p>
+                            <p class="mb-2 no-print"><a href=v.brief_pdf.clone()>{ctx.t("catalogue.brief_pdf")}</a></p>
                             <p class="mb-2 no-print"><a href=v.brief.clone()>{ctx.t("catalogue.brief_xlsx")}</a></p>
                             <p class="small mb-1">{ctx.t("catalogue.share")}</p>
                             <p class="small share-link"><a href=v.share.clone()>{v.share.clone()}</a></p>

@@ -62,6 +62,10 @@ pub fn router(state: AppState) -> Router {
             "/opportunita/{reference}/scheda.xlsx",
             get(catalogue::brief::xlsx),
         )
+        .route(
+            "/opportunita/{reference}/scheda.pdf",
+            get(catalogue::brief::pdf),
+        )
         .route("/opportunita/confronto", get(catalogue::compare::show))
         .route("/en/opportunities/compare", get(catalogue::compare::show))
         .route("/opportunita/confronto.xlsx", get(catalogue::compare::xlsx))

@@ -1,7 +1,8 @@
-//! A site's brief as an Excel file (`/opportunita/{reference}/scheda.xlsx`):
-//! who, where, when it was declared and verified, and every public field, in
-//! Italian and English side by side, numbers as numbers. Made once per
-//! version of the catalogue and kept with it, so it changes when the site does.
+//! A site's brief, as an Excel file (`/opportunita/{reference}/scheda.xlsx`)
+//! and as a tagged PDF (`scheda.pdf`): who, where, when it was declared and
+//! verified, and every public field, in Italian and in English. Each made
+//! once per version of the catalogue and kept with it, so it changes when
+//! the site does.
 
 use super::{cards, site_path};
 use crate::catalogue::Site;
@@ -18,6 +19,90 @@ use forms::Call;
 /// The brief's address.
 pub fn xlsx_path(reference: &str) -> String {
     format!("/opportunita/{reference}/scheda.xlsx")
+}
+
+/// The brief as PDF.
+pub fn pdf_path(reference: &str) -> String {
+    format!("/opportunita/{reference}/scheda.pdf")
+}
+
+pub async fn pdf(ctx: Ctx, Path(reference): Path<String>) -> AppResult<Response> {
+    let loaded = ctx.state.catalogue.current(&ctx.state.db).await?;
+    let site = loaded.site(&reference).ok_or(AppError::NotFound)?;
+    let key = format!("brief.pdf|{reference}");
+    let kept = match loaded.pages.get(&key) {
+        Some(kept) => kept,
+        None => {
+            let markdown = both_languages(&ctx, site);
+            let meta = forms::pdf::PdfMeta {
+                title: cards::card(Lang::It, &site.snapshot).title,
+                lang: forms::Lang::It,
+                keywords: vec![reference.clone()],
+                footer: format!("Opportunity Lombardy · {reference}"),
+            };
+            // Laying out text is CPU work: in the heavy-work turns.
+            let made = ctx
+                .state
+                .heavy
+                .run(move || forms::pdf::render(&markdown, &meta))
+                .await?
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            loaded.pages.put(key, made)
+        }
+    };
+    Ok(download(
+        "application/pdf",
+        &format!("{reference}.pdf"),
+        kept.body.to_vec(),
+    ))
+}
+
+/// The brief in Markdown: the Italian part, then the English one.
+fn both_languages(ctx: &Ctx, site: &Site) -> String {
+    [Lang::It, Lang::En]
+        .map(|l| in_words(ctx, site, l))
+        .join("\n\n---\n\n")
+}
+
+/// The brief in `lang`: title, place, provenance, then each section's fields.
+fn in_words(ctx: &Ctx, site: &Site, lang: Lang) -> String {
+    use forms::pdf::escape_markdown as esc;
+    let s = &site.snapshot;
+    let card = cards::card(lang, s);
+    let fl = super::forms_lang(lang);
+    let call = Call::embedded();
+    let kind = forms::Kind::from_code(&s.kind).unwrap_or(forms::Kind::Settlement);
+    let mut out = format!(
+        "# {}\n\n{} · {} · {}\n\n{}\n\n{}\n",
+        esc(&card.title),
+        esc(site.reference()),
+        esc(call.kind_label(kind, fl)),
+        esc(&card.place),
+        esc(&card.description),
+        esc(&ctx.state.link(&site_path(lang, site.reference()))),
+    );
+    for section in call
+        .sections
+        .iter()
+        .filter(|x| x.kinds.is_empty() || x.kinds.contains(&kind))
+    {
+        let rows: Vec<String> = call
+            .fields_for(kind)
+            .filter(|f| f.public && f.section == section.id)
+            .filter_map(|f| {
+                let value = cards::shown(call, f, site.value(&f.id)?, fl);
+                Some(format!("- **{}**: {}", esc(f.label.get(fl)), esc(&value)))
+            })
+            .collect();
+        if !rows.is_empty() {
+            out.push_str(&format!(
+                "\n## {}\n\n{}\n",
+                esc(section.label(fl)),
+                rows.join("\n")
+            ));
+        }
+    }
+    out
 }
 
 pub async fn xlsx(ctx: Ctx, Path(reference): Path<String>) -> AppResult<Response> {

@@ -474,6 +474,7 @@ pub async fn site(
             .replace("{version}", &site.version.to_string()),
         share: share.clone(),
         brief: brief::xlsx_path(&reference),
+        brief_pdf: brief::pdf_path(&reference),
         ask: ask_link(&ctx, &reference, &card.title),
         back: list_path(lang).to_string(),
     };
