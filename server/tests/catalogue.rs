@@ -651,3 +651,17 @@ async fn anonymous_visitors_share_a_kept_page_and_accounts_get_their_own() {
     assert!(own.body.contains("rossi@example.it"), "{}", own.body);
     assert!(!plain.body.contains("rossi@example.it"));
 }
+
+#[tokio::test]
+async fn a_search_of_only_function_words_does_not_change_the_shared_list() {
+    let app = TestApp::new().await;
+    let mut v = app.client("10.0.50.9");
+    let odd = v.get("/opportunita?q=la+la+%21%21%21").await;
+    assert!(odd.body.contains("value=\"la la !!!\""), "{}", odd.body);
+    let plain = v.get("/opportunita").await;
+    assert!(
+        plain.body.contains("name=\"q\" value=\"\""),
+        "{}",
+        plain.body
+    );
+}

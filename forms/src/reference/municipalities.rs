@@ -117,10 +117,12 @@ fn key(text: &str) -> String {
 /// `c` without its accent (lower-case vowels of Italian and its neighbours).
 pub fn fold_accent(c: char) -> char {
     match c {
-        'à' | 'á' | 'â' | 'ä' => 'a',
+        'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' => 'a',
         'è' | 'é' | 'ê' | 'ë' => 'e',
         'ì' | 'í' | 'î' | 'ï' => 'i',
-        'ò' | 'ó' | 'ô' | 'ö' => 'o',
+        'ò' | 'ó' | 'ô' | 'ö' | 'õ' => 'o',
+        'ç' => 'c',
+        'ñ' => 'n',
         'ù' | 'ú' | 'û' | 'ü' => 'u',
         '’' | '`' => '\'',
         c => c,

@@ -337,6 +337,19 @@ impl Filters {
         }
     }
 
+    /// What this search shows, as a key for the pages kept: everything
+    /// typed (also what asks nothing, which the form shows again), the
+    /// order, the page.
+    pub fn key(&self) -> String {
+        let mut out = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in &self.typed {
+            out.append_pair(k, v);
+        }
+        out.append_pair("sort", self.sort.code());
+        out.append_pair("page", &self.page.to_string());
+        out.finish()
+    }
+
     /// The words searched for, if any.
     pub fn words(&self) -> &[String] {
         self.criteria

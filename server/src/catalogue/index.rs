@@ -136,7 +136,10 @@ pub struct Kept {
 }
 
 impl PageCache {
-    /// At most this many bytes of HTML per generation.
+    /// At most this many bytes of pages per generation: room for the
+    /// thousands of searches visitors share between two publications; past
+    /// it, pages are made for each request (no eviction: the next
+    /// publication starts a new cache).
     const BUDGET: usize = 64 * 1024 * 1024;
 
     pub fn get(&self, key: &str) -> Option<Arc<Kept>> {
@@ -150,9 +153,13 @@ impl PageCache {
             brotli: OnceLock::new(),
         });
         let mut kept = self.kept.lock().expect("page cache");
-        if kept.1 + page.body.len() <= Self::BUDGET {
-            kept.1 += page.body.len();
-            kept.0.insert(key, page.clone());
+        let (pages, used) = &mut *kept;
+        // Counted with its key and room for its compressed copy; kept once
+        // when several requests made the same page at the same time.
+        let cost = key.len() + page.body.len() + page.body.len() / 4;
+        if !pages.contains_key(&key) && *used + cost <= Self::BUDGET {
+            *used += cost;
+            pages.insert(key, page.clone());
         }
         page
     }
@@ -274,7 +281,8 @@ impl Loaded {
 pub struct Catalogue {
     loaded: RwLock<Option<Arc<Loaded>>>,
     rebuilding: tokio::sync::Mutex<()>,
-    asked: std::sync::Mutex<Option<std::time::Instant>>,
+    /// When the generation was last read, and what it was.
+    asked: std::sync::Mutex<Option<(std::time::Instant, i64)>>,
     recheck: std::time::Duration,
 }
 
@@ -291,19 +299,20 @@ impl Catalogue {
 
     /// The catalogue as the database held it at most `recheck` ago.
     pub async fn current(&self, db: &impl ConnectionTrait) -> AppResult<Arc<Loaded>> {
-        let recent = self
-            .asked
-            .lock()
-            .expect("catalogue clock")
-            .is_some_and(|at| at.elapsed() < self.recheck);
-        if recent {
-            if let Some(held) = self.loaded.read().expect("catalogue lock").clone() {
+        let asked = *self.asked.lock().expect("catalogue clock");
+        if let Some((_, seen)) = asked.filter(|(at, _)| at.elapsed() < self.recheck) {
+            // Only an index as new as the generation last read: while one is
+            // being rebuilt, requests wait for it rather than serve the old.
+            let held = self.loaded.read().expect("catalogue lock").clone();
+            if let Some(held) = held.filter(|h| h.generation >= seen) {
                 return Ok(held);
             }
         }
+        // The instant is taken before the query, so the interval never
+        // stretches by the query's own time.
         let asked_at = std::time::Instant::now();
         let now = generation(db).await?;
-        *self.asked.lock().expect("catalogue clock") = Some(asked_at);
+        *self.asked.lock().expect("catalogue clock") = Some((asked_at, now));
         if let Some(held) = self.held(now) {
             return Ok(held);
         }

@@ -44,6 +44,7 @@ fn chosen<'a>(loaded: &'a Loaded, query: &str) -> (Vec<&'a Site>, Vec<&'static s
             None => notices.push("compare.gone"),
         }
     }
+    notices.sort_unstable();
     notices.dedup();
     (sites, notices)
 }

@@ -69,15 +69,11 @@ pub async fn list(ctx: Ctx, headers: HeaderMap, RawQuery(query): RawQuery) -> Ap
     let lang = ctx.lang;
     let filters = Filters::parse(query.as_deref().unwrap_or_default());
     let loaded = ctx.state.catalogue.current(&ctx.state.db).await?;
-    // What the page shows: the filters that read (a page with errors is not kept).
-    let key = filters.errors.is_empty().then(|| {
-        let page = filters.page.to_string();
-        format!(
-            "list|{}|{}",
-            lang.code(),
-            filters.query_with(&[("page", &page)])
-        )
-    });
+    // What the page shows (a page with errors is not kept).
+    let key = filters
+        .errors
+        .is_empty()
+        .then(|| format!("list|{}|{}", lang.code(), filters.key()));
     if let Some(kept) = kept(&ctx, &loaded, key.as_deref()) {
         return Ok(send(&headers, &kept));
     }
@@ -143,8 +139,13 @@ pub async fn list(ctx: Ctx, headers: HeaderMap, RawQuery(query): RawQuery) -> Ap
         json_ld: None,
     });
     let html = app::pages::catalogue::list(&page_ctx, &view);
+    // Only a page that exists is kept: page=N beyond the last shows the
+    // last page, which must not be kept once per N.
+    let exists = found.page_number == filters.page;
     match (key, filters.errors.is_empty()) {
-        (Some(key), true) if anonymous(&ctx) => Ok(send(&headers, &loaded.pages.put(key, html))),
+        (Some(key), true) if anonymous(&ctx) && exists => {
+            Ok(send(&headers, &loaded.pages.put(key, html)))
+        }
         (_, true) => Ok(page(StatusCode::OK, html)),
         (_, false) => Ok(page(StatusCode::UNPROCESSABLE_ENTITY, html)),
     }
@@ -170,7 +171,10 @@ fn send(headers: &HeaderMap, page: &Kept) -> Response {
         .is_some_and(|v| {
             v.split(',').any(|part| {
                 let mut it = part.split(';').map(str::trim);
-                it.next() == Some("br") && !it.any(|q| q == "q=0" || q == "q=0.0")
+                let weight = |q: &str| q.strip_prefix("q=").and_then(|w| w.parse::<f32>().ok());
+                it.next()
+                    .is_some_and(|name| name.eq_ignore_ascii_case("br"))
+                    && it.all(|q| weight(q).is_none_or(|w| w > 0.0))
             })
         });
     let mut response = if takes_brotli {
@@ -188,10 +192,16 @@ fn send(headers: &HeaderMap, page: &Kept) -> Response {
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
     h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    // The first visit also sets the CSRF cookie: no shared cache keeps it.
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-cache"),
+    );
     response
 }
 
-/// `html` compressed as the compression layer would, but once per page.
+/// `html` compressed with brotli, once per page (so a little harder than the
+/// compression layer, which does it on every response).
 fn brotli(html: &[u8]) -> bytes::Bytes {
     let mut out = Vec::with_capacity(html.len() / 5);
     let params = ::brotli::enc::BrotliEncoderParams {
