@@ -361,12 +361,9 @@ impl Filters {
             .unwrap_or(&[])
     }
 
-    /// Whether `site` meets every filter but the words (and but `except`).
-    pub fn accepts(&self, site: &Site, except: Option<&str>) -> bool {
-        self.criteria
-            .iter()
-            .filter(|(k, _)| Some(*k) != except)
-            .all(|(_, c)| c.accepts(site))
+    /// Whether `site` meets every filter but the words (the index tests those).
+    pub fn accepts(&self, site: &Site) -> bool {
+        self.criteria.iter().all(|(_, c)| c.accepts(site))
     }
 
     /// The query string of this search with `changes`: each (parameter,

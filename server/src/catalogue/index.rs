@@ -217,7 +217,7 @@ impl Loaded {
             .sites
             .iter()
             .zip(hits)
-            .filter(|(s, hit)| *hit && f.accepts(s, None))
+            .filter(|(s, hit)| *hit && f.accepts(s))
             .map(|(s, _)| s)
             .collect();
         let last = |s: &Site, id: &str| s.number(id);
