@@ -11,6 +11,7 @@ pub mod home;
 pub mod info;
 pub mod profile;
 pub mod review;
+pub mod saved;
 pub mod second_factor;
 pub mod signed_forms;
 pub mod staff;

@@ -660,6 +660,58 @@ pub struct CatalogueView {
     pub open_data: String,
     /// Where the chosen cards are compared.
     pub compare: String,
+    /// What the list offers for keeping its search.
+    pub save: SaveSearch,
+}
+
+/// The catalogue list's offer to keep its search and email new sites.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SaveSearch {
+    /// Nothing: the search has errors, or the account is not an investor's.
+    Nothing,
+    /// A visitor without an account: log in (and come back) or register.
+    LogIn { login: String, register: String },
+    /// An investor: the form, with the search's query and a name to start from.
+    Form { query: String, suggested: String },
+}
+
+/// An investor's saved searches, and the form's errors when saving failed.
+#[derive(Clone, Debug, Default)]
+pub struct SavedSearchesView {
+    pub searches: Vec<SavedSearchRow>,
+    /// What was typed when saving failed (`name`, `query`), with the error.
+    pub form: FormState,
+    /// The search being saved, in words (when saving failed).
+    pub pending: Vec<String>,
+    pub saved: bool,
+    pub deleted: bool,
+    /// The catalogue's list in the page's language.
+    pub catalogue: String,
+    /// Searches one account may keep, and days between two emails.
+    pub max: u64,
+    pub every_days: i64,
+}
+
+#[derive(Clone, Debug)]
+pub struct SavedSearchRow {
+    pub id: i64,
+    pub name: String,
+    /// The list with its filters.
+    pub href: String,
+    /// Each filter in words ("Province: Bergamo").
+    pub criteria: Vec<String>,
+    pub saved_on: RomeDateTime,
+    pub last_email: Option<RomeDateTime>,
+}
+
+/// The page of an unsubscribe link: the search it stops (none when it was
+/// already stopped or never existed), and whether it is done.
+#[derive(Clone, Debug)]
+pub struct UnsubscribeView {
+    pub name: Option<String>,
+    pub criteria: Vec<String>,
+    pub action: String,
+    pub done: bool,
 }
 
 /// A group of filters, folded unless one of them is in force.

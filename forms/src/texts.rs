@@ -23,7 +23,7 @@ macro_rules! texts {
 const PAGES: &[(&str, &str, &str)] = texts!("pages": "privacy", "accessibility", "credits");
 const TEMPLATE: &[(&str, &str, &str)] = texts!("template": "instructions");
 const FORMS: &[(&str, &str, &str)] = texts!("forms": "form_a", "form_b", "form_c", "receipt");
-const EMAILS: &[(&str, &str, &str)] = texts!("emails": "verify_email", "already_registered", "password_reset", "password_changed", "submission_receipt", "withdrawal_confirmation", "deadline_reminder", "candidacy_validated", "candidacy_rejected", "integration_requested", "integration_replied", "integration_reminder", "integration_overdue", "candidacy_assigned", "candidacy_in_charge", "candidacy_published", "candidacy_unpublished", "staff_invited");
+const EMAILS: &[(&str, &str, &str)] = texts!("emails": "verify_email", "already_registered", "password_reset", "password_changed", "submission_receipt", "withdrawal_confirmation", "deadline_reminder", "candidacy_validated", "candidacy_rejected", "integration_requested", "integration_replied", "integration_reminder", "integration_overdue", "candidacy_assigned", "candidacy_in_charge", "candidacy_published", "candidacy_unpublished", "staff_invited", "saved_search_news");
 
 /// Reasons officers start from when they reject a candidacy: a title (the
 /// first heading) and the text, with [brackets] to complete.
@@ -187,6 +187,16 @@ mod tests {
                     ("due", "30 novembre 2026"),
                     ("previous", "anna@regione.test"),
                     ("by", "capo@regione.test"),
+                    ("plain_name", "Logistica a Bergamo"),
+                    ("name", "Logistica a Bergamo"),
+                    (
+                        "sites",
+                        "- [Area a Dalmine](https://portal.test/opportunita/OL-2027-000001), Dalmine (BG)",
+                    ),
+                    ("more", ""),
+                    ("manage", link),
+                    ("unsubscribe", link),
+                    ("days", "7"),
                 ];
                 let e = email(name, lang, &vars).unwrap();
                 assert!(!e.subject.is_empty(), "{name}.{lang}");

@@ -236,6 +236,9 @@ async fn serve(
     if state.config.outbox.run_worker {
         let mailer = Mailer::new(&state.config.mail)?;
         tokio::spawn(Worker::new(mailer).run(state.clone()));
+        // Saved searches queue their emails beside it, in their own task.
+        let poll = std::time::Duration::from_millis(state.config.outbox.poll_ms);
+        tokio::spawn(server::catalogue::saved::run(state.clone(), poll));
     }
     let addr = state.config.addr;
     let listener = tokio::net::TcpListener::bind(addr)

@@ -10,7 +10,7 @@ use app::view_data::Role;
 use axum::http::StatusCode;
 use common::{rossi_with_draft, Client, TestApp};
 use sea_orm::{EntityTrait, PaginatorTrait};
-use server::db::entities::{candidacy, document, owner, profile, user};
+use server::db::entities::{candidacy, document, owner, profile, saved_search, user};
 
 /// Who may use a route.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -27,6 +27,10 @@ enum Who {
     OwnOrReader,
     /// Staff and admins: the back office.
     Officer,
+    /// An investor, for their own account's data.
+    Investor,
+    /// The saved search's own investor only.
+    OwnSearch,
 }
 
 /// (method, path as in `web/mod.rs`, who may use it).
@@ -74,6 +78,13 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("POST", "/password/reset", Who::Anyone),
     ("GET", "/account", Who::Account),
     ("POST", "/account/password", Who::Account),
+    // Saved searches (tests/saved_searches.rs): the unsubscribe link is
+    // authorised by its secret, for whoever holds it.
+    ("GET", "/account/searches", Who::Investor),
+    ("POST", "/account/searches", Who::Investor),
+    ("POST", "/account/searches/{search}/delete", Who::OwnSearch),
+    ("GET", "/searches/unsubscribe/{token}", Who::Anyone),
+    ("POST", "/searches/unsubscribe/{token}", Who::Anyone),
     ("GET", "/admin/outbox", Who::Admin),
     ("GET", "/admin/staff", Who::Admin),
     ("POST", "/admin/staff", Who::Admin),
@@ -182,6 +193,7 @@ async fn snapshot(
     Vec<owner::Model>,
     Vec<profile::Model>,
     Vec<user::Model>,
+    Vec<saved_search::Model>,
 ) {
     let db = &app.state.db;
     (
@@ -190,6 +202,7 @@ async fn snapshot(
         owner::Entity::find().all(db).await.unwrap(),
         profile::Entity::find().all(db).await.unwrap(),
         user::Entity::find().all(db).await.unwrap(),
+        saved_search::Entity::find().all(db).await.unwrap(),
     )
 }
 
@@ -232,6 +245,9 @@ async fn try_route(client: &mut Client, method: &str, path: &str) -> (StatusCode
 fn concrete(path: &str, id: i64, document: i64) -> String {
     let path = path
         .replace("{id}", &id.to_string())
+        // The one saved search there is: another investor's.
+        .replace("{search}", "1")
+        .replace("{token}", "not-a-token")
         .replace("{document}", &document.to_string())
         .replace("{file}", "A.pdf")
         .replace("{name}", "privacy")
@@ -347,7 +363,21 @@ async fn nobody_but_the_entitled_gets_through() {
     forged.ip = "10.0.13.1, 10.0.13.7".into();
     intruders.push(("forged address", forged));
 
+    // Another investor's saved search: the record under attack on its routes.
+    let mut searcher = app
+        .user("searcher@example.it", "investor", "10.0.13.12")
+        .await;
+    let r = searcher
+        .post(
+            "/account/searches",
+            &[("query", "province=BG"), ("name", "Bergamo")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
     let before = snapshot(&app).await;
+    assert_eq!(before.5.len(), 1);
+    assert_eq!(before.5[0].id, 1, "the matrix names it by its number");
     for (method, path, who) in MATRIX {
         let path = concrete(path, id, doc);
         for (name, client) in intruders.iter_mut() {
@@ -359,7 +389,8 @@ async fn nobody_but_the_entitled_gets_through() {
                     *name,
                     "anonymous" | "investor" | "staff" | "admin" | "password only"
                 ),
-                Who::Own | Who::OwnOrReader => false,
+                Who::Own | Who::OwnOrReader | Who::OwnSearch => false,
+                Who::Investor => *name == "investor",
                 // Rossi's draft is not theirs to see: only the queue is.
                 Who::Officer => {
                     matches!(*name, "staff" | "admin") && !path.starts_with("/staff/candidacies/")

@@ -125,14 +125,27 @@ export async function startSmtpSink() {
   return { port, messages, close: () => new Promise((r) => server.close(r)) };
 }
 
-/** Undoes quoted-printable encoding of an email body. */
+/** Undoes quoted-printable encoding of an email body (UTF-8: "È" is =C3=88). */
 export function decodeQuotedPrintable(text) {
-  return text.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
+  return text
+    .replace(/=\r?\n/g, "")
+    .replace(/(?:=[0-9A-F]{2})+/g, (run) => Buffer.from(run.replaceAll("=", ""), "hex").toString("utf8"));
 }
 
-/** A received email's subject, its header unfolded. */
+/** A header's RFC 2047 encoded words ("=?utf-8?b?…?=") as text. */
+function decodeWords(header) {
+  return header
+    .replace(/\?=\s+=\?/g, "?==?")
+    .replace(/=\?utf-8\?([bq])\?([^?]*)\?=/gi, (_, encoding, data) =>
+      encoding.toLowerCase() === "b"
+        ? Buffer.from(data, "base64").toString("utf8")
+        : decodeQuotedPrintable(data.replaceAll("_", " ")),
+    );
+}
+
+/** A received email's subject, its header unfolded and decoded. */
 export function subjectOf(message) {
-  return message.raw.replace(/\r?\n[ \t]+/g, " ").match(/^Subject: (.*)$/m)?.[1] || "";
+  return decodeWords(message.raw.replace(/\r?\n[ \t]+/g, " ").match(/^Subject: (.*)$/m)?.[1] || "");
 }
 
 /**
@@ -158,7 +171,7 @@ export async function waitForLink(sink, to, pathPrefix, timeoutMs = 15000) {
     for (const message of [...sink.messages].reverse()) {
       if (!message.to.includes(to)) continue;
       const body = decodeQuotedPrintable(message.raw);
-      const match = body.match(new RegExp(`https?://[^\\s)\\]"<]+${pathPrefix.replace(/[?]/g, "\\?")}[^\\s)\\]"<]*`));
+      const match = body.match(new RegExp(`https?://[^\\s)\\]"<]+${pathPrefix.replace(/[?]/g, "\\?")}[^\\s)\\]"<>]*`));
       if (match) return { url: match[0], message: { ...message, body } };
     }
     await new Promise((r) => setTimeout(r, 100));

@@ -26,6 +26,7 @@ pub fn account(ctx: &PageCtx, account: &AccountView, form: &FormState, changed: 
         </dl>
         {match account.role {
             Role::Staff | Role::Admin => view! { <p><a href="/staff">{ctx.t("review.account_next")}</a></p> }.into_any(),
+            Role::Investor => view! { <p><a href="/account/searches" id="saved-searches-link">{ctx.t("saved.account_link")}</a></p> }.into_any(),
             _ => view! { <p>{ctx.t("account.next_steps")}</p> }.into_any(),
         }}
         <section class="mt-5 col-lg-6" aria-labelledby="change-title">

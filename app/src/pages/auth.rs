@@ -125,6 +125,8 @@ pub fn login(
             <ErrorSummary lang form=form.clone() labels=vec![("email", "form.email"), ("password", "form.password")] />
             <form method="post" action="/login" novalidate=true>
                 <CsrfField token=ctx.csrf.clone() />
+                // Where to go once logged in (a page that sent the visitor here).
+                {Some(form.value("next")).filter(|n| !n.is_empty()).map(|next| view! { <input type="hidden" name="next" value=next /> })}
                 <Field lang form=form.clone() name="email" label="form.email" kind="email" autocomplete="username" />
                 <Field lang form=form.clone() name="password" label="form.password" kind="password" autocomplete="current-password" />
                 <button type="submit" class="btn btn-primary">{ctx.t("form.submit_login")}</button>

@@ -145,6 +145,7 @@ pub fn list(ctx: &PageCtx, v: &CatalogueView) -> String {
         <p id="result-count" class="h4" role="status">{count}</p>
         {active}
         {relax}
+        {crate::pages::saved::save_box(ctx, &v.save)}
         {lombardy_map(&v.map, "catalogue-map").into_any()}
         <ul class="row list-unstyled site-list" aria-labelledby="result-count">{cards}</ul>
         {(!v.cards.is_empty()).then(|| view! {

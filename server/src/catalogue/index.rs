@@ -32,6 +32,9 @@ pub struct Site {
     pub candidacy_id: i64,
     pub version: i32,
     pub published_at: DateTime<Utc>,
+    /// The candidacy's first publication: a site is new to a saved search
+    /// when this came after the search was saved (a revision is not news).
+    pub first_publication: i64,
     pub snapshot: Snapshot,
     /// The province code of its municipality.
     pub province: String,
@@ -61,6 +64,7 @@ impl Site {
             candidacy_id: p.candidacy_id,
             version: p.version,
             published_at: p.published_at,
+            first_publication: p.id,
             snapshot,
             province,
             numbers,
@@ -248,6 +252,32 @@ impl Loaded {
         }
     }
 
+    /// The sites matching `f` first published after publication `after`
+    /// (a saved search's news), most recently published first.
+    pub fn matching_after(&self, f: &Filters, after: i64) -> Vec<&Site> {
+        let fresh = |s: &Site| s.first_publication > after;
+        if !self.sites.iter().any(fresh) {
+            return Vec::new();
+        }
+        let hits = self.word_hits(f);
+        self.sites
+            .iter()
+            .zip(hits)
+            .filter(|(s, hit)| *hit && fresh(s) && f.accepts(s))
+            .map(|(s, _)| s)
+            .collect()
+    }
+
+    /// The newest publication online (0 when none): what a visitor saving
+    /// a search has seen.
+    pub fn newest_publication(&self) -> i64 {
+        self.sites
+            .iter()
+            .map(|s| s.publication_id)
+            .max()
+            .unwrap_or(0)
+    }
+
     /// When `f` finds nothing: each filter that, dropped alone, would find
     /// something, with how many sites; most first. One pass: a site counts
     /// for a filter when that filter is the only one it fails.
@@ -284,6 +314,8 @@ pub struct Catalogue {
     /// When the generation was last read, and what it was.
     asked: std::sync::Mutex<Option<(std::time::Instant, i64)>>,
     recheck: std::time::Duration,
+    /// The generation saved searches were last compared with, and when.
+    searches_checked: std::sync::Mutex<Option<(i64, DateTime<Utc>)>>,
 }
 
 impl Catalogue {
@@ -294,7 +326,26 @@ impl Catalogue {
             rebuilding: tokio::sync::Mutex::default(),
             asked: std::sync::Mutex::default(),
             recheck,
+            searches_checked: std::sync::Mutex::default(),
         }
+    }
+
+    /// Whether saved searches are worth comparing with the catalogue at
+    /// `generation`: something changed online since the last time, or
+    /// `every` has passed (a search's weekly pause may have ended).
+    pub fn searches_due(
+        &self,
+        generation: i64,
+        now: DateTime<Utc>,
+        every: chrono::Duration,
+    ) -> bool {
+        let last = *self.searches_checked.lock().expect("searches clock");
+        last.is_none_or(|(seen, at)| seen != generation || now - at >= every)
+    }
+
+    /// Saved searches were compared with `generation` at `now`.
+    pub fn searches_checked(&self, generation: i64, now: DateTime<Utc>) {
+        *self.searches_checked.lock().expect("searches clock") = Some((generation, now));
     }
 
     /// The catalogue as the database held it at most `recheck` ago.
@@ -329,8 +380,9 @@ impl Catalogue {
             .filter(publication::Column::EndedAt.is_null())
             .all(db)
             .await?;
+        let first = first_publications(db).await?;
         // Reading ten thousand snapshots is CPU work: off the request threads.
-        let fresh = tokio::task::spawn_blocking(move || Arc::new(build(generation, rows)))
+        let fresh = tokio::task::spawn_blocking(move || Arc::new(build(generation, rows, &first)))
             .await
             .map_err(|e| AppError::Internal(format!("catalogue index: {e}")))?;
         let mut held = self.loaded.write().expect("catalogue lock");
@@ -352,11 +404,17 @@ impl Catalogue {
 /// The index of `rows`, the versions online at `generation`. A snapshot
 /// that does not read is left out and logged: one bad row does not take
 /// the catalogue down.
-fn build(generation: i64, rows: Vec<publication::Model>) -> Loaded {
+fn build(generation: i64, rows: Vec<publication::Model>, first: &HashMap<i64, i64>) -> Loaded {
     let sites = rows
         .into_iter()
         .filter_map(|row| match snapshot_of(&row) {
-            Ok(snapshot) => Some(Site::new(row, snapshot)),
+            Ok(snapshot) => {
+                let mut site = Site::new(row, snapshot);
+                if let Some(&id) = first.get(&site.candidacy_id) {
+                    site.first_publication = id;
+                }
+                Some(site)
+            }
             Err(e) => {
                 tracing::error!(error = %e, "a version online does not read: not listed");
                 None
@@ -364,6 +422,24 @@ fn build(generation: i64, rows: Vec<publication::Model>) -> Loaded {
         })
         .collect();
     Loaded::build(generation, sites)
+}
+
+/// Each candidacy's first publication, ended or not.
+async fn first_publications(db: &impl ConnectionTrait) -> AppResult<HashMap<i64, i64>> {
+    use sea_orm::sea_query::{Expr, Func};
+    use sea_orm::QuerySelect;
+    let rows: Vec<(i64, i64)> = publication::Entity::find()
+        .select_only()
+        .column(publication::Column::CandidacyId)
+        .column_as(
+            Expr::from(Func::min(Expr::col(publication::Column::Id))),
+            "first",
+        )
+        .group_by(publication::Column::CandidacyId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
 }
 
 /// The generation of what is online.

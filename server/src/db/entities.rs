@@ -17,5 +17,7 @@ pub mod profile;
 pub mod publication;
 pub mod recovery_code;
 pub mod reminder;
+pub mod saved_search;
+pub mod saved_search_site;
 pub mod session;
 pub mod user;

@@ -29,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(AddAuditLog),
             Box::new(StaffSecondFactor),
             Box::new(CatalogueGeneration),
+            Box::new(AddSavedSearches),
         ]
     }
 }
@@ -92,6 +93,7 @@ enum Outbox {
     SentAt,
     AttachmentName,
     AttachmentPath,
+    Unsubscribe,
 }
 
 #[derive(DeriveMigrationName)]
@@ -1629,6 +1631,114 @@ impl MigrationTrait for CatalogueGeneration {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.drop_table(Table::drop().table(CatalogueState::Table).to_owned())
+            .await
+    }
+}
+
+#[derive(DeriveIden)]
+enum SavedSearches {
+    Table,
+    Id,
+    UserId,
+    Name,
+    Query,
+    Token,
+    SeenPublication,
+    CreatedAt,
+    LastSentAt,
+}
+
+#[derive(DeriveIden)]
+enum SavedSearchSites {
+    Table,
+    SavedSearchId,
+    CandidacyId,
+    ToldAt,
+}
+
+/// An investor's saved searches of the catalogue, the sites each was told
+/// about (once each, under a unique key), and the one-click unsubscribe
+/// address an email may carry in its headers.
+pub struct AddSavedSearches;
+
+impl MigrationName for AddSavedSearches {
+    fn name(&self) -> &str {
+        "m20261207_000022_saved_searches"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for AddSavedSearches {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        use SavedSearches as S;
+        m.create_table(
+            Table::create()
+                .table(S::Table)
+                .col(big_pk_auto(S::Id))
+                .col(big_integer(S::UserId))
+                .col(string_len(S::Name, 200))
+                .col(text(S::Query))
+                .col(string_len(S::Token, 64).unique_key())
+                .col(big_integer(S::SeenPublication))
+                .col(timestamp_with_time_zone(S::CreatedAt))
+                .col(timestamp_with_time_zone_null(S::LastSentAt))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(S::Table, S::UserId)
+                        .to(Users::Table, Users::Id)
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("idx_saved_searches_user")
+                .table(S::Table)
+                .col(S::UserId)
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(SavedSearchSites::Table)
+                .col(big_integer(SavedSearchSites::SavedSearchId))
+                .col(big_integer(SavedSearchSites::CandidacyId))
+                .col(timestamp_with_time_zone(SavedSearchSites::ToldAt))
+                .primary_key(
+                    Index::create()
+                        .col(SavedSearchSites::SavedSearchId)
+                        .col(SavedSearchSites::CandidacyId),
+                )
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(SavedSearchSites::Table, SavedSearchSites::SavedSearchId)
+                        .to(S::Table, S::Id)
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(Outbox::Table)
+                .add_column(text_null(Outbox::Unsubscribe))
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table(Outbox::Table)
+                .drop_column(Outbox::Unsubscribe)
+                .to_owned(),
+        )
+        .await?;
+        m.drop_table(Table::drop().table(SavedSearchSites::Table).to_owned())
+            .await?;
+        m.drop_table(Table::drop().table(SavedSearches::Table).to_owned())
             .await
     }
 }

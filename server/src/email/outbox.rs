@@ -31,7 +31,7 @@ pub async fn enqueue(
     vars: &[(&str, &str)],
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    insert(db, to, template, lang, vars, None, now).await
+    insert(db, to, template, lang, vars, Extras::default(), now).await
 }
 
 /// A file sent with an email: the name the recipient sees, and the stored file's path.
@@ -50,7 +50,37 @@ pub async fn enqueue_with_file(
     file: Attachment<'_>,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    insert(db, to, template, lang, vars, Some(file), now).await
+    let extras = Extras {
+        file: Some(file),
+        ..Default::default()
+    };
+    insert(db, to, template, lang, vars, extras, now).await
+}
+
+/// `enqueue`, for one of a series the recipient can stop: `unsubscribe` is
+/// the address that stops it, sent in the headers mail programs offer as
+/// an "unsubscribe" button (RFC 2369, one-click POST of RFC 8058).
+pub async fn enqueue_stoppable(
+    db: &impl ConnectionTrait,
+    to: &str,
+    template: &str,
+    lang: Lang,
+    vars: &[(&str, &str)],
+    unsubscribe: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let extras = Extras {
+        unsubscribe: Some(unsubscribe),
+        ..Default::default()
+    };
+    insert(db, to, template, lang, vars, extras, now).await
+}
+
+/// What some messages carry besides their text.
+#[derive(Default)]
+struct Extras<'a> {
+    file: Option<Attachment<'a>>,
+    unsubscribe: Option<&'a str>,
 }
 
 async fn insert(
@@ -59,12 +89,14 @@ async fn insert(
     template: &str,
     lang: Lang,
     vars: &[(&str, &str)],
-    file: Option<Attachment<'_>>,
+    extras: Extras<'_>,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
     let text =
         forms::email(template, lang.code(), vars).map_err(|e| AppError::Internal(e.to_string()))?;
+    let file = extras.file;
     outbox::ActiveModel {
+        unsubscribe: Set(extras.unsubscribe.map(str::to_string)),
         attachment_name: Set(file.as_ref().map(|f| f.name.to_string())),
         attachment_path: Set(file.as_ref().map(|f| f.path.to_string())),
         to_addr: Set(to.to_string()),

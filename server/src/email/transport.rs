@@ -2,7 +2,8 @@
 
 use crate::config::{MailConfig, MailTransport};
 use crate::db::entities::outbox;
-use lettre::message::{header::ContentType, Attachment, Mailbox, MultiPart, SinglePart};
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 #[derive(Clone)]
@@ -88,10 +89,21 @@ fn build(from: &str, message: &outbox::Model) -> Result<Message, SendError> {
         }
         _ => text,
     };
-    Message::builder()
+    let mut builder = Message::builder()
         .from(from)
         .to(to)
-        .subject(message.subject.clone())
+        .subject(message.subject.clone());
+    if let Some(address) = &message.unsubscribe {
+        // Mail programs show an "unsubscribe" button that POSTs to it (RFC 8058).
+        let header = |name, value| HeaderValue::new(HeaderName::new_from_ascii_str(name), value);
+        builder = builder
+            .raw_header(header("List-Unsubscribe", format!("<{address}>")))
+            .raw_header(header(
+                "List-Unsubscribe-Post",
+                "List-Unsubscribe=One-Click".to_string(),
+            ));
+    }
+    builder
         .multipart(body)
         .map_err(|e| SendError::Permanent(e.to_string()))
 }

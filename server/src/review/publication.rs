@@ -55,6 +55,33 @@ pub struct Snapshot {
     pub validated_at: Option<DateTime<Utc>>,
 }
 
+impl Snapshot {
+    /// A text the proponent may write in either language (the fields `it`
+    /// and `en`) as a page in `lang` shows it: in that language, else in
+    /// the other; with the language it is written in.
+    pub fn text_in(&self, lang: app::Lang, it: &str, en: &str) -> Option<(&str, app::Lang)> {
+        let value = |id: &str| {
+            self.fields
+                .get(id)
+                .map(|v| v.trim())
+                .filter(|v| !v.is_empty())
+        };
+        let (first, second, other) = match lang {
+            app::Lang::En => (en, it, app::Lang::It),
+            app::Lang::It => (it, en, app::Lang::En),
+        };
+        value(first)
+            .map(|v| (v, lang))
+            .or_else(|| value(second).map(|v| (v, other)))
+    }
+
+    /// The site's title in `lang` (or the other language), else its reference.
+    pub fn title(&self, lang: app::Lang) -> &str {
+        self.text_in(lang, "title_it", "title_en")
+            .map_or(self.reference.as_str(), |(t, _)| t)
+    }
+}
+
 /// What stops an officer from publishing a validated candidacy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Obstacle {

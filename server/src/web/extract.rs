@@ -1,4 +1,4 @@
-//! Who may reach a candidacy, as extractors. A handler that takes `Own`,
+//! Who may reach a candidacy (or a saved search), as extractors. A handler that takes `Own`,
 //! `Editable` or `Readable` cannot run for anyone else: the check happens
 //! before the handler's body, and before any upload is read.
 //!
@@ -29,12 +29,17 @@ pub struct Readable {
 }
 
 async fn path_id(parts: &mut Parts) -> Result<i64, AppError> {
+    path_number(parts, "id").await
+}
+
+/// The path's `{name}`, a number; "not found" otherwise.
+async fn path_number(parts: &mut Parts, name: &str) -> Result<i64, AppError> {
     let params = RawPathParams::from_request_parts(parts, &())
         .await
         .map_err(|_| AppError::NotFound)?;
     params
         .iter()
-        .find(|(name, _)| *name == "id")
+        .find(|(n, _)| *n == name)
         .and_then(|(_, value)| value.parse().ok())
         .ok_or(AppError::NotFound)
 }
@@ -158,5 +163,35 @@ impl<S: Send + Sync> FromRequestParts<S> for Reviewed {
             .filter(|c| c.status != crate::candidacies::status::Status::Draft)
             .ok_or(AppError::NotFound)?;
         Ok(Reviewed { officer, candidacy })
+    }
+}
+
+/// An investor's account: saved searches (and, later, assistance requests).
+pub struct Investor(pub user::Model);
+
+impl<S: Send + Sync> FromRequestParts<S> for Investor {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        let ctx = Ctx::from_request_parts(parts, state).await?;
+        Ok(Investor(ctx.user_with_role(&[Role::Investor])?.clone()))
+    }
+}
+
+/// The path's `{search}`, one of the logged-in investor's saved searches;
+/// anyone else's, like one that does not exist, is "not found".
+pub struct OwnSearch(pub crate::db::entities::saved_search::Model);
+
+impl<S: Send + Sync> FromRequestParts<S> for OwnSearch {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        let Investor(account) = Investor::from_request_parts(parts, state).await?;
+        let ctx = Ctx::from_request_parts(parts, state).await?;
+        let id = path_number(parts, "search").await?;
+        crate::catalogue::saved::own(&ctx.state.db, account.id, id)
+            .await?
+            .map(OwnSearch)
+            .ok_or(AppError::NotFound)
     }
 }

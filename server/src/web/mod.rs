@@ -106,6 +106,18 @@ pub fn router(state: AppState) -> Router {
         .route("/password/reset", get(auth::reset_form).post(auth::reset))
         .route("/account", get(account::show))
         .route("/account/password", post(account::change_password))
+        .route(
+            "/account/searches",
+            get(catalogue::saved::index).post(catalogue::saved::save),
+        )
+        .route(
+            "/account/searches/{search}/delete",
+            post(catalogue::saved::delete),
+        )
+        .route(
+            "/searches/unsubscribe/{token}",
+            get(catalogue::saved::unsubscribe_form).post(catalogue::saved::unsubscribe),
+        )
         .route("/admin/outbox", get(account::failed_emails))
         .route(
             "/admin/staff",

@@ -520,30 +520,35 @@ pub async fn rossi_with_draft(app: &TestApp, email: &str, ip: &str) -> (Client, 
 /// than the one that wrote it. Outside CI, without poppler, `None`: the caller
 /// skips, saying so (`./portal test` installs it).
 pub fn pdf_text(pdf: &[u8]) -> Option<String> {
-    if std::process::Command::new("pdftotext")
-        .arg("-v")
-        .output()
-        .is_err()
-    {
+    poppler("pdftotext", &["-layout"], pdf, &["-"])
+}
+
+/// What poppler's `tool` prints about `pdf` (given as a file between `before`
+/// and `after` on its command line); `None` without poppler, as [`pdf_text`].
+pub fn poppler(tool: &str, before: &[&str], pdf: &[u8], after: &[&str]) -> Option<String> {
+    if std::process::Command::new(tool).arg("-v").output().is_err() {
         assert!(
             !everything_required(),
-            "this run requires poppler-utils (pdftotext)"
+            "this run requires poppler-utils ({tool})"
         );
         eprintln!("SKIPPED: poppler-utils is not installed (apt-get install poppler-utils)");
         return None;
     }
     let file = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(file.path(), pdf).unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .args(["-layout", file.path().to_str().unwrap(), "-"])
+    let out = std::process::Command::new(tool)
+        .args(before)
+        .arg(file.path())
+        .args(after)
         .output()
         .unwrap();
     assert!(
         out.status.success(),
-        "{}",
+        "{tool}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    Some(String::from_utf8(out.stdout).unwrap())
+    // pdfinfo prints titles as the PDF keeps them (UTF-16 with its mark).
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 /// Whether a test that needs an outside program must fail, not skip, when the
@@ -559,4 +564,29 @@ pub fn jpeg() -> Vec<u8> {
     let mut out = std::io::Cursor::new(Vec::new());
     img.write_to(&mut out, image::ImageFormat::Jpeg).unwrap();
     out.into_inner()
+}
+
+/// A site for the catalogue's tests: `fields` over a plain settlement in `town`.
+pub fn site(
+    town: &str,
+    lat: f64,
+    lon: f64,
+    fields: &[(&str, &str)],
+) -> server::review::publication::Snapshot {
+    let m = forms::reference::Municipalities::get().find(town).unwrap();
+    let mut all = std::collections::BTreeMap::new();
+    for (k, v) in fields {
+        all.insert(k.to_string(), v.to_string());
+    }
+    server::review::publication::Snapshot {
+        kind: "a".into(),
+        municipality_code: m.istat_code.clone(),
+        municipality: m.list_label(),
+        address: "Via di prova 1".into(),
+        postcode: "24000".into(),
+        latitude: Some(lat),
+        longitude: Some(lon),
+        fields: all,
+        ..Default::default()
+    }
 }

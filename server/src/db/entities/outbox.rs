@@ -26,6 +26,9 @@ pub struct Model {
     pub attachment_path: Option<String>,
     /// The template it was made from (`forms/texts/emails/<template>.md`).
     pub template: String,
+    /// The address that ends the emails this one belongs to (a saved
+    /// search's), sent as `List-Unsubscribe` with one-click POST (RFC 8058).
+    pub unsubscribe: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -122,13 +122,22 @@ pub async fn resend(ctx: Ctx, Form(f): Form<EmailForm>) -> AppResult<Response> {
 #[serde(default)]
 pub struct LoginQuery {
     logged_out: Option<String>,
+    /// A local page to return to once logged in (the catalogue's search).
+    next: Option<String>,
+}
+
+/// The form's values that carry `next` on, if it is a local page.
+fn carrying(next: Option<&str>) -> FormState {
+    let next = next.map(|n| local_path(Some(n))).filter(|n| n != "/");
+    FormState::with_values(next.as_deref().map(|n| ("next", n)))
 }
 
 pub async fn login_form(ctx: Ctx, Query(q): Query<LoginQuery>) -> Response {
     let message = q.logged_out.map(|_| ("auth.logged_out", "alert-success"));
+    let form = carrying(q.next.as_deref());
     page(
         StatusCode::OK,
-        views::login(&ctx.page(), &FormState::default(), message, false),
+        views::login(&ctx.page(), &form, message, false),
     )
 }
 
@@ -141,7 +150,8 @@ pub struct LoginForm {
 }
 
 pub async fn login(ctx: Ctx, Form(f): Form<LoginForm>) -> AppResult<Response> {
-    let mut form = FormState::with_values([("email", f.email.as_str())]);
+    let mut form = carrying(f.next.as_deref());
+    form.values.insert("email".into(), f.email.clone());
     let email = operations::normalise_email(&f.email)
         .map_err(|key| form.add_error("email", key))
         .ok();

@@ -26,16 +26,6 @@ const FIGURES: [&str; 9] = [
 /// language (the other one when left empty), the place, the key figures.
 pub fn card(lang: app::Lang, s: &Snapshot) -> CardView {
     let value = |id: &str| s.fields.get(id).map(|v| v.trim()).filter(|v| !v.is_empty());
-    let pick = |it: &str, en: &str| {
-        let (first, second) = match lang {
-            app::Lang::En => (en, it),
-            app::Lang::It => (it, en),
-        };
-        value(first)
-            .or_else(|| value(second))
-            .unwrap_or_default()
-            .to_string()
-    };
     let call = Call::embedded();
     let figures = FIGURES
         .iter()
@@ -49,10 +39,7 @@ pub fn card(lang: app::Lang, s: &Snapshot) -> CardView {
         "" => s.municipality.clone(),
         address => format!("{address}, {}", s.municipality),
     };
-    let title = match pick("title_it", "title_en") {
-        t if t.is_empty() => s.reference.clone(),
-        t => t,
-    };
+    let title = s.title(lang).to_string();
     // The title may be in the other language, when only that one was filled in.
     let title_lang = Some(written_in(lang, s, "title_it", "title_en")).filter(|l| *l != lang);
     CardView {
@@ -68,7 +55,10 @@ pub fn card(lang: app::Lang, s: &Snapshot) -> CardView {
         } else {
             "candidacy.kind_a"
         },
-        description: pick("description_it", "description_en"),
+        description: s
+            .text_in(lang, "description_it", "description_en")
+            .map(|(d, _)| d.to_string())
+            .unwrap_or_default(),
         figures,
     }
 }
@@ -113,10 +103,5 @@ pub fn day_in_words(date: chrono::NaiveDate, lang: forms::Lang) -> String {
 /// The language the text `it`/`en` of a site is shown in on a page in
 /// `lang`: that one, unless the proponent wrote it only in the other.
 pub fn written_in(lang: app::Lang, s: &Snapshot, it: &str, en: &str) -> app::Lang {
-    let has = |id: &str| s.fields.get(id).is_some_and(|v| !v.trim().is_empty());
-    match lang {
-        app::Lang::En if !has(en) && has(it) => app::Lang::It,
-        app::Lang::It if !has(it) && has(en) => app::Lang::En,
-        lang => lang,
-    }
+    s.text_in(lang, it, en).map_or(lang, |(_, written)| written)
 }

@@ -8,6 +8,7 @@ pub mod cards;
 pub mod compare;
 pub mod maps;
 pub mod open_data;
+pub mod saved;
 
 use crate::catalogue::filters::{Ask, Criterion, Filters, Problem, Sort, PARAMS};
 use crate::catalogue::index::Kept;
@@ -28,18 +29,7 @@ use forms::reference::{Municipalities, Provinces};
 use forms::Call;
 use std::sync::Arc;
 
-/// The list's address in `lang`.
-pub fn list_path(lang: Lang) -> &'static str {
-    match lang {
-        Lang::It => "/opportunita",
-        Lang::En => "/en/opportunities",
-    }
-}
-
-/// A site's page in `lang`.
-pub fn site_path(lang: Lang, reference: &str) -> String {
-    format!("{}/{reference}", list_path(lang))
-}
+pub use crate::catalogue::{list_path, site_path};
 
 /// A photo of a site online, `large` or as a thumbnail.
 fn photo_path(reference: &str, document: i64, large: bool) -> String {
@@ -121,6 +111,7 @@ pub async fn list(ctx: Ctx, headers: HeaderMap, RawQuery(query): RawQuery) -> Ap
         clear: path.to_string(),
         open_data: open_data::page_path(lang).to_string(),
         compare: compare::compare_path(lang).to_string(),
+        save: saved::offer(&ctx, &filters, &with_query(path, &filters.query_with(&[]))),
     };
     let own_query = filters.query_with(&[("page", &found.page_number.to_string())]);
     let mut page_ctx = ctx.page();
@@ -536,12 +527,20 @@ fn photos(lang: Lang, site: &Site, title: &str) -> Vec<(String, String, String)>
 /// The site on the map, said in words; none without coordinates.
 fn site_map(lang: Lang, s: &Snapshot) -> Option<app::view_data::MapView> {
     let (lat, lon) = (s.latitude?, s.longitude?);
-    let degrees = |d: f64| forms::report::format_number((d * 1e5).round() / 1e5, forms_lang(lang));
-    let description = t(lang, "catalogue.site_map")
-        .replace("{place}", &s.municipality)
-        .replace("{lat}", &degrees(lat))
-        .replace("{lon}", &degrees(lon));
+    let description = map_in_words(lang, s)?;
     Some(maps::one_site(lat, lon, &s.municipality_code, description))
+}
+
+/// What the site's map shows, in words (its text alternative).
+fn map_in_words(lang: Lang, s: &Snapshot) -> Option<String> {
+    let (lat, lon) = (s.latitude?, s.longitude?);
+    let degrees = |d: f64| forms::report::format_number((d * 1e5).round() / 1e5, forms_lang(lang));
+    Some(
+        t(lang, "catalogue.site_map")
+            .replace("{place}", &s.municipality)
+            .replace("{lat}", &degrees(lat))
+            .replace("{lon}", &degrees(lon)),
+    )
 }
 
 /// Each section of the call that applies, with its public fields filled in
