@@ -50,10 +50,78 @@ pub struct PdfError(String);
 
 /// Renders `markdown` as a PDF.
 pub fn render(markdown: &str, meta: &PdfMeta) -> Result<Vec<u8>, PdfError> {
+    render_with_figures(markdown, meta, &[])
+}
+
+/// A picture shown in a row under the document's first heading, tagged as
+/// a figure with its text alternative.
+#[derive(Debug, Clone)]
+pub enum Figure {
+    /// A map drawn as vectors: outlines (rings of points in the picture's
+    /// own units, `width` × `height`), shaded or not, and points marked.
+    Map {
+        width: f32,
+        height: f32,
+        outlines: Vec<(Vec<Vec<(f32, f32)>>, bool)>,
+        points: Vec<(f32, f32)>,
+        alt: String,
+    },
+    /// A photo, as JPEG.
+    Photo { jpeg: Vec<u8>, alt: String },
+}
+
+/// How tall the row of figures is at most, in points.
+const FIGURE_ROW: f32 = 200.0;
+const FIGURE_GAP: f32 = 14.0;
+
+/// Renders `markdown` as a PDF with `figures` under its first heading. A
+/// photo that is not a JPEG krilla can read is an error.
+pub fn render_with_figures(
+    markdown: &str,
+    meta: &PdfMeta,
+    figures: &[Figure],
+) -> Result<Vec<u8>, PdfError> {
     let fonts = Fonts::get();
     let blocks = parse(markdown);
-    let pages = layout(&blocks, fonts);
-    draw(&blocks, &pages, meta, fonts)
+    let row = FigureRow::new(figures)?;
+    let (pages, row_at) = layout(&blocks, fonts, row.height);
+    draw(&blocks, &pages, meta, fonts, (&row, row_at))
+}
+
+/// The figures placed side by side: each one's box (width, height) in points.
+struct FigureRow {
+    figures: Vec<(Figure, Option<krilla::image::Image>, f32, f32)>,
+    height: f32,
+}
+
+impl FigureRow {
+    fn new(figures: &[Figure]) -> Result<FigureRow, PdfError> {
+        let room = PAGE_W - 2.0 * MARGIN_X;
+        let each = (room - FIGURE_GAP * figures.len().saturating_sub(1) as f32)
+            / figures.len().max(1) as f32;
+        let mut placed = Vec::new();
+        for f in figures {
+            let (image, w, h) = match f {
+                Figure::Map { width, height, .. } => (None, *width, *height),
+                Figure::Photo { jpeg, .. } => {
+                    let image = krilla::image::Image::from_jpeg(jpeg.clone().into(), true)
+                        .map_err(|e| PdfError(format!("photo: {e}")))?;
+                    let (w, h) = image.size();
+                    (Some(image), w as f32, h as f32)
+                }
+            };
+            if w <= 0.0 || h <= 0.0 {
+                return Err(PdfError("a figure with no size".into()));
+            }
+            let scale = (FIGURE_ROW / h).min(each / w);
+            placed.push((f.clone(), image, w * scale, h * scale));
+        }
+        let height = placed.iter().map(|p| p.3).fold(0.0, f32::max);
+        Ok(FigureRow {
+            figures: placed,
+            height,
+        })
+    }
 }
 
 // ---- Markdown to blocks ---------------------------------------------------
@@ -262,10 +330,22 @@ fn style(kind: BlockKind) -> (f32, bool, f32) {
     }
 }
 
-fn layout(blocks: &[Block], fonts: &Fonts) -> Vec<Vec<Line>> {
+/// The lines of each page, and where the row of figures (`row` points
+/// tall, none when 0) stands: its page and its top.
+fn layout(blocks: &[Block], fonts: &Fonts, row: f32) -> (Vec<Vec<Line>>, Option<(usize, f32)>) {
     let mut pages: Vec<Vec<Line>> = vec![Vec::new()];
     let mut y = MARGIN_TOP;
+    let mut row_at = None;
     for (index, block) in blocks.iter().enumerate() {
+        // Under the first heading (or at the top when there is none).
+        if row > 0.0
+            && row_at.is_none()
+            && (index > 0 || !matches!(block.kind, BlockKind::Heading(_)))
+        {
+            y += FIGURE_GAP;
+            row_at = Some((0, y));
+            y += row;
+        }
         let (size, heading_bold, before) = style(block.kind);
         let leading = size * 1.45;
         let left = MARGIN_X + block.depth as f32 * LIST_INDENT;
@@ -302,7 +382,7 @@ fn layout(blocks: &[Block], fonts: &Fonts) -> Vec<Vec<Line>> {
             });
         }
     }
-    pages
+    (pages, row_at)
 }
 
 /// Breaks a block into lines no wider than `width`, greedily, word by word.
@@ -376,6 +456,7 @@ fn draw(
     pages: &[Vec<Line>],
     meta: &PdfMeta,
     fonts: &Fonts,
+    (row, row_at): (&FigureRow, Option<(usize, f32)>),
 ) -> Result<Vec<u8>, PdfError> {
     let mut document = Document::new();
     let lang = meta.lang.code().to_string();
@@ -389,11 +470,15 @@ fn draw(
     document.set_metadata(metadata);
     // Each block's content identifiers, in reading order.
     let mut content: Vec<Vec<Identifier>> = vec![Vec::new(); blocks.len()];
+    let mut figures = Vec::new();
     let total = pages.len();
     for (number, lines) in pages.iter().enumerate() {
         let settings = PageSettings::from_wh(PAGE_W, PAGE_H).expect("A4 is a valid size");
         let mut page = document.start_page_with(settings);
         let mut surface = page.surface();
+        if let Some((_, top)) = row_at.filter(|(on, _)| *on == number) {
+            figures = draw_figures(&mut surface, row, top);
+        }
         for line in lines {
             if let Some((x, label)) = &line.label {
                 let id = surface.start_tagged(ContentTag::Span(SpanTag::empty()));
@@ -425,7 +510,7 @@ fn draw(
         surface.finish();
         page.finish();
     }
-    document.set_tag_tree(tag_tree(blocks, content));
+    document.set_tag_tree(tag_tree(blocks, content, figures));
     document.finish().map_err(|e| PdfError(format!("{e:?}")))
 }
 
@@ -441,10 +526,23 @@ fn text(surface: &mut Surface, fonts: &Fonts, x: f32, y: f32, size: f32, s: &str
 }
 
 /// Headings, paragraphs and lists (label and body per item), in reading order.
-fn tag_tree(blocks: &[Block], content: Vec<Vec<Identifier>>) -> TagTree {
+fn tag_tree(
+    blocks: &[Block],
+    content: Vec<Vec<Identifier>>,
+    figures: Vec<(String, Identifier)>,
+) -> TagTree {
     let mut tree = TagTree::new();
     let mut list: Option<(usize, TagGroup)> = None;
-    for (block, ids) in blocks.iter().zip(content) {
+    let mut figures = Some(figures);
+    for (index, (block, ids)) in blocks.iter().zip(content).enumerate() {
+        // In reading order: after the first heading, as they are drawn.
+        if index > 0 || !matches!(block.kind, BlockKind::Heading(_)) {
+            for (alt, id) in figures.take().into_iter().flatten() {
+                let mut group = TagGroup::new(Tag::Figure(Some(alt)));
+                group.push(id);
+                tree.push(group);
+            }
+        }
         if ids.is_empty() {
             continue;
         }
@@ -488,6 +586,108 @@ fn tag_tree(blocks: &[Block], content: Vec<Vec<Identifier>>) -> TagTree {
         tree.push(group);
     }
     tree
+}
+
+/// Draws the row of figures from `top`; each one's text alternative and content.
+fn draw_figures(surface: &mut Surface, row: &FigureRow, top: f32) -> Vec<(String, Identifier)> {
+    let mut x = MARGIN_X;
+    let mut out = Vec::new();
+    for (figure, image, w, h) in &row.figures {
+        let id = surface.start_tagged(ContentTag::Other);
+        let alt = match figure {
+            Figure::Map {
+                width,
+                outlines,
+                points,
+                alt,
+                ..
+            } => {
+                draw_map(surface, outlines, points, (x, top), w / width);
+                alt
+            }
+            Figure::Photo { alt, .. } => {
+                if let (Some(image), Some(size)) = (image, krilla::geom::Size::from_wh(*w, *h)) {
+                    surface.push_transform(&krilla::geom::Transform::from_translate(x, top));
+                    surface.draw_image(image.clone(), size);
+                    surface.pop();
+                }
+                alt
+            }
+        };
+        surface.end_tagged();
+        out.push((alt.clone(), id));
+        x += w + FIGURE_GAP;
+    }
+    out
+}
+
+/// Outlines filled and stroked, points as red dots, scaled by `scale` from `at`.
+fn draw_map(
+    surface: &mut Surface,
+    outlines: &[(Vec<Vec<(f32, f32)>>, bool)],
+    points: &[(f32, f32)],
+    at: (f32, f32),
+    scale: f32,
+) {
+    use krilla::color::rgb;
+    use krilla::paint::{Fill, FillRule, Stroke};
+    let fill = |r, g, b| Fill {
+        paint: rgb::Color::new(r, g, b).into(),
+        rule: FillRule::EvenOdd,
+        ..Default::default()
+    };
+    surface.push_transform(&krilla::geom::Transform::from_row(
+        scale, 0.0, 0.0, scale, at.0, at.1,
+    ));
+    surface.set_stroke(Some(Stroke {
+        paint: rgb::Color::new(70, 80, 92).into(),
+        width: 0.6 / scale,
+        ..Default::default()
+    }));
+    for (rings, shaded) in outlines {
+        let mut path = krilla::geom::PathBuilder::new();
+        for ring in rings {
+            for (i, &(px, py)) in ring.iter().enumerate() {
+                match i {
+                    0 => path.move_to(px, py),
+                    _ => path.line_to(px, py),
+                }
+            }
+            path.close();
+        }
+        if let Some(path) = path.finish() {
+            surface.set_fill(Some(match shaded {
+                true => fill(196, 220, 250),
+                false => fill(236, 240, 245),
+            }));
+            surface.draw_path(&path);
+        }
+    }
+    surface.set_stroke(Some(Stroke {
+        paint: rgb::Color::new(255, 255, 255).into(),
+        width: 1.2 / scale,
+        ..Default::default()
+    }));
+    surface.set_fill(Some(fill(164, 0, 29)));
+    let radius = 4.5 / scale;
+    for &(cx, cy) in points {
+        let mut dot = krilla::geom::PathBuilder::new();
+        for step in 0..24 {
+            let a = step as f32 * std::f32::consts::TAU / 24.0;
+            let (px, py) = (cx + radius * a.cos(), cy + radius * a.sin());
+            match step {
+                0 => dot.move_to(px, py),
+                _ => dot.line_to(px, py),
+            }
+        }
+        dot.close();
+        if let Some(dot) = dot.finish() {
+            surface.draw_path(&dot);
+        }
+    }
+    surface.set_stroke(None);
+    surface.set_fill(None);
+    surface.pop();
 }
 
 fn plain(block: &Block) -> String {
@@ -537,7 +737,8 @@ mod tests {
         let text = format!("# T\n\n{}\n", word.repeat(600));
         let blocks = parse(&text);
         let fonts = Fonts::get();
-        let pages = layout(&blocks, fonts);
+        let (pages, row) = layout(&blocks, fonts, 0.0);
+        assert!(row.is_none(), "no figures, no room for them");
         assert!(pages.len() > 1, "600 long words take more than a page");
         for line in pages.iter().flatten() {
             let last = line.segments.last().unwrap();
@@ -545,6 +746,68 @@ mod tests {
             assert!(right <= PAGE_W - MARGIN_X + 0.01, "line ends at {right}");
             assert!(line.y <= BODY_BOTTOM);
         }
+    }
+
+    #[test]
+    fn figures_stand_under_the_first_heading_tagged_with_their_text() {
+        let img = image::RgbImage::from_pixel(160, 120, image::Rgb([200, 60, 40]));
+        let mut jpeg = std::io::Cursor::new(Vec::new());
+        img.write_to(&mut jpeg, image::ImageFormat::Jpeg).unwrap();
+        let square = vec![vec![(0.0, 0.0), (100.0, 0.0), (100.0, 80.0), (0.0, 80.0)]];
+        let figures = [
+            Figure::Map {
+                width: 100.0,
+                height: 80.0,
+                outlines: vec![(square, true)],
+                points: vec![(50.0, 40.0)],
+                alt: "Mappa: il sito a Dalmine".into(),
+            },
+            Figure::Photo {
+                jpeg: jpeg.into_inner(),
+                alt: "Foto: vista da sud".into(),
+            },
+        ];
+        let row = FigureRow::new(&figures).unwrap();
+        assert!(row.height > 0.0 && row.height <= FIGURE_ROW);
+        let width: f32 = row.figures.iter().map(|f| f.2).sum::<f32>() + FIGURE_GAP;
+        assert!(width <= PAGE_W - 2.0 * MARGIN_X + 0.01, "{width}");
+        let blocks = parse(
+            "# Titolo
+
+Primo paragrafo.
+",
+        );
+        let (pages, at) = layout(&blocks, Fonts::get(), row.height);
+        let (page, top) = at.unwrap();
+        assert_eq!(page, 0);
+        assert!(pages[0][0].y < top, "the heading first");
+        assert!(pages[0][1].y > top + row.height, "the paragraph after");
+        let meta = PdfMeta {
+            title: "Scheda".into(),
+            lang: Lang::It,
+            keywords: vec![],
+            footer: "prova".into(),
+        };
+        let pdf = render_with_figures(
+            "# Titolo
+
+Testo.
+",
+            &meta,
+            &figures,
+        )
+        .unwrap();
+        // Left for a person to look at (pdftoppm), as the brief's tests do.
+        let _ = std::fs::write(std::env::temp_dir().join("figures-test.pdf"), &pdf);
+        let plain = render("# Titolo\n\nTesto.\n", &meta).unwrap();
+        assert!(pdf.len() > plain.len() + 500, "the pictures are in it");
+        assert!(pdf.starts_with(b"%PDF-"));
+        // Something that is not a JPEG is an error, not a broken PDF.
+        let bad = [Figure::Photo {
+            jpeg: b"not a jpeg".to_vec(),
+            alt: String::new(),
+        }];
+        assert!(render_with_figures("# T\n", &meta, &bad).is_err());
     }
 
     #[test]

@@ -8,10 +8,9 @@ mod common;
 use app::view_data::Role;
 use axum::http::StatusCode;
 use common::drafts::{app, complete_draft, reread};
-use common::{Client, TestApp};
+use common::{site, Client, TestApp};
 use server::candidacies::status::Status;
-use server::review::publication::{self, Snapshot};
-use std::collections::BTreeMap;
+use server::review::publication;
 
 /// Rossi's candidacy published the way officers publish: submitted, taken
 /// and validated by Anna, published by Bruno. (Rossi, its id, its reference.)
@@ -147,6 +146,16 @@ async fn a_published_site_is_listed_and_shown_and_gone_once_offline() {
         ] {
             assert!(text.contains(words), "{words} in {text}");
         }
+    }
+    // Under the title, the site on the map (vectors) and its photo (a JPEG
+    // the server made), each a tagged figure with its text in both languages.
+    if let Some(images) = common::poppler("pdfimages", &["-list"], &pdf.bytes, &[]) {
+        let rows: Vec<&str> = images.lines().skip(2).collect();
+        assert_eq!(rows.len(), 1, "{images}");
+        assert!(rows[0].contains("jpeg"), "{images}");
+    }
+    if let Some(tree) = common::poppler("pdfinfo", &["-struct-text"], &pdf.bytes, &[]) {
+        assert_eq!(tree.matches("Figure").count(), 2, "{tree}");
     }
     // Harvesters ask again cheaply: the file is tagged with its version.
     let tag = csv.headers["etag"].to_str().unwrap().to_string();
@@ -288,26 +297,6 @@ async fn no_field_the_call_keeps_private_reaches_a_public_page() {
         for (path, body) in &pages {
             assert!(!body.contains(secret), "{path} shows {secret}");
         }
-    }
-}
-
-/// A site for the filter tests: `fields` over a plain settlement in `town`.
-fn site(town: &str, lat: f64, lon: f64, fields: &[(&str, &str)]) -> Snapshot {
-    let m = forms::reference::Municipalities::get().find(town).unwrap();
-    let mut all: BTreeMap<String, String> = BTreeMap::new();
-    for (k, v) in fields {
-        all.insert(k.to_string(), v.to_string());
-    }
-    Snapshot {
-        kind: "a".into(),
-        municipality_code: m.istat_code.clone(),
-        municipality: m.list_label(),
-        address: "Via di prova 1".into(),
-        postcode: "24000".into(),
-        latitude: Some(lat),
-        longitude: Some(lon),
-        fields: all,
-        ..Default::default()
     }
 }
 

@@ -165,18 +165,39 @@ impl Provinces {
     /// Each province's outline as SVG path data in `frame`, by province code.
     pub fn outlines(&self, frame: &Frame) -> Vec<(&str, String)> {
         use std::fmt::Write;
-        self.all
-            .iter()
-            .map(|p| {
+        self.rings(frame)
+            .into_iter()
+            .map(|(code, rings)| {
                 let mut d = String::new();
-                for ring in p.polygons.iter().flatten() {
-                    for (i, &(lon, lat)) in ring.iter().enumerate() {
-                        let (x, y) = frame.project(lat, lon);
+                for ring in rings {
+                    for (i, (x, y)) in ring.into_iter().enumerate() {
                         let _ = write!(d, "{}{x:.1},{y:.1}", if i == 0 { "M" } else { "L" });
                     }
                     d.push('Z');
                 }
-                (p.code.as_str(), d)
+                (code, d)
+            })
+            .collect()
+    }
+
+    /// Each province's rings (outer and holes) projected into `frame`: what
+    /// [`Provinces::outlines`] writes as SVG, for drawings that are not SVG
+    /// (the site's brief as PDF).
+    pub fn rings(&self, frame: &Frame) -> Vec<(&str, Vec<Vec<(f64, f64)>>)> {
+        self.all
+            .iter()
+            .map(|p| {
+                let rings = p
+                    .polygons
+                    .iter()
+                    .flatten()
+                    .map(|ring| {
+                        ring.iter()
+                            .map(|&(lon, lat)| frame.project(lat, lon))
+                            .collect()
+                    })
+                    .collect();
+                (p.code.as_str(), rings)
             })
             .collect()
     }

@@ -4,7 +4,8 @@
 //! once per version of the catalogue and kept with it, so it changes when
 //! the site does.
 
-use super::{cards, site_path};
+use super::{cards, maps, site_path};
+use crate::candidacies::{documents, thumbnails};
 use crate::catalogue::Site;
 use crate::error::{AppError, AppResult};
 use crate::review::exports::{self, Cell};
@@ -14,6 +15,7 @@ use app::i18n::t;
 use app::Lang;
 use axum::extract::Path;
 use axum::response::Response;
+use forms::pdf::Figure;
 use forms::Call;
 
 /// The brief's address.
@@ -40,11 +42,12 @@ pub async fn pdf(ctx: Ctx, Path(reference): Path<String>) -> AppResult<Response>
                 keywords: vec![reference.clone()],
                 footer: format!("Opportunity Lombardy · {reference}"),
             };
+            let figures = figures(&ctx, site).await?;
             // Laying out text is CPU work: in the heavy-work turns.
             let made = ctx
                 .state
                 .heavy
-                .run(move || forms::pdf::render(&markdown, &meta))
+                .run(move || forms::pdf::render_with_figures(&markdown, &meta, &figures))
                 .await?
                 .map_err(|e| AppError::Internal(e.to_string()))?;
             loaded.pages.put(key, made)
@@ -55,6 +58,53 @@ pub async fn pdf(ctx: Ctx, Path(reference): Path<String>) -> AppResult<Response>
         &format!("{reference}.pdf"),
         kept.body.to_vec(),
     ))
+}
+
+/// What the brief shows under its title: the site on the map (when it has
+/// coordinates) and its first photo, scaled again by the server (no EXIF),
+/// each described in both languages.
+async fn figures(ctx: &Ctx, site: &Site) -> AppResult<Vec<Figure>> {
+    let s = &site.snapshot;
+    let both =
+        |f: &dyn Fn(Lang) -> Option<String>| Some(format!("{} / {}", f(Lang::It)?, f(Lang::En)?));
+    let mut out = Vec::new();
+    if let (Some(lat), Some(lon), Some(alt)) = (
+        s.latitude,
+        s.longitude,
+        both(&|l| super::map_in_words(l, s)),
+    ) {
+        out.push(maps::one_site_figure(lat, lon, &s.municipality_code, alt));
+    }
+    let Some(&first) = s.photos.first() else {
+        return Ok(out);
+    };
+    let doc = documents::find(&ctx.state.db, site.candidacy_id, first).await?;
+    let jpeg = match doc {
+        Some(doc) => thumbnails::of_size(&ctx.state, &doc, thumbnails::LARGE)
+            .await
+            // A photo that does not decode leaves the brief without it.
+            .unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "the brief's photo was not made");
+                None
+            }),
+        None => None,
+    };
+    if let Some(jpeg) = jpeg {
+        let alt = both(&|l| {
+            let title = s.title(l);
+            let n = s.photos.len().to_string();
+            let words = t(l, "catalogue.photo_alt");
+            Some(
+                words
+                    .replace("{i}", "1")
+                    .replace("{n}", &n)
+                    .replace("{title}", title),
+            )
+        })
+        .unwrap_or_default();
+        out.push(Figure::Photo { jpeg, alt });
+    }
+    Ok(out)
 }
 
 /// The brief in Markdown: the Italian part, then the English one.

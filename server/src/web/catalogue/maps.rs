@@ -6,6 +6,7 @@ use crate::catalogue::map::clusters;
 use crate::catalogue::Site;
 use app::view_data::{MapMark, MapProvince, MapView};
 use app::{i18n::t, Lang};
+use forms::pdf::Figure;
 use forms::reference::{Frame, Municipalities, Provinces};
 
 /// How wide the map is drawn, in the picture's own pixels.
@@ -27,6 +28,37 @@ pub fn one_site(lat: f64, lon: f64, municipality_code: &str, description: String
         provinces: shapes(&frame, |code| (own.as_deref() == Some(code), None)),
         marks: vec![MapMark { x, y, count: 1 }],
         description,
+    }
+}
+
+/// [`one_site`] as the brief's PDF draws it: vectors, not SVG.
+pub fn one_site_figure(lat: f64, lon: f64, municipality_code: &str, alt: String) -> Figure {
+    let frame = Frame::lombardy(WIDTH);
+    let own = Municipalities::get()
+        .by_istat_code(municipality_code)
+        .map(|m| m.province_code.clone());
+    let (x, y) = frame.project(lat, lon);
+    let outlines = Provinces::get()
+        .rings(&frame)
+        .into_iter()
+        .map(|(code, rings)| {
+            let rings = rings
+                .into_iter()
+                .map(|ring| {
+                    ring.into_iter()
+                        .map(|(x, y)| (x as f32, y as f32))
+                        .collect()
+                })
+                .collect();
+            (rings, own.as_deref() == Some(code))
+        })
+        .collect();
+    Figure::Map {
+        width: frame.width as f32,
+        height: frame.height as f32,
+        outlines,
+        points: vec![(x as f32, y as f32)],
+        alt,
     }
 }
 
