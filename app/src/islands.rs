@@ -3,3 +3,4 @@
 
 pub mod countdown;
 pub mod file_chooser;
+pub mod map_zoom;

@@ -6,6 +6,7 @@
 
 pub mod i18n;
 pub mod islands;
+pub mod marks;
 pub mod view_data;
 
 #[cfg(feature = "ssr")]

@@ -3,6 +3,7 @@
 //! checks); what the map shows is said in words beside it, which is also
 //! its text alternative.
 
+use crate::marks::{digits, PIN};
 use crate::view_data::{MapMark, MapView};
 use leptos::prelude::*;
 
@@ -10,10 +11,27 @@ use leptos::prelude::*;
 const LAND: &str = "#eef2f6";
 const HIGHLIGHT: &str = "#cfe3f8";
 const BORDER: &str = "#5c6f82";
-/// The site: a dark red pin with a white ring, visible on any fill.
-const PIN: &str = "#a4001f";
 
 pub fn lombardy_map(map: &MapView, id: &str) -> impl IntoView {
+    let description_id = format!("{id}-description");
+    view! {
+        <figure class="lombardy-map" id=id.to_string()>
+            // Zoomed in (the island), the shapes are cut to the view by the
+            // server; the frame clips what a mark's ring would spill.
+            <div class="map-frame">{map_svg(map, id)}</div>
+            <figcaption id=description_id>{map.description.clone()}</figcaption>
+        </figure>
+    }
+}
+
+/// The map's `<svg>` alone, as the island swaps it in at each zoom and view.
+pub fn map_svg_html(map: &MapView, id: &str) -> String {
+    Owner::new().with(|| map_svg(map, id).to_html())
+}
+
+/// The provinces (each a link when it has one), then the sites' marks,
+/// drawn at a size that does not change with the zoom.
+fn map_svg(map: &MapView, id: &str) -> impl IntoView {
     let shapes = map
         .provinces
         .iter()
@@ -31,8 +49,9 @@ pub fn lombardy_map(map: &MapView, id: &str) -> impl IntoView {
             }
         })
         .collect::<Vec<_>>();
-    let marks = map.marks.iter().map(mark).collect::<Vec<_>>();
-    let description_id = format!("{id}-description");
+    let (x, y, w, h) = map.view.unwrap_or((0.0, 0.0, map.width, map.height));
+    let k = w / map.width;
+    let marks = map.marks.iter().map(|m| mark(m, k)).collect::<Vec<_>>();
     // With links inside, the picture is a group a keyboard walks through;
     // without, a single image.
     let role = if map.provinces.iter().any(|p| p.link.is_some()) {
@@ -41,97 +60,36 @@ pub fn lombardy_map(map: &MapView, id: &str) -> impl IntoView {
         "img"
     };
     view! {
-        <figure class="lombardy-map" id=id.to_string()>
-            <svg role=role aria-labelledby=description_id.clone() focusable="false"
-                viewBox=format!("0 0 {:.0} {:.0}", map.width, map.height)
-                width="100%">
-                {shapes}
-                <g aria-hidden="true">{marks}</g>
-            </svg>
-            <figcaption id=description_id>{map.description.clone()}</figcaption>
-        </figure>
+        <svg role=role aria-labelledby=format!("{id}-description") focusable="false"
+            viewBox=format!("{x:.1} {y:.1} {w:.1} {h:.1}") width="100%"
+            data-zoom=format!("{:.0}", map.width / w)>
+            {shapes}
+            <g aria-hidden="true" id=format!("{id}-marks")>{marks}</g>
+        </svg>
     }
 }
 
 /// A site as a pin; a group as a larger disc with its number in white
 /// (7:1 on the red), growing with the logarithm of its size.
-fn mark(m: &MapMark) -> AnyView {
+fn mark(m: &MapMark, k: f64) -> AnyView {
     let (x, y) = (format!("{:.1}", m.x), format!("{:.1}", m.y));
+    let size = |v: f64| format!("{:.2}", v * k);
     if m.count <= 1 {
+        let (href, title) = m.site.clone().unzip();
         return view! {
-            <circle cx=x cy=y r="7" fill=PIN stroke="#ffffff" stroke-width="2.5"></circle>
+            <circle cx=x cy=y r=size(7.0) fill=PIN stroke="#ffffff" stroke-width=size(2.5)
+                data-count="1" data-href=href data-title=title></circle>
         }
         .into_any();
     }
     let r = 9.0 + 3.0 * (m.count as f64).log2();
     let height = if m.count >= 1000 { 7.0 } else { 9.0 };
     view! {
-        <g class="map-cluster">
-            <circle cx=x cy=y r=format!("{r:.1}") fill=PIN stroke="#ffffff" stroke-width="2"></circle>
-            <path d=digits(m.count, m.x, m.y, height) fill="none" stroke="#ffffff" stroke-width="1.6"
+        <g class="map-cluster" data-count=m.count>
+            <circle cx=x cy=y r=size(r) fill=PIN stroke="#ffffff" stroke-width=size(2.0)></circle>
+            <path d=digits(m.count, m.x, m.y, height * k) fill="none" stroke="#ffffff" stroke-width=size(1.6)
                 stroke-linecap="round" stroke-linejoin="round"></path>
         </g>
     }
     .into_any()
-}
-
-/// The seven segments of a digit, in a box 6 wide and 10 high: top, upper
-/// right, lower right, bottom, lower left, upper left, middle.
-const SEGMENTS: [(f64, f64, f64, f64); 7] = [
-    (0.0, 0.0, 6.0, 0.0),
-    (6.0, 0.0, 6.0, 5.0),
-    (6.0, 5.0, 6.0, 10.0),
-    (0.0, 10.0, 6.0, 10.0),
-    (0.0, 5.0, 0.0, 10.0),
-    (0.0, 0.0, 0.0, 5.0),
-    (0.0, 5.0, 6.0, 5.0),
-];
-
-/// Which segments each digit lights, as bits from top (1) to middle (64).
-const LIT: [u8; 10] = [63, 6, 91, 79, 102, 109, 125, 7, 127, 111];
-
-/// `n` written as strokes, `height` px tall, centred on (`cx`, `cy`). A group's
-/// number is drawn, not typed: text inside SVG is text no checker can
-/// measure against its background, and these strokes are white on the
-/// pin's red (7.3:1) by construction.
-pub fn digits(n: usize, cx: f64, cy: f64, height: f64) -> String {
-    use std::fmt::Write;
-    let scale = height / 10.0;
-    let text = n.to_string();
-    let count = text.len() as f64;
-    let width = (count * 6.0 + (count - 1.0) * 3.0) * scale;
-    let (left, top) = (cx - width / 2.0, cy - height / 2.0);
-    let mut d = String::new();
-    for (i, digit) in text.bytes().enumerate() {
-        let lit = LIT[(digit - b'0') as usize];
-        let ox = left + i as f64 * 9.0 * scale;
-        for (bit, (x0, y0, x1, y1)) in SEGMENTS.iter().enumerate() {
-            if lit & (1 << bit) != 0 {
-                let _ = write!(
-                    d,
-                    "M{:.1},{:.1}L{:.1},{:.1}",
-                    ox + x0 * scale,
-                    top + y0 * scale,
-                    ox + x1 * scale,
-                    top + y1 * scale
-                );
-            }
-        }
-    }
-    d
-}
-
-#[cfg(test)]
-mod tests {
-    use super::digits;
-
-    #[test]
-    fn a_number_is_drawn_centred_with_one_stroke_per_lit_segment() {
-        // 1 lights two segments, 8 all seven.
-        assert_eq!(digits(1, 0.0, 0.0, 10.0).matches('M').count(), 2);
-        assert_eq!(digits(18, 0.0, 0.0, 10.0).matches('M').count(), 9);
-        // "8" alone spans x from -3 to 3 around the centre.
-        let d = digits(8, 0.0, 0.0, 10.0);
-        assert!(d.starts_with("M-3.0,-5.0L3.0,-5.0"), "{d}");
-    }
 }

@@ -601,6 +601,8 @@ pub struct MapView {
     pub marks: Vec<MapMark>,
     /// What the map shows, in words (its text alternative).
     pub description: String,
+    /// The part shown (x, y, width, height) when zoomed in; `None`, all of it.
+    pub view: Option<(f64, f64, f64, f64)>,
 }
 
 /// A province's outline on the map.
@@ -621,6 +623,9 @@ pub struct MapMark {
     pub x: f64,
     pub y: f64,
     pub count: usize,
+    /// A single site's page and title, which the map island names when
+    /// the pointer is on it.
+    pub site: Option<(String, String)>,
 }
 
 /// An automatic plausibility check on the review page: passed or not, and
@@ -662,6 +667,8 @@ pub struct CatalogueView {
     pub compare: String,
     /// What the list offers for keeping its search.
     pub save: SaveSearch,
+    /// The map's zoom and pan, once the island wakes.
+    pub zoom: crate::islands::map_zoom::MapZoomView,
 }
 
 /// The catalogue list's offer to keep its search and email new sites.

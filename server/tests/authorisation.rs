@@ -51,6 +51,8 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ),
     ("GET", "/opportunita/{reference}/scheda.xlsx", Who::Anyone),
     ("GET", "/opportunita/{reference}/scheda.pdf", Who::Anyone),
+    ("GET", "/opportunita/mappa.svg", Who::Anyone),
+    ("GET", "/en/opportunities/map.svg", Who::Anyone),
     ("GET", "/opportunita/confronto", Who::Anyone),
     ("GET", "/en/opportunities/compare", Who::Anyone),
     ("GET", "/opportunita/confronto.xlsx", Who::Anyone),

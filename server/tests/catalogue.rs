@@ -57,6 +57,8 @@ async fn public_pages(visitor: &mut Client, reference: &str) -> Vec<(String, Str
         "/open-data/catalogue.jsonld".to_string(),
         "/sitemap.xml".to_string(),
         "/dati-aperti".to_string(),
+        "/opportunita/mappa.svg".to_string(),
+        "/en/opportunities/map.svg?zoom=4&cx=300&cy=250".to_string(),
     ] {
         let r = visitor.get(&path).await;
         out.push((path, r.body));
@@ -250,6 +252,7 @@ async fn a_published_site_is_listed_and_shown_and_gone_once_offline() {
         "/open-data/opportunities.csv",
         "/open-data/opportunities.geojson",
         "/sitemap.xml",
+        "/opportunita/mappa.svg",
     ] {
         let r = visitor.get(path).await;
         assert_eq!(r.status, StatusCode::OK);
@@ -305,7 +308,8 @@ async fn found(visitor: &mut Client, query: &str) -> (Vec<String>, String) {
     let r = visitor.get(&format!("/opportunita?{query}")).await;
     let refs = r
         .body
-        .split("href=\"/opportunita/")
+        // Links only: the map's marks name their site in `data-href`.
+        .split(" href=\"/opportunita/")
         .skip(1)
         .map(|s| s[..s.find('"').unwrap()].to_string())
         .filter(|s| !s.contains('/'))
@@ -653,4 +657,79 @@ async fn a_search_of_only_function_words_does_not_change_the_shared_list() {
         "{}",
         plain.body
     );
+}
+
+/// The map island's map: the list's filters, the sites grouped finer as it
+/// zooms, the provinces cut to the view, a single site named with its
+/// page; a hostile zoom is the finest there is, nonsense the whole map.
+#[tokio::test]
+async fn the_map_groups_finer_as_it_zooms_and_names_single_sites() {
+    let app = TestApp::new().await;
+    app.staff_account("anna@regione.test", Role::Staff).await;
+    let officer = app.account("anna@regione.test").await.id;
+    let sites = vec![
+        site(
+            "Dalmine",
+            45.650,
+            9.600,
+            &[("title_it", "Capannone a Dalmine")],
+        ),
+        site("Dalmine", 45.652, 9.604, &[("title_it", "Area a Dalmine")]),
+        site("Lodi", 45.31, 9.50, &[("title_it", "Area a Lodi")]),
+    ];
+    server::seed::publish_all(&app.state.db, officer, sites, app.state.clock.now())
+        .await
+        .unwrap();
+    let mut v = app.client("10.0.50.20");
+    // (marks, sites) a map draws: each mark says how many sites it holds.
+    let counted = |svg: &str| -> (usize, usize) {
+        let counts: Vec<usize> = svg
+            .split("data-count=\"")
+            .skip(1)
+            .map(|s| s[..s.find('"').unwrap()].parse().unwrap())
+            .collect();
+        (counts.len(), counts.iter().sum())
+    };
+    // The whole map: the two sites in Dalmine one mark, Lodi another, named.
+    let r = v.get("/opportunita/mappa.svg").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.headers["content-type"], "image/svg+xml");
+    assert_eq!(counted(&r.body), (2, 3), "{}", r.body);
+    assert!(r.body.contains("data-title=\"Area a Lodi\""), "{}", r.body);
+    assert!(
+        r.body.contains("data-href=\"/opportunita/OL-"),
+        "{}",
+        r.body
+    );
+    // Zoomed on Dalmine as far as it goes (whatever is asked): the two apart,
+    // Lodi out of view, and only the provinces in view, cut to it.
+    let (x, y) = forms::reference::Frame::lombardy(600.0).project(45.651, 9.602);
+    let near = format!("zoom=1000000000&cx={x}&cy={y}");
+    let r = v.get(&format!("/en/opportunities/map.svg?{near}")).await;
+    assert_eq!(counted(&r.body), (2, 2), "{}", r.body);
+    assert!(
+        r.body.contains("data-href=\"/en/opportunities/OL-"),
+        "{}",
+        r.body
+    );
+    assert!(!r.body.contains("Lodi"), "{}", r.body);
+    assert!(r.body.contains("data-zoom=\"16\""), "{}", r.body);
+    let provinces = r.body.matches("data-province=").count();
+    assert!(
+        (1..12).contains(&provinces),
+        "{provinces} provinces in view"
+    );
+    // The filters of the list apply, and each province links to the list.
+    let r = v
+        .get(&format!("/opportunita/mappa.svg?province=LO&{near}"))
+        .await;
+    assert_eq!(counted(&r.body).1, 0);
+    assert!(
+        r.body.contains("href=\"/opportunita?province=BG\""),
+        "{}",
+        r.body
+    );
+    // Nonsense reads as the whole map.
+    let odd = v.get("/opportunita/mappa.svg?zoom=NaN&cx=inf&cy=-5").await;
+    assert_eq!(counted(&odd.body), (2, 3));
 }

@@ -189,3 +189,73 @@ test("the open data: the page in both languages and its files", { skip, timeout:
   assert.equal(geo.features.length, 48);
   await context.close();
 });
+
+test("the map zooms and pans with buttons, keys and the wheel, and names the site under the pointer", { skip, timeout: 120000 }, async () => {
+  const context = await stack.browser.newContext({ locale: "it-IT" });
+  const page = await context.newPage();
+  const problems = watchConsole(page);
+  await page.goto(stack.portal.base + "/opportunita");
+  const svg = page.locator("#catalogue-map svg");
+  const box = async () => (await svg.getAttribute("viewBox")).split(" ").map(Number);
+  const zoomIn = page.getByRole("button", { name: "Ingrandisci la mappa" });
+  await zoomIn.waitFor();
+  const [, , width] = await box();
+  await zoomIn.click();
+  await page.getByText("Ingrandimento 2×").waitFor();
+  assert.equal((await box())[2], width / 2);
+  await zoomIn.click();
+  await zoomIn.click();
+  await page.getByText("Ingrandimento 8×").waitFor();
+  // The marks in view, asked of the server for this zoom, are drawn to keep their size on screen.
+  await page.waitForFunction(() => [...document.querySelectorAll("#catalogue-map-marks circle")].every((c) => Number(c.getAttribute("r")) < 5));
+  // The arrows pan while the focus is on the map.
+  const x0 = (await box())[0];
+  await page.locator("#catalogue-map a.map-province").first().focus();
+  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("ArrowRight");
+  assert.ok((await box())[0] > x0 || (await box())[0] === width - width / 8, "moved right, or at the edge");
+  await audit(page, "catalogue js map zoomed");
+  // Dragging moves the view (and is not a click on the province under it).
+  const frame = await page.locator("#catalogue-map .map-frame").boundingBox();
+  const [cx, cy] = [frame.x + frame.width / 2, frame.y + frame.height / 2];
+  const before = (await box())[0];
+  await page.mouse.move(cx, cy);
+  await page.mouse.down();
+  await page.mouse.move(cx + 120, cy, { steps: 5 });
+  await page.mouse.up();
+  assert.ok((await box())[0] < before || before === 0, `dragged right, the view moved left from ${before}`);
+  assert.match(page.url(), /\/opportunita$/, "a drag is not a click");
+  // Ctrl and the wheel zoom out; the wheel alone leaves the zoom be.
+  await page.mouse.move(cx, cy);
+  await page.mouse.wheel(0, 200);
+  await page.waitForTimeout(300);
+  assert.equal(await page.locator(".map-zoom-status").innerText(), "Ingrandimento 8×");
+  await page.keyboard.down("Control");
+  await page.mouse.wheel(0, 200);
+  await page.keyboard.up("Control");
+  await page.getByText("Ingrandimento 4×").waitFor();
+  // Back to the whole region, then in on a single site to read its name.
+  await page.getByRole("button", { name: "Tutta la Lombardia" }).click();
+  await page.getByText("Ingrandimento 1×").waitFor();
+  assert.deepEqual(await box(), [0, 0, width, (await box())[3]]);
+  const single = page.locator("#catalogue-map-marks circle[data-href]").first();
+  await single.waitFor({ timeout: 10000 });
+  await single.hover({ force: true });
+  const card = page.locator(".map-card a");
+  await card.waitFor();
+  assert.match(await card.getAttribute("href"), /^\/opportunita\/OL-/);
+  await audit(page, "catalogue js map card");
+  await card.click();
+  await page.waitForURL(/\/opportunita\/OL-/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("without JavaScript the map's zoom controls are not shown", { skip, timeout: 60000 }, async () => {
+  const context = await stack.browser.newContext({ locale: "it-IT", javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(stack.portal.base + "/opportunita");
+  assert.equal(await page.getByRole("button", { name: "Ingrandisci la mappa" }).count(), 0);
+  assert.equal(await page.locator(".map-zoom").isVisible(), false);
+  await context.close();
+});

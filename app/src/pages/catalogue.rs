@@ -5,8 +5,9 @@
 
 use crate::components::field_id;
 use crate::i18n::t;
+use crate::islands::map_zoom::MapZoom;
 use crate::map::lombardy_map;
-use crate::page::{render, PageCtx};
+use crate::page::{render, render_with_islands, PageCtx};
 use crate::view_data::{
     CardView, CatalogueView, CompareView, FilterField, FilterInput, OpenDataView, SiteView,
 };
@@ -146,7 +147,10 @@ pub fn list(ctx: &PageCtx, v: &CatalogueView) -> String {
         {active}
         {relax}
         {crate::pages::saved::save_box(ctx, &v.save)}
-        {lombardy_map(&v.map, "catalogue-map").into_any()}
+        <div class="map-wrap">
+            {lombardy_map(&v.map, "catalogue-map").into_any()}
+            <MapZoom map=v.zoom.clone() />
+        </div>
         <ul class="row list-unstyled site-list" aria-labelledby="result-count">{cards}</ul>
         {(!v.cards.is_empty()).then(|| view! {
             <form method="get" action=v.compare.clone() id="compare-form" class="mb-3">
@@ -181,7 +185,8 @@ pub fn list(ctx: &PageCtx, v: &CatalogueView) -> String {
             <div class="col-lg-8">{results}</div>
         </div>
     };
-    render(ctx, &title, body.into_any())
+    // The map's zoom is an island.
+    render_with_islands(ctx, &title, body.into_any())
 }
 
 /// One filter: a label, its control, and what is wrong with what was typed.

@@ -66,6 +66,8 @@ pub fn router(state: AppState) -> Router {
             "/opportunita/{reference}/scheda.pdf",
             get(catalogue::brief::pdf),
         )
+        .route("/opportunita/mappa.svg", get(catalogue::maps::zoomed))
+        .route("/en/opportunities/map.svg", get(catalogue::maps::zoomed))
         .route("/opportunita/confronto", get(catalogue::compare::show))
         .route("/en/opportunities/compare", get(catalogue::compare::show))
         .route("/opportunita/confronto.xlsx", get(catalogue::compare::xlsx))

@@ -71,17 +71,15 @@ pub async fn list(ctx: Ctx, headers: HeaderMap, RawQuery(query): RawQuery) -> Ap
     let path = list_path(lang);
     let href = |changes: &[(&str, &str)]| with_query(path, &filters.query_with(changes));
     let cards = found.page.iter().map(|s| list_card(lang, s)).collect();
-    let chosen: Vec<String> = filters
-        .criteria
-        .iter()
-        .find_map(|(_, c)| match c {
-            Criterion::Provinces(p) => Some(p.clone()),
-            _ => None,
-        })
-        .unwrap_or_default();
-    let map = maps::results(lang, &found.all, &chosen, |code| {
-        href(&[("province", code)])
-    });
+    let chosen = chosen_provinces(&filters);
+    let whole = maps::View::whole();
+    let map = maps::results(
+        lang,
+        &found.all,
+        &chosen,
+        |code| href(&[("province", code)]),
+        &whole,
+    );
     let relax = match found.all.is_empty() {
         true => relaxations(lang, &loaded, &filters, &href),
         false => Vec::new(),
@@ -112,6 +110,7 @@ pub async fn list(ctx: Ctx, headers: HeaderMap, RawQuery(query): RawQuery) -> Ap
         open_data: open_data::page_path(lang).to_string(),
         compare: compare::compare_path(lang).to_string(),
         save: saved::offer(&ctx, &filters, &with_query(path, &filters.query_with(&[]))),
+        zoom: maps::zoom_props(lang, &filters.query_with(&[])),
     };
     let own_query = filters.query_with(&[("page", &found.page_number.to_string())]);
     let mut page_ctx = ctx.page();
@@ -140,6 +139,18 @@ pub async fn list(ctx: Ctx, headers: HeaderMap, RawQuery(query): RawQuery) -> Ap
         (_, true) => Ok(page(StatusCode::OK, html)),
         (_, false) => Ok(page(StatusCode::UNPROCESSABLE_ENTITY, html)),
     }
+}
+
+/// The provinces the filters ask for (shaded on the map).
+fn chosen_provinces(filters: &Filters) -> Vec<String> {
+    filters
+        .criteria
+        .iter()
+        .find_map(|(_, c)| match c {
+            Criterion::Provinces(p) => Some(p.clone()),
+            _ => None,
+        })
+        .unwrap_or_default()
 }
 
 /// A visitor without an account (or not yet through its second factor):
