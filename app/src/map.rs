@@ -3,7 +3,7 @@
 //! checks); what the map shows is said in words beside it, which is also
 //! its text alternative.
 
-use crate::marks::{digits, PIN};
+use crate::marks::{digits, group_radius, PIN, PIN_RADIUS};
 use crate::view_data::{MapMark, MapView};
 use leptos::prelude::*;
 
@@ -77,12 +77,12 @@ fn mark(m: &MapMark, k: f64) -> AnyView {
     if m.count <= 1 {
         let (href, title) = m.site.clone().unzip();
         return view! {
-            <circle cx=x cy=y r=size(7.0) fill=PIN stroke="#ffffff" stroke-width=size(2.5)
+            <circle cx=x cy=y r=size(PIN_RADIUS) fill=PIN stroke="#ffffff" stroke-width=size(2.5)
                 data-count="1" data-href=href data-title=title></circle>
         }
         .into_any();
     }
-    let r = 9.0 + 3.0 * (m.count as f64).log2();
+    let r = group_radius(m.count);
     let height = if m.count >= 1000 { 7.0 } else { 9.0 };
     view! {
         <g class="map-cluster" data-count=m.count>

@@ -1,8 +1,25 @@
-//! How the map's marks are drawn: shared by the pages the server draws
-//! (`map`) and the map island, which draws them again as the map zooms.
+//! How the map's marks are drawn: by the pages (`map`), and by the server
+//! when it draws the map again for the zoom island (which must know how
+//! far a mark reaches, to leave out those cut by the view's edge).
 
 /// The site: a dark red pin with a white ring, visible on any fill.
 pub const PIN: &str = "#a4001f";
+
+/// A single site's pin, at zoom 1.
+pub const PIN_RADIUS: f64 = 7.0;
+
+/// A group's disc grows with the logarithm of its size.
+pub fn group_radius(count: usize) -> f64 {
+    9.0 + 3.0 * (count as f64).log2()
+}
+
+/// How far a mark of `count` sites reaches from its centre, ring included, at zoom 1.
+pub fn radius(count: usize) -> f64 {
+    match count {
+        0 | 1 => PIN_RADIUS + 1.25,
+        n => group_radius(n) + 1.0,
+    }
+}
 
 /// The seven segments of a digit, in a box 6 wide and 10 high: top, upper
 /// right, lower right, bottom, lower left, upper left, middle.

@@ -68,3 +68,25 @@ fn render_document(ctx: &PageCtx, title: &str, body: AnyView, islands: bool) -> 
     });
     format!("<!DOCTYPE html>{html}")
 }
+
+/// The text of the inline script that wakes the islands, as
+/// `HydrationScripts` writes it: the same on every page and every request
+/// (only its nonce attribute differs), so the server can allow it by its
+/// hash. Pages kept for every anonymous visitor carry the nonce of the
+/// request they were made for; the hash lets their script run.
+pub fn islands_script(options: &LeptosOptions) -> String {
+    use leptos::hydration::HydrationScripts;
+    let owner = Owner::new_root(Some(Arc::new(SsrSharedContext::new())));
+    let html = owner.with(|| {
+        provide_context(Nonce::from_value("n".to_string()));
+        view! { <HydrationScripts options=options.clone() islands=true /> }.to_html()
+    });
+    let start = html
+        .find("<script")
+        .and_then(|i| html[i..].find('>').map(|j| i + j + 1));
+    let end = html.rfind("</script>");
+    match (start, end) {
+        (Some(a), Some(b)) if a <= b => html[a..b].to_string(),
+        _ => String::new(),
+    }
+}

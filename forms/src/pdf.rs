@@ -104,14 +104,17 @@ impl FigureRow {
             let (image, w, h) = match f {
                 Figure::Map { width, height, .. } => (None, *width, *height),
                 Figure::Photo { jpeg, .. } => {
-                    let image = krilla::image::Image::from_jpeg(jpeg.clone().into(), true)
-                        .map_err(|e| PdfError(format!("photo: {e}")))?;
+                    // A photo krilla cannot read is left out, not the document.
+                    let Ok(image) = krilla::image::Image::from_jpeg(jpeg.clone().into(), true)
+                    else {
+                        continue;
+                    };
                     let (w, h) = image.size();
                     (Some(image), w as f32, h as f32)
                 }
             };
-            if w <= 0.0 || h <= 0.0 {
-                return Err(PdfError("a figure with no size".into()));
+            if !(w > 0.0 && h > 0.0 && w.is_finite() && h.is_finite()) {
+                continue;
             }
             let scale = (FIGURE_ROW / h).min(each / w);
             placed.push((f.clone(), image, w * scale, h * scale));
@@ -382,6 +385,10 @@ fn layout(blocks: &[Block], fonts: &Fonts, row: f32) -> (Vec<Vec<Line>>, Option<
             });
         }
     }
+    // A document of a heading alone: under it.
+    if row > 0.0 && row_at.is_none() {
+        row_at = Some((pages.len() - 1, y + FIGURE_GAP));
+    }
     (pages, row_at)
 }
 
@@ -583,6 +590,12 @@ fn tag_tree(
         tree.push(group);
     }
     if let Some((_, group)) = list {
+        tree.push(group);
+    }
+    // A document of a heading alone: the figures after it.
+    for (alt, id) in figures.take().into_iter().flatten() {
+        let mut group = TagGroup::new(Tag::Figure(Some(alt)));
+        group.push(id);
         tree.push(group);
     }
     tree
@@ -802,12 +815,16 @@ Testo.
         let plain = render("# Titolo\n\nTesto.\n", &meta).unwrap();
         assert!(pdf.len() > plain.len() + 500, "the pictures are in it");
         assert!(pdf.starts_with(b"%PDF-"));
-        // Something that is not a JPEG is an error, not a broken PDF.
+        // Something that is not a JPEG is left out; a heading alone still has its figures.
         let bad = [Figure::Photo {
             jpeg: b"not a jpeg".to_vec(),
             alt: String::new(),
         }];
-        assert!(render_with_figures("# T\n", &meta, &bad).is_err());
+        let without = render_with_figures("# T\n", &meta, &bad).unwrap();
+        assert!(
+            without.starts_with(b"%PDF-"),
+            "the photo is left out, not the PDF"
+        );
     }
 
     #[test]

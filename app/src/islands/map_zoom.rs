@@ -65,12 +65,12 @@ pub fn MapZoom(map: MapZoomView) -> impl IntoView {
     view! {
         <div class="map-zoom" role="group" aria-label=map.controls.clone() hidden=move || !awake.get()>
             <button type="button" class="btn btn-outline-primary btn-sm"
-                disabled=move || { zoom.get() >= MAX_ZOOM }
+                aria-disabled=move || { (zoom.get() >= MAX_ZOOM).to_string() }
                 on:click=move |_| set_zoom.update(|z| *z = (*z * 2).min(MAX_ZOOM))>
                 {map.zoom_in.clone()}
             </button>
             <button type="button" class="btn btn-outline-primary btn-sm"
-                disabled=move || { zoom.get() <= 1 }
+                aria-disabled=move || { (zoom.get() <= 1).to_string() }
                 on:click=move |_| set_zoom.update(|z| *z = (*z / 2).max(1))>
                 {map.zoom_out.clone()}
             </button>
@@ -136,7 +136,10 @@ mod browser {
         let asked = Rc::new(Cell::new(0u32));
         let target = frame.clone();
         Effect::new(move |first: Option<()>| {
-            let (z, (cx, cy)) = (zoom.get(), settled.get());
+            // The view settles when a drag or a key moves it; a zoom (or a
+            // reset) takes the centre as it is now.
+            settled.track();
+            let (z, (cx, cy)) = (zoom.get(), centre.get_untracked());
             // The page already shows the whole map.
             if first.is_none() && z == 1 {
                 return;
@@ -144,12 +147,25 @@ mod browser {
             let n = asked.get() + 1;
             asked.set(n);
             let separator = if source.contains('?') { '&' } else { '?' };
-            let url = format!("{source}{separator}zoom={z}&cx={cx:.0}&cy={cy:.0}");
+            let url = format!("{source}{separator}zoom={z}&cx={cx:.1}&cy={cy:.1}");
             let (asked, target) = (asked.clone(), target.clone());
             leptos::task::spawn_local(async move {
                 let Some(svg) = fetch(&url).await else { return };
-                if asked.get() == n {
-                    target.set_inner_html(&svg);
+                if asked.get() != n {
+                    return; // a newer view was asked meanwhile
+                }
+                let focused = focused_province();
+                target.set_inner_html(&svg);
+                // The view as it is now (a drag may have gone on meanwhile).
+                let (z, c) = (zoom.get_untracked(), centre.get_untracked());
+                let (x, y, w, h) = view_box(width, height, z, c);
+                if let Ok(Some(svg)) = target.query_selector("svg") {
+                    let _ = svg.set_attribute("viewBox", &format!("{x:.1} {y:.1} {w:.1} {h:.1}"));
+                }
+                // The keyboard stays on the same province, if it is still in view.
+                let selector = focused.map(|code| format!("a:has(path[data-province=\"{code}\"])"));
+                if let Some(Ok(Some(link))) = selector.map(|s| target.query_selector(&s)) {
+                    let _ = link.unchecked_into::<web_sys::SvgElement>().focus();
                 }
             });
         });
@@ -163,6 +179,15 @@ mod browser {
             (set_centre, set_settled),
         );
         hover(&frame, set_card);
+    }
+
+    /// The province whose link has the keyboard's focus, if any.
+    fn focused_province() -> Option<String> {
+        let active = web_sys::window()?.document()?.active_element()?;
+        let path = active.query_selector("path[data-province]").ok()??;
+        let code = path.get_attribute("data-province")?;
+        // Province codes are capital letters: safe in a selector.
+        code.bytes().all(|b| b.is_ascii_uppercase()).then_some(code)
     }
 
     async fn fetch(url: &str) -> Option<String> {
@@ -193,14 +218,13 @@ mod browser {
         let (s, el) = (start.clone(), frame.clone());
         let m = moved.clone();
         listen(frame, "pointerdown", move |e: web_sys::PointerEvent| {
+            m.set(false);
             if zoom.get_untracked() > 1 {
-                s.set(Some((
-                    e.client_x() as f64,
-                    e.client_y() as f64,
-                    centre.get_untracked(),
-                )));
-                m.set(false);
+                let (x, y) = (e.client_x() as f64, e.client_y() as f64);
+                s.set(Some((x, y, centre.get_untracked())));
                 let _ = el.set_attribute("data-dragging", "");
+                // The drag goes on when the pointer leaves the map.
+                let _ = el.set_pointer_capture(e.pointer_id());
             }
         });
         let (s, m, el) = (start.clone(), moved.clone(), frame.clone());
@@ -216,7 +240,7 @@ mod browser {
             let per = width / zoom.get_untracked() as f64 / el.client_width().max(1) as f64;
             set_centre.set(keep((cx - dx * per, cy - dy * per)));
         });
-        for name in ["pointerup", "pointerleave"] {
+        for name in ["pointerup", "pointercancel"] {
             let (s, el) = (start.clone(), frame.clone());
             listen(frame, name, move |_: web_sys::PointerEvent| {
                 if s.take().is_some() {
@@ -261,6 +285,10 @@ mod browser {
         });
         let step = 40.0;
         listen(figure, "keydown", move |e: web_sys::KeyboardEvent| {
+            // The browser's own shortcuts (Ctrl and +, Alt and an arrow) stay its own.
+            if e.ctrl_key() || e.meta_key() || e.alt_key() {
+                return;
+            }
             let z = zoom.get_untracked() as f64;
             let (cx, cy) = centre.get_untracked();
             let moved = match e.key().as_str() {
@@ -272,6 +300,8 @@ mod browser {
                     set_zoom.update(|z| *z = (*z / 2).max(1));
                     None
                 }
+                // The whole map does not pan: the arrows scroll the page.
+                _ if z <= 1.0 => return,
                 "ArrowLeft" => Some((cx - step / z, cy)),
                 "ArrowRight" => Some((cx + step / z, cy)),
                 "ArrowUp" => Some((cx, cy - step / z)),
@@ -279,7 +309,7 @@ mod browser {
                 _ => return,
             };
             e.prevent_default();
-            if let Some(c) = moved.map(&keep) {
+            if let Some(c) = moved.map(&keep).filter(|c| *c != (cx, cy)) {
                 set_centre.set(c);
                 set_settled.set(c);
             }

@@ -140,7 +140,8 @@ pub async fn middleware(State(state): State<AppState>, request: Request, next: N
     if existing_csrf.is_none() {
         set_cookie(&mut response, &state, Cookie::new(CSRF_COOKIE, csrf), None);
     }
-    security::apply_headers(&mut response, &nonce, state.config.production);
+    let islands = security::islands_hash(&state.leptos);
+    security::apply_headers(&mut response, &nonce, &islands, state.config.production);
     response
 }
 

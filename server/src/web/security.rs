@@ -1,14 +1,32 @@
-//! Security headers on every response. Scripts run only from this origin or with
-//! the per-response nonce that Leptos puts on its hydration script.
+//! Security headers on every response. Scripts run only from this origin, with
+//! the per-response nonce, or as the islands' own script allowed by its hash
+//! (`islands_hash`): a page kept for every visitor carries an old nonce.
+
+/// The CSP source that allows the islands' inline script by its SHA-256,
+/// computed once (the script is the same on every page).
+pub fn islands_hash(options: &leptos::config::LeptosOptions) -> String {
+    use base64::Engine;
+    use sha2::Digest;
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| {
+        let script = app::page::islands_script(options);
+        let digest = sha2::Sha256::digest(script.as_bytes());
+        format!(
+            "'sha256-{}'",
+            base64::engine::general_purpose::STANDARD.encode(digest)
+        )
+    })
+    .clone()
+}
 
 use axum::http::{header, HeaderValue};
 use axum::response::Response;
 
 /// `production`: the portal is served over HTTPS only, so browsers are told
 /// to use nothing else for a year (HSTS).
-pub fn apply_headers(response: &mut Response, nonce: &str, production: bool) {
+pub fn apply_headers(response: &mut Response, nonce: &str, islands: &str, production: bool) {
     let csp = format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' {islands} 'wasm-unsafe-eval'; style-src 'self'; \
          img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; \
          form-action 'self'; frame-ancestors 'none'"
     );

@@ -85,8 +85,9 @@ pub fn results(
     let groups = all.len();
     let marks: Vec<MapMark> = all
         .into_iter()
-        // Whole, inside the view: a ring cut by its edge would spill over the page.
-        .filter(|c| view.holds(c.x, c.y, mark_radius(c.count) / zoom))
+        // Zoomed in, whole marks inside the view only: a ring cut by its
+        // edge would reach beyond the picture, over the page.
+        .filter(|c| !view.zoomed() || view.holds(c.x, c.y, app::marks::radius(c.count) / zoom))
         .take(MAX_MARKS)
         .map(|c| MapMark {
             x: c.x,
@@ -101,7 +102,13 @@ pub fn results(
         })
         .collect();
     let in_province = |code: &str| results.iter().filter(|s| s.province == code).count();
-    let cut = view.zoomed().then_some(view.rect());
+    // A pixel or two wider than the view, so the edges of the cut are not
+    // drawn; no wider, or the shapes would reach over the page around it.
+    let cut = view.zoomed().then(|| {
+        let (x0, y0, x1, y1) = view.rect();
+        let m = 2.0 / zoom;
+        (x0 - m, y0 - m, x1 + m, y1 + m)
+    });
     let provinces = shapes(&frame, cut, |code| {
         let name = Municipalities::get().province_name(code).unwrap_or(code);
         let n = in_province(code);
@@ -137,14 +144,6 @@ pub fn results(
         marks,
         description,
         view: view.zoomed().then_some((view.x, view.y, view.w, view.h)),
-    }
-}
-
-/// A mark's radius at zoom 1, as `app::map` draws it.
-fn mark_radius(count: usize) -> f64 {
-    match count {
-        0 | 1 => 7.0 + 1.25,
-        n => 9.0 + 3.0 * (n as f64).log2() + 1.0,
     }
 }
 
