@@ -96,6 +96,9 @@ pub async fn save(
         .count(&txn)
         .await?;
     if kept >= MAX_PER_ACCOUNT {
+        // Ended here, not when dropped: the account's row stays locked
+        // until the transaction ends, and the next save would wait on it.
+        txn.rollback().await?;
         return Ok(Err(Refused::TooMany));
     }
     let search = saved_search::ActiveModel {
